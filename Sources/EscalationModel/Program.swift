@@ -1,0 +1,370 @@
+import Foundation
+import Stochastics
+
+/// A fixed-size table of plain data, owned by the `Program` that made it. Reads are a pointer
+/// offset: no bounds check in release builds, no reference counting, no exclusivity check.
+struct Table<Element: BitwiseCopyable> {
+    let base: UnsafeMutablePointer<Element>
+    let count: Int
+
+    init(_ elements: [Element]) {
+        count = elements.count
+        base = .allocate(capacity: max(count, 1))
+        base.initialize(from: elements, count: count)
+    }
+
+    @inline(__always)
+    subscript(_ i: Int) -> Element {
+        assert(i >= 0 && i < count, "table index out of range")
+        return base[i]
+    }
+
+    @inline(__always)
+    subscript(_ i: Int32) -> Element { self[Int(i)] }
+
+    func deallocate() { base.deallocate() }
+}
+
+/// A number the simulator reads: a constant, or expression number `expression` (≥ 0).
+struct Param: BitwiseCopyable {
+    var value: Double
+    var expression: Int32
+
+    static func constant(_ v: Double) -> Param { Param(value: v, expression: -1) }
+}
+
+/// A draw with its parameters resolved to `Param`s and its discrete table to raw pointers
+/// (kept alive by the scenario that owns the program).
+struct DrawSpec: BitwiseCopyable {
+    var kind: Distribution.Kind
+    var a: Param
+    var b: Param
+    var table: OpaquePointer?
+    var values: UnsafePointer<Double>?
+}
+
+struct ActorCore: BitwiseCopyable {
+    var sponsor: Int32
+    var control: Param
+    var initialPolicy: Int32
+}
+
+struct ActionCore: BitwiseCopyable {
+    var actor: Int32
+    var target: Int32
+    var rung: Int32
+    var hasInterception: Bool
+    var interception: Param
+    var casualtyStart: Int32, casualtyEnd: Int32
+    var effectStart: Int32, effectEnd: Int32
+    var triggerStart: Int32, triggerEnd: Int32
+}
+
+struct CasualtyCore: BitwiseCopyable {
+    var counter: Int32
+    var draw: DrawSpec
+}
+
+struct EffectCore: BitwiseCopyable {
+    var variable: Int32
+    var isSet: Bool
+    var amount: Param
+}
+
+struct TriggerCore: BitwiseCopyable {
+    var action: Int32
+    var probability: Param
+    var delay: DrawSpec
+    /// The actor whose `control` scales the probability (a sponsor directing its militia), or −1.
+    var obeyingActor: Int32
+}
+
+enum StrategyKind: UInt8, BitwiseCopyable {
+    case titForTat, proportional, generous, titForTwoTats, grim, fixed, restraint
+}
+
+struct RuleCore: BitwiseCopyable {
+    var owner: Int32
+    var coverMask: UInt64
+    var fromMask: UInt64
+    /// Offset of the rule's action bitset in `Program.ruleActionBits`, or −1 for any action.
+    var hitByOffset: Int32
+    var condition: Int32
+    var strategy: StrategyKind
+    var offset: Int32
+    var forgive: Param
+    var window: Double
+    var fixedAction: Int32
+    var probability: Param
+    var delay: DrawSpec
+    var attribution: Attribution
+}
+
+struct PolicyCore: BitwiseCopyable {
+    var ruleStart: Int32, ruleEnd: Int32
+}
+
+enum RateKind: UInt8, BitwiseCopyable { case constant, piecewise, dependent }
+
+struct ProcessCore: BitwiseCopyable {
+    var action: Int32
+    var kind: RateKind
+    var rate: Double
+    var expression: Int32
+    var pieceStart: Int32, pieceEnd: Int32
+    var active: Bool
+}
+
+struct StateCore: BitwiseCopyable {
+    var initial: Double
+    var minimum: Double
+    var maximum: Double
+    var baseline: Double
+    /// 1 / half-life in days, or 0 for no relaxation.
+    var inverseHalfLife: Double
+}
+
+struct OutcomeCore: BitwiseCopyable {
+    var isQuiet: Bool
+    var condition: Int32
+    var days: Double
+    var minimumRung: Int32
+}
+
+/// The scenario as flat tables of plain data, built once per scenario and shared read-only by
+/// every simulator. Expressions live in one code array; a `Param` or condition refers to one by
+/// number.
+final class Program: @unchecked Sendable {
+    static let rungCount = Ladder.top + 1
+
+    let actorCount: Int
+    let counterCount: Int
+    let code: Table<ExpressionOp>
+    let expressionStart: Table<Int32>
+    let expressionEnd: Table<Int32>
+    let stackDepth: Int
+    let actors: Table<ActorCore>
+    let actions: Table<ActionCore>
+    let casualties: Table<CasualtyCore>
+    let effects: Table<EffectCore>
+    let triggers: Table<TriggerCore>
+    let rules: Table<RuleCore>
+    /// For rule r, blamed actor t and wanted rung d: the answer, or −1. Index (r·actors + t)·10 + d.
+    let answers: Table<Int32>
+    let ruleActionBits: Table<UInt64>
+    let policies: Table<PolicyCore>
+    let processes: Table<ProcessCore>
+    let pieceStarts: Table<Double>
+    let pieceRates: Table<Double>
+    let states: Table<StateCore>
+    let outcomes: Table<OutcomeCore>
+    /// Effects of intervention i are `interventionEffects[i]` in the effects table.
+    let interventionEffects: [Range<Int32>]
+    /// For each flat rule number, its policy and position there.
+    let ruleLocation: [(policy: Int, rule: Int)]
+
+    init(actors: [Actor], actions: [Action], counters: Int, stateVariables: [StateVariable],
+         processes: [Process], policies: [Policy], outcomes: [Outcome],
+         interventions: [Intervention] = []) {
+        var builder = Builder()
+        actorCount = actors.count
+        counterCount = counters
+
+        self.actors = Table(actors.map {
+            ActorCore(sponsor: Int32($0.sponsor ?? -1), control: builder.param($0.control),
+                      initialPolicy: Int32($0.initialPolicy ?? -1))
+        })
+
+        var casualtyRows: [CasualtyCore] = []
+        var effectRows: [EffectCore] = []
+        var triggerRows: [TriggerCore] = []
+        var actionRows: [ActionCore] = []
+        for action in actions {
+            let c0 = Int32(casualtyRows.count)
+            for c in action.casualties {
+                casualtyRows.append(CasualtyCore(counter: Int32(c.counter), draw: builder.draw(c.draw)))
+            }
+            let e0 = Int32(effectRows.count)
+            effectRows += action.effects.map { builder.effect($0) }
+            let t0 = Int32(triggerRows.count)
+            for t in action.triggers {
+                let triggered = actors[actions[t.action].actor]
+                let obeying = triggered.sponsor == action.actor ? Int32(actions[t.action].actor) : -1
+                triggerRows.append(TriggerCore(action: Int32(t.action), probability: builder.param(t.probability),
+                                               delay: builder.draw(t.delay), obeyingActor: obeying))
+            }
+            actionRows.append(ActionCore(
+                actor: Int32(action.actor), target: Int32(action.target ?? -1), rung: Int32(action.rung),
+                hasInterception: action.interception != nil,
+                interception: action.interception.map { builder.param($0) } ?? .constant(0),
+                casualtyStart: c0, casualtyEnd: Int32(casualtyRows.count),
+                effectStart: e0, effectEnd: Int32(effectRows.count),
+                triggerStart: t0, triggerEnd: Int32(triggerRows.count)))
+        }
+        var interventionRanges: [Range<Int32>] = []
+        for intervention in interventions {
+            let start = Int32(effectRows.count)
+            effectRows += intervention.effects.map { builder.effect($0) }
+            interventionRanges.append(start..<Int32(effectRows.count))
+        }
+        self.interventionEffects = interventionRanges
+
+        var ruleRows: [RuleCore] = []
+        var answerRows: [Int32] = []
+        var bitRows: [UInt64] = []
+        var policyRows: [PolicyCore] = []
+        var locations: [(policy: Int, rule: Int)] = []
+        let words = (actions.count + 63) / 64
+        for (p, policy) in policies.enumerated() {
+            let start = Int32(ruleRows.count)
+            for (k, rule) in policy.rules.enumerated() {
+                locations.append((p, k))
+                var hitByOffset: Int32 = -1
+                if let hitBy = rule.hitBy {
+                    hitByOffset = Int32(bitRows.count)
+                    var bits = [UInt64](repeating: 0, count: words)
+                    for a in hitBy { bits[a / 64] |= 1 << UInt64(a % 64) }
+                    bitRows += bits
+                }
+                let (kind, offset, forgive, window, fixed): (StrategyKind, Int, Quantity, Double, Int) =
+                    switch rule.strategy {
+                    case .titForTat: (.titForTat, 0, .constant(0), 0, -1)
+                    case .proportional(let k): (.proportional, k, .constant(0), 0, -1)
+                    case .generousTitForTat(let g): (.generous, 0, g, 0, -1)
+                    case .titForTwoTats(let w): (.titForTwoTats, 0, .constant(0), w, -1)
+                    case .grimTrigger: (.grim, 0, .constant(0), 0, -1)
+                    case .fixed(let a): (.fixed, 0, .constant(0), 0, a)
+                    case .restraint: (.restraint, 0, .constant(0), 0, -1)
+                    }
+                ruleRows.append(RuleCore(
+                    owner: Int32(policy.actor),
+                    coverMask: rule.covers.reduce(0) { $0 | 1 << UInt64($1) },
+                    fromMask: rule.from.map { $0.reduce(0) { $0 | 1 << UInt64($1) } } ?? ~0,
+                    hitByOffset: hitByOffset,
+                    condition: rule.condition.map { builder.expression($0) } ?? -1,
+                    strategy: kind, offset: Int32(offset), forgive: builder.param(forgive), window: window,
+                    fixedAction: Int32(fixed), probability: builder.param(rule.probability),
+                    delay: builder.draw(rule.delay ?? RandomQuantity(.fixed(0))),
+                    attribution: rule.attribution))
+                answerRows += Program.answerTable(rule: rule, owner: policy.actor, actors: actors.count,
+                                                  actions: actions)
+            }
+            policyRows.append(PolicyCore(ruleStart: start, ruleEnd: Int32(ruleRows.count)))
+        }
+        self.ruleLocation = locations
+
+        var processRows: [ProcessCore] = []
+        var starts: [Double] = []
+        var rates: [Double] = []
+        for process in processes {
+            var row = ProcessCore(action: Int32(process.action), kind: .constant, rate: 0, expression: -1,
+                                  pieceStart: 0, pieceEnd: 0, active: process.active)
+            switch process.rate {
+            case .constant(let r):
+                row.rate = r
+            case .piecewise(let pieces):
+                row.kind = .piecewise
+                row.pieceStart = Int32(starts.count)
+                starts += pieces.map(\.start)
+                rates += pieces.map(\.rate)
+                row.pieceEnd = Int32(starts.count)
+            case .dependent(let e, let maximum):
+                row.kind = .dependent
+                row.rate = maximum
+                row.expression = builder.expression(e)
+            }
+            processRows.append(row)
+        }
+
+        self.states = Table(stateVariables.map {
+            StateCore(initial: $0.initial, minimum: $0.minimum, maximum: $0.maximum, baseline: $0.baseline,
+                      inverseHalfLife: $0.halfLife.map { 1 / $0 } ?? 0)
+        })
+        self.outcomes = Table(outcomes.map { outcome in
+            switch outcome.rule {
+            case .condition(let e):
+                OutcomeCore(isQuiet: false, condition: builder.expression(e), days: 0, minimumRung: 0)
+            case .quiet(let days, let rung):
+                OutcomeCore(isQuiet: true, condition: -1, days: days, minimumRung: Int32(rung))
+            }
+        })
+
+        self.actions = Table(actionRows)
+        self.casualties = Table(casualtyRows)
+        self.effects = Table(effectRows)
+        self.triggers = Table(triggerRows)
+        self.rules = Table(ruleRows)
+        self.answers = Table(answerRows)
+        self.ruleActionBits = Table(bitRows)
+        self.policies = Table(policyRows)
+        self.processes = Table(processRows)
+        self.pieceStarts = Table(starts)
+        self.pieceRates = Table(rates)
+        self.code = Table(builder.code)
+        self.expressionStart = Table(builder.starts)
+        self.expressionEnd = Table(builder.ends)
+        self.stackDepth = max(builder.depth, 1)
+    }
+
+    deinit {
+        actors.deallocate(); actions.deallocate(); casualties.deallocate(); effects.deallocate()
+        triggers.deallocate(); rules.deallocate(); answers.deallocate(); ruleActionBits.deallocate()
+        policies.deallocate(); processes.deallocate(); pieceStarts.deallocate(); pieceRates.deallocate()
+        states.deallocate(); outcomes.deallocate(); code.deallocate(); expressionStart.deallocate()
+        expressionEnd.deallocate()
+    }
+
+    /// For each blamed actor and wanted rung, the candidate action nearest in rung (ties to the
+    /// lower rung, then to the first declared), among the rule's `answerWith` or, without it, all
+    /// of the owner's actions, aimed at the blamed actor.
+    static func answerTable(rule: Rule, owner: Int, actors: Int, actions: [Action]) -> [Int32] {
+        let pool = rule.answerWith ?? actions.indices.filter { actions[$0].actor == owner }
+        var table: [Int32] = []
+        table.reserveCapacity(actors * rungCount)
+        for target in 0..<actors {
+            let candidates = pool.filter { actions[$0].target == target }
+            for wanted in 0..<rungCount {
+                let best = candidates.min { x, y in
+                    let dx = abs(actions[x].rung - wanted), dy = abs(actions[y].rung - wanted)
+                    if dx != dy { return dx < dy }
+                    if actions[x].rung != actions[y].rung { return actions[x].rung < actions[y].rung }
+                    return x < y
+                }
+                table.append(Int32(best ?? -1))
+            }
+        }
+        return table
+    }
+
+    /// Gathers expression code and turns model values into plain-data rows.
+    struct Builder {
+        var code: [ExpressionOp] = []
+        var starts: [Int32] = []
+        var ends: [Int32] = []
+        var depth = 0
+
+        mutating func expression(_ e: CompiledExpression) -> Int32 {
+            starts.append(Int32(code.count))
+            code += e.code
+            ends.append(Int32(code.count))
+            depth = max(depth, e.stackDepth)
+            return Int32(starts.count - 1)
+        }
+
+        mutating func param(_ q: Quantity) -> Param {
+            switch q {
+            case .constant(let v): .constant(v)
+            case .expression(let e): e.constantValue.map { .constant($0) } ?? Param(value: 0, expression: expression(e))
+            }
+        }
+
+        mutating func draw(_ r: RandomQuantity) -> DrawSpec {
+            DrawSpec(kind: r.kind, a: param(r.a), b: param(r.b),
+                     table: r.table?.gslTableForSampling, values: r.table?.valuesForSampling)
+        }
+
+        mutating func effect(_ e: Effect) -> EffectCore {
+            EffectCore(variable: Int32(e.variable), isSet: e.operation == .set, amount: param(e.amount))
+        }
+    }
+}

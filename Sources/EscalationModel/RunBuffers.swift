@@ -1,0 +1,53 @@
+/// The mutable state of one run, allocated once per simulator and reset per replication.
+/// Plain pointers: the event loop reads and writes them with no reference counting.
+struct RunBuffers {
+    let stateValue: UnsafeMutablePointer<Double>
+    /// When each state variable was last written (its value relaxes from there).
+    let stateTime: UnsafeMutablePointer<Double>
+    /// State values for observers, filled only when an observer records.
+    let stateSnapshot: UnsafeMutablePointer<Double>
+    let totals: UnsafeMutablePointer<Double>
+    let eventCounters: UnsafeMutablePointer<Double>
+    let actionCounts: UnsafeMutablePointer<Int>
+    let activePolicy: UnsafeMutablePointer<Int32>
+    let processActive: UnsafeMutablePointer<Bool>
+    let processEpoch: UnsafeMutablePointer<UInt32>
+    let grimTriggered: UnsafeMutablePointer<Bool>
+    /// Time of the last unanswered hit, per tit-for-two-tats rule and attacker.
+    let lastHit: UnsafeMutablePointer<Double>
+    /// Time of the last action at or above each quiet outcome's rung.
+    let lastLoud: UnsafeMutablePointer<Double>
+    let stack: UnsafeMutablePointer<Double>
+
+    let states: Int, counters: Int, actions: Int, actors: Int, processes: Int, rules: Int, outcomes: Int
+
+    init(program p: Program, actionCount: Int, processCount: Int) {
+        states = p.states.count
+        counters = p.counterCount
+        actions = actionCount
+        actors = p.actorCount
+        processes = processCount
+        rules = p.rules.count
+        outcomes = p.outcomes.count
+        stateValue = .allocate(capacity: max(states, 1))
+        stateTime = .allocate(capacity: max(states, 1))
+        stateSnapshot = .allocate(capacity: max(states, 1))
+        totals = .allocate(capacity: max(counters, 1))
+        eventCounters = .allocate(capacity: max(counters, 1))
+        actionCounts = .allocate(capacity: max(actions, 1))
+        activePolicy = .allocate(capacity: max(actors, 1))
+        processActive = .allocate(capacity: max(processes, 1))
+        processEpoch = .allocate(capacity: max(processes, 1))
+        grimTriggered = .allocate(capacity: max(rules, 1))
+        lastHit = .allocate(capacity: max(rules * actors, 1))
+        lastLoud = .allocate(capacity: max(outcomes, 1))
+        stack = .allocate(capacity: p.stackDepth + 4)
+    }
+
+    func deallocate() {
+        stateValue.deallocate(); stateTime.deallocate(); stateSnapshot.deallocate(); totals.deallocate()
+        eventCounters.deallocate(); actionCounts.deallocate(); activePolicy.deallocate()
+        processActive.deallocate(); processEpoch.deallocate(); grimTriggered.deallocate()
+        lastHit.deallocate(); lastLoud.deallocate(); stack.deallocate()
+    }
+}

@@ -1,0 +1,107 @@
+import SimKernel
+import Stochastics
+
+extension SimulationCore {
+    /// Action `a` (action number `hit`) hit its target: every other actor whose policy has a rule
+    /// covering the target tries its rules in order, and the first that applies decides.
+    mutating func respond(to a: Int, hit: Int, queue: inout EventQueue<SimEvent>) {
+        let action = actions[a]
+        let targetBit: UInt64 = 1 << UInt64(action.target)
+        let attackerBit: UInt64 = 1 << UInt64(action.actor)
+        for responder in 0..<buffers.actors where responder != Int(action.actor) {
+            let policy = buffers.activePolicy[responder]
+            if policy < 0 { continue }
+            let range = policies[policy]
+            var r = Int(range.ruleStart)
+            while r < Int(range.ruleEnd) {
+                let rule = rules[r]
+                if rule.coverMask & targetBit != 0, rule.fromMask & attackerBit != 0,
+                   rule.hitByOffset < 0 || ruleActionBits[Int(rule.hitByOffset) + a >> 6] & (1 << UInt64(a & 63)) != 0,
+                   rule.condition < 0 || buffers.grimTriggered[r] || truth(evaluate(rule.condition)) {
+                    decide(rule: r, responder: responder, hit: hit, action: action, queue: &queue)
+                    break
+                }
+                r += 1
+            }
+        }
+    }
+
+    /// What rule `r` does about the hit: its strategy picks a rung (or declines), the response
+    /// probability is drawn, and an answer is scheduled at each blamed actor after a drawn delay.
+    mutating func decide(rule r: Int, responder: Int, hit: Int, action: ActionCore,
+                         queue: inout EventQueue<SimEvent>) {
+        let rule = rules[r]
+        let attacker = Int(action.actor)
+        var wanted = Int(action.rung)
+        switch rule.strategy {
+        case .restraint:
+            observer.decided(Decision(responder: responder, rule: r, probability: nil, result: .restrained), hit: hit)
+            return
+        case .titForTat, .fixed:
+            break
+        case .proportional:
+            wanted = min(max(wanted + Int(rule.offset), 0), Ladder.top)
+        case .generous:
+            let forgive = value(rule.forgive)
+            if stream.bernoulli(forgive) {
+                observer.decided(Decision(responder: responder, rule: r, probability: nil,
+                                          result: .forgiven(probability: forgive)), hit: hit)
+                return
+            }
+        case .titForTwoTats:
+            let slot = r * buffers.actors + attacker
+            if now - buffers.lastHit[slot] <= rule.window {
+                buffers.lastHit[slot] = -.infinity
+            } else {
+                buffers.lastHit[slot] = now
+                observer.decided(Decision(responder: responder, rule: r, probability: nil, result: .waiting), hit: hit)
+                return
+            }
+        case .grim:
+            buffers.grimTriggered[r] = true
+            wanted = Ladder.top
+        }
+        let probability = value(rule.probability)
+        if !stream.bernoulli(probability) {
+            observer.decided(Decision(responder: responder, rule: r, probability: probability, result: .declined),
+                             hit: hit)
+            return
+        }
+        let sponsor = Int(actors[attacker].sponsor)
+        switch rule.attribution {
+        case .actor:
+            answer(rule: r, responder: responder, blamed: attacker, wanted: wanted, probability: probability,
+                   hit: hit, queue: &queue)
+        case .sponsor:
+            answer(rule: r, responder: responder, blamed: sponsor >= 0 ? sponsor : attacker, wanted: wanted,
+                   probability: probability, hit: hit, queue: &queue)
+        case .both:
+            answer(rule: r, responder: responder, blamed: attacker, wanted: wanted, probability: probability,
+                   hit: hit, queue: &queue)
+            if sponsor >= 0 && sponsor != responder {
+                answer(rule: r, responder: responder, blamed: sponsor, wanted: wanted, probability: probability,
+                       hit: hit, queue: &queue)
+            }
+        }
+    }
+
+    mutating func answer(rule r: Int, responder: Int, blamed: Int, wanted: Int, probability: Double, hit: Int,
+                         queue: inout EventQueue<SimEvent>) {
+        let rule = rules[r]
+        let chosen = rule.strategy == .fixed
+            ? rule.fixedAction
+            : answers[(r * actorCount + blamed) * Program.rungCount + wanted]
+        guard chosen >= 0, blamed != responder || rule.strategy == .fixed else {
+            observer.decided(Decision(responder: responder, rule: r, probability: probability,
+                                      result: .noOption(target: blamed, wantedRung: wanted)), hit: hit)
+            return
+        }
+        let delay = max(0, sample(rule.delay))
+        let sequence = queue.schedule(at: now + delay, priority: Priority.action,
+                                      SimEvent(kind: .action, resample: false, index: chosen, epoch: 0))
+        observer.decided(Decision(responder: responder, rule: r, probability: probability,
+                                  result: .answered(action: Int(chosen), target: Int(actions[chosen].target),
+                                                    wantedRung: wanted, delay: delay, sequence: sequence)),
+                         hit: hit)
+    }
+}

@@ -1,0 +1,348 @@
+import Foundation
+import SimKernel
+import Stochastics
+
+/// What a queued event is: its kind and the number of the action, process, intervention or
+/// outcome it concerns. `epoch` lets a stopped process ignore the arrival it had scheduled.
+struct SimEvent: BitwiseCopyable {
+    enum Kind: UInt8, BitwiseCopyable { case action, process, intervention, watchdog }
+    var kind: Kind
+    /// For a piecewise process: this is a step boundary, not an arrival; draw afresh.
+    var resample: Bool
+    var index: Int32
+    var epoch: UInt32
+}
+
+/// Among events at the same time: interventions first, then actions, then quiet watchdogs (so
+/// an action at the very moment a quiet spell would end still breaks it).
+enum Priority {
+    static let intervention: UInt8 = 0
+    static let action: UInt8 = 1
+    static let watchdog: UInt8 = 2
+}
+
+/// One run of a scenario: the model's side of the event loop. A value type over plain-data
+/// tables and buffers, so the loop pays no reference counting and no exclusivity checks.
+struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
+    let scenario: Scenario
+    let stream: RandomStream
+    let buffers: RunBuffers
+    var observer: Observer
+
+    // The program's tables, held directly so the hot path loads no class reference.
+    let actorCount: Int
+    let actors: Table<ActorCore>
+    let actions: Table<ActionCore>
+    let casualties: Table<CasualtyCore>
+    let effects: Table<EffectCore>
+    let triggers: Table<TriggerCore>
+    let rules: Table<RuleCore>
+    let answers: Table<Int32>
+    let ruleActionBits: Table<UInt64>
+    let policies: Table<PolicyCore>
+    let processes: Table<ProcessCore>
+    let pieceStarts: Table<Double>
+    let pieceRates: Table<Double>
+    let states: Table<StateCore>
+    let outcomes: Table<OutcomeCore>
+    let code: Table<ExpressionOp>
+    let expressionStart: Table<Int32>
+    let expressionEnd: Table<Int32>
+    let interventionEffects: [Range<Int32>]
+
+    var now = 0.0
+    var maxRung: Int32 = -1
+    var actionNumber = 0
+    var lastRung: Int32 = -1
+    var lastIntercepted = false
+    var outcome: Int32 = -1
+    var outcomeTime = 0.0
+    /// A state-dependent rate was found above its declared maximum (thinning was inexact).
+    var rateExceeded = false
+
+    init(scenario: Scenario, stream: RandomStream, buffers: RunBuffers, observer: Observer) {
+        self.scenario = scenario
+        self.stream = stream
+        self.buffers = buffers
+        self.observer = observer
+        let p = scenario.program
+        actorCount = p.actorCount
+        actors = p.actors
+        actions = p.actions
+        casualties = p.casualties
+        effects = p.effects
+        triggers = p.triggers
+        rules = p.rules
+        answers = p.answers
+        ruleActionBits = p.ruleActionBits
+        policies = p.policies
+        processes = p.processes
+        pieceStarts = p.pieceStarts
+        pieceRates = p.pieceRates
+        states = p.states
+        outcomes = p.outcomes
+        code = p.code
+        expressionStart = p.expressionStart
+        expressionEnd = p.expressionEnd
+        interventionEffects = p.interventionEffects
+    }
+
+    // MARK: Start
+
+    /// Puts the run at day 0: initial state, policies and processes, and the first events.
+    mutating func start(queue: inout EventQueue<SimEvent>) {
+        queue.removeAll()
+        for i in 0..<buffers.states {
+            buffers.stateValue[i] = states[i].initial
+            buffers.stateTime[i] = 0
+        }
+        buffers.totals.update(repeating: 0, count: buffers.counters)
+        buffers.eventCounters.update(repeating: 0, count: buffers.counters)
+        buffers.actionCounts.update(repeating: 0, count: buffers.actions)
+        for a in 0..<buffers.actors { buffers.activePolicy[a] = actors[a].initialPolicy }
+        buffers.grimTriggered.update(repeating: false, count: buffers.rules)
+        buffers.lastHit.update(repeating: -.infinity, count: buffers.rules * buffers.actors)
+        buffers.lastLoud.update(repeating: 0, count: buffers.outcomes)
+        for k in 0..<buffers.processes {
+            buffers.processEpoch[k] = 0
+            buffers.processActive[k] = processes[k].active
+            if buffers.processActive[k] { scheduleArrival(of: k, queue: &queue) }
+        }
+        for (i, intervention) in scenario.interventions.enumerated() where intervention.day <= scenario.horizon {
+            queue.schedule(at: intervention.day, priority: Priority.intervention,
+                           SimEvent(kind: .intervention, resample: false, index: Int32(i), epoch: 0))
+        }
+        for k in 0..<buffers.outcomes where outcomes[k].isQuiet {
+            queue.schedule(at: outcomes[k].days, priority: Priority.watchdog,
+                           SimEvent(kind: .watchdog, resample: false, index: Int32(k), epoch: 0))
+        }
+    }
+
+    // MARK: Events
+
+    mutating func handle(_ event: Event<SimEvent>, queue: inout EventQueue<SimEvent>) -> Bool {
+        now = event.time
+        let e = event.payload
+        switch e.kind {
+        case .action:
+            perform(Int(e.index), origin: .scheduled(sequence: event.sequence), queue: &queue)
+        case .process:
+            arrival(of: Int(e.index), epoch: e.epoch, resample: e.resample, queue: &queue)
+        case .intervention:
+            apply(intervention: Int(e.index), queue: &queue)
+        case .watchdog:
+            watch(Int(e.index), queue: &queue)
+        }
+        return outcome < 0
+    }
+
+    /// Action `a` happens now: casualties, ledger, effects, outcome checks, then what it sets
+    /// off (triggers) and the answers it draws.
+    mutating func perform(_ a: Int, origin: Origin, queue: inout EventQueue<SimEvent>,
+                          documented: [(counter: Int, value: Double)]? = nil) {
+        let action = actions[a]
+        actionNumber += 1
+        buffers.eventCounters.update(repeating: 0, count: buffers.counters)
+        var intercepted = false
+        if let documented {
+            for (counter, value) in documented {
+                buffers.eventCounters[counter] = value
+                buffers.totals[counter] += value
+            }
+        } else {
+            if action.hasInterception { intercepted = stream.bernoulli(value(action.interception)) }
+            if !intercepted {
+                for c in Int(action.casualtyStart)..<Int(action.casualtyEnd) {
+                    let casualty = casualties[c]
+                    let drawn = max(0, sample(casualty.draw).rounded())
+                    buffers.eventCounters[Int(casualty.counter)] += drawn
+                    buffers.totals[Int(casualty.counter)] += drawn
+                }
+            }
+        }
+        buffers.actionCounts[a] += 1
+        lastRung = action.rung
+        lastIntercepted = intercepted
+        if action.rung > maxRung { maxRung = action.rung }
+        for k in 0..<buffers.outcomes where outcomes[k].isQuiet && action.rung >= outcomes[k].minimumRung {
+            buffers.lastLoud[k] = now
+        }
+        applyEffects(Int(action.effectStart)..<Int(action.effectEnd))
+        if Observer.records {
+            observer.actionOccurred(
+                Occurrence(number: actionNumber, time: now, action: a, origin: origin, intercepted: intercepted),
+                casualties: UnsafeBufferPointer(start: buffers.eventCounters, count: buffers.counters),
+                state: snapshot())
+        }
+        if checkOutcomes() { return }
+        let hit = actionNumber
+        for t in Int(action.triggerStart)..<Int(action.triggerEnd) {
+            let trigger = triggers[t]
+            var probability = value(trigger.probability)
+            if trigger.obeyingActor >= 0 { probability *= value(actors[trigger.obeyingActor].control) }
+            if stream.bernoulli(probability) {
+                let delay = max(0, sample(trigger.delay))
+                let sequence = queue.schedule(
+                    at: now + delay, priority: Priority.action,
+                    SimEvent(kind: .action, resample: false, index: trigger.action, epoch: 0))
+                observer.triggered(parent: hit, trigger: t - Int(action.triggerStart), action: Int(trigger.action),
+                                   probability: probability, delay: delay, sequence: sequence)
+            }
+        }
+        if action.target >= 0 { respond(to: a, hit: hit, queue: &queue) }
+    }
+
+    mutating func applyEffects(_ range: Range<Int>) {
+        for i in range {
+            let effect = effects[i]
+            let v = Int(effect.variable)
+            let amount = value(effect.amount)
+            write(v, effect.isSet ? amount : stateValue(v) + amount)
+        }
+    }
+
+    /// A background process fires (or, for a piecewise rate, reaches a step).
+    mutating func arrival(of k: Int, epoch: UInt32, resample: Bool, queue: inout EventQueue<SimEvent>) {
+        guard epoch == buffers.processEpoch[k], buffers.processActive[k] else { return }
+        let process = processes[k]
+        if !resample {
+            if process.kind == .dependent {
+                // Thinning: candidates come at the maximum rate; keep each with probability
+                // rate(now) / maximum, the rate read from the state as it is now.
+                let rate = evaluate(process.expression)
+                if rate > process.rate { rateExceeded = true }
+                if stream.uniform() * process.rate < rate {
+                    perform(Int(process.action), origin: .process(k), queue: &queue)
+                }
+            } else {
+                perform(Int(process.action), origin: .process(k), queue: &queue)
+            }
+            if outcome >= 0 { return }
+        }
+        scheduleArrival(of: k, queue: &queue)
+    }
+
+    /// Schedules process `k`'s next arrival after now. Exponential gaps are exact for constant
+    /// and step rates (memorylessness lets a gap that crosses a step be redrawn from the step).
+    mutating func scheduleArrival(of k: Int, queue: inout EventQueue<SimEvent>) {
+        let process = processes[k]
+        let epoch = buffers.processEpoch[k]
+        var event = SimEvent(kind: .process, resample: false, index: Int32(k), epoch: epoch)
+        switch process.kind {
+        case .constant, .dependent:
+            guard process.rate > 0 else { return }
+            queue.schedule(at: now + stream.exponential(mean: 1 / process.rate), priority: Priority.action, event)
+        case .piecewise:
+            var piece = Int(process.pieceStart)
+            while piece + 1 < Int(process.pieceEnd) && pieceStarts[piece + 1] <= now { piece += 1 }
+            let rate = pieceRates[piece]
+            let boundary = piece + 1 < Int(process.pieceEnd) ? pieceStarts[piece + 1] : Double.infinity
+            var at = boundary
+            if rate > 0 { at = now + stream.exponential(mean: 1 / rate) }
+            if at >= boundary {
+                guard boundary.isFinite else { return }
+                at = boundary
+                event.resample = true
+            }
+            queue.schedule(at: at, priority: Priority.action, event)
+        }
+    }
+
+    mutating func apply(intervention i: Int, queue: inout EventQueue<SimEvent>) {
+        let intervention = scenario.interventions[i]
+        applyEffects(interventionEffects[i].lowerBound.asInt..<interventionEffects[i].upperBound.asInt)
+        for (actor, policy) in intervention.policySwitches { buffers.activePolicy[actor] = Int32(policy) }
+        for k in intervention.startProcesses where !buffers.processActive[k] {
+            buffers.processActive[k] = true
+            buffers.processEpoch[k] &+= 1
+            scheduleArrival(of: k, queue: &queue)
+        }
+        for k in intervention.stopProcesses where buffers.processActive[k] {
+            buffers.processActive[k] = false
+            buffers.processEpoch[k] &+= 1
+        }
+        if Observer.records { observer.interventionApplied(i, time: now, state: snapshot()) }
+        if checkOutcomes() { return }
+        for injection in intervention.injections {
+            perform(injection.action, origin: .intervention(i), queue: &queue, documented: injection.casualties)
+            if outcome >= 0 { return }
+        }
+    }
+
+    /// A quiet-spell watchdog: the outcome if nothing loud happened for its days, else it sleeps
+    /// until the spell that began with the last loud action would end. One watchdog per outcome
+    /// is ever queued.
+    mutating func watch(_ k: Int, queue: inout EventQueue<SimEvent>) {
+        let deadline = buffers.lastLoud[k] + outcomes[k].days
+        if now >= deadline {
+            reach(Int32(k))
+        } else {
+            queue.schedule(at: deadline, priority: Priority.watchdog,
+                           SimEvent(kind: .watchdog, resample: false, index: Int32(k), epoch: 0))
+        }
+    }
+
+    /// Checks the declared conditions in order; the first that holds ends the run.
+    mutating func checkOutcomes() -> Bool {
+        for k in 0..<buffers.outcomes where !outcomes[k].isQuiet {
+            if truth(evaluate(outcomes[k].condition)) {
+                reach(Int32(k))
+                return true
+            }
+        }
+        return false
+    }
+
+    mutating func reach(_ k: Int32) {
+        outcome = k
+        outcomeTime = now
+        if Observer.records { observer.outcomeReached(Int(k), time: now, state: snapshot()) }
+    }
+
+    // MARK: State
+    //
+    // The readers below are `mutating` although they change nothing: called from the mutating
+    // event handlers, a non-mutating method makes Swift copy the whole core (half a kilobyte)
+    // to pass it, once per call. `mutating` passes it by reference.
+
+    @inline(__always)
+    mutating func stateValue(_ i: Int) -> Double {
+        let s = states[i]
+        let v = buffers.stateValue[i]
+        if s.inverseHalfLife == 0 { return v }
+        let elapsed = now - buffers.stateTime[i]
+        return elapsed > 0 ? s.baseline + (v - s.baseline) * exp2(-elapsed * s.inverseHalfLife) : v
+    }
+
+    @inline(__always)
+    mutating func write(_ i: Int, _ value: Double) {
+        let s = states[i]
+        buffers.stateValue[i] = min(max(value, s.minimum), s.maximum)
+        buffers.stateTime[i] = now
+    }
+
+    mutating func snapshot() -> UnsafeBufferPointer<Double> {
+        for i in 0..<buffers.states { buffers.stateSnapshot[i] = stateValue(i) }
+        return UnsafeBufferPointer(start: buffers.stateSnapshot, count: buffers.states)
+    }
+
+    // MARK: Numbers
+
+    @inline(__always)
+    mutating func value(_ p: Param) -> Double {
+        p.expression < 0 ? p.value : evaluate(p.expression)
+    }
+
+    @inline(__always)
+    mutating func sample(_ d: DrawSpec) -> Double {
+        Distribution.sample(d.kind, value(d.a), value(d.b), d.table, d.values, stream)
+    }
+}
+
+extension Int32 {
+    var asInt: Int { Int(self) }
+}
+
+/// Expression truth: any number but 0 (and NaN) is true.
+@inline(__always)
+func truth(_ x: Double) -> Bool { x != 0 && !x.isNaN }

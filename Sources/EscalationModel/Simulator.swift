@@ -1,0 +1,87 @@
+import SimKernel
+import Stochastics
+
+/// Runs replications of one scenario. Holds a random stream, an event queue and run buffers
+/// that are reused run after run, so a run allocates nothing in its steady state. One simulator
+/// belongs to one thread; give each worker its own.
+public final class Simulator {
+    public let scenario: Scenario
+    let stream: RandomStream
+    var queue: EventQueue<SimEvent>
+    let buffers: RunBuffers
+
+    public init(scenario: Scenario) {
+        self.scenario = scenario
+        self.stream = RandomStream(seed: 0)
+        self.queue = EventQueue(capacity: 256)
+        self.buffers = RunBuffers(program: scenario.program, actionCount: scenario.actions.count,
+                                  processCount: scenario.processes.count)
+    }
+
+    deinit { buffers.deallocate() }
+
+    /// Runs one replication from the stream of `seed`.
+    public func run(seed: UInt64) -> RunResult {
+        var core = SimulationCore(scenario: scenario, stream: stream, buffers: buffers, observer: NullObserver())
+        let end = execute(&core, seed: seed)
+        return result(of: &core, end: end, seed: seed)
+    }
+
+    /// Runs one replication and records everything that happened.
+    public func runTraced(seed: UInt64) -> (RunResult, Trace) {
+        var core = SimulationCore(scenario: scenario, stream: stream, buffers: buffers, observer: TraceRecorder())
+        let end = execute(&core, seed: seed)
+        let result = result(of: &core, end: end, seed: seed)
+        var entries = core.observer.entries
+        if core.outcome < 0 {
+            entries.append(TraceEntry(time: result.outcomeDay, kind: .outcome(result.outcome),
+                                      state: result.finalState))
+        }
+        return (result, Trace(entries: entries))
+    }
+
+    func execute<O: RunObserver>(_ core: inout SimulationCore<O>, seed: UInt64) -> RunEnd {
+        stream.reseed(seed)
+        core.start(queue: &queue)
+        return queue.run(&core, horizon: scenario.horizon, maxEvents: scenario.maxEvents)
+    }
+
+    /// The result of a finished run; an unresolved run's state is read at the horizon.
+    func result<O: RunObserver>(of core: inout SimulationCore<O>, end: RunEnd, seed: UInt64) -> RunResult {
+        var outcome = Int(core.outcome)
+        var day = core.outcomeTime
+        if outcome < 0 {
+            switch end.reason {
+            case .eventCap:
+                outcome = scenario.runawayOutcome
+                day = end.time
+            case .horizon, .exhausted, .stopped:
+                outcome = scenario.unresolvedOutcome
+                day = scenario.horizon
+            }
+            core.now = day
+        }
+        let b = buffers
+        return RunResult(
+            seed: seed, outcome: outcome, outcomeDay: day, maxRung: Int(core.maxRung), actions: core.actionNumber,
+            kernelEvents: end.events,
+            ledger: Array(UnsafeBufferPointer(start: b.totals, count: b.counters)),
+            actionCounts: Array(UnsafeBufferPointer(start: b.actionCounts, count: b.actions)),
+            finalState: Array(core.snapshot()),
+            rateExceeded: core.rateExceeded)
+    }
+}
+
+extension Scenario {
+    /// The policy and position within it of flat rule number `rule` (as in `Decision.rule`).
+    public func ruleLocation(_ rule: Int) -> (policy: Int, index: Int) {
+        let location = program.ruleLocation[rule]
+        return (location.policy, location.rule)
+    }
+
+    /// The rule with flat number `rule`.
+    public func rule(_ rule: Int) -> Rule {
+        let (p, k) = ruleLocation(rule)
+        return policies[p].rules[k]
+    }
+}

@@ -1,0 +1,106 @@
+/// A `--set PATH=VALUE` from the command line: a change to the merged scenario tree before it
+/// is compiled, so every check a file gets applies to the overridden value too.
+public struct Override: Sendable, Equatable, CustomStringConvertible {
+    /// Keys and list indices: `actions.kh_rockets.rung` is ["actions", "kh_rockets", "rung"].
+    public let path: [String]
+    /// The value as written (YAML: a number, a word, an expression, or a flow mapping).
+    public let text: String
+
+    /// Parses `PATH=VALUE`.
+    public init(parsing argument: String) throws(OverrideError) {
+        guard let equals = argument.firstIndex(of: "=") else {
+            throw OverrideError(argument: argument, message: "expected PATH=VALUE, found no '='")
+        }
+        let path = argument[..<equals].split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        if path.isEmpty || path.contains(where: \.isEmpty) {
+            throw OverrideError(argument: argument,
+                                message: "expected a dotted key path such as actions.kh_rockets.rung before '='")
+        }
+        let value = String(argument[argument.index(after: equals)...])
+        if value.isEmpty {
+            throw OverrideError(argument: argument, message: "expected a value after '='")
+        }
+        self.path = path
+        self.text = value
+    }
+
+    public init(path: [String], text: String) {
+        self.path = path
+        self.text = text
+    }
+
+    public var pathString: String { path.joined(separator: ".") }
+    public var description: String { "\(pathString)=\(text)" }
+
+    /// Sets the value at the path in `root`. The parent of the last key must exist; the last key
+    /// may be new (the compiler then checks it is a key the scenario format knows).
+    func apply(to root: inout YAMLNode) throws(OverrideError) {
+        let file = "--set \(pathString)"
+        let parsed: YAMLNode?
+        do {
+            parsed = try YAMLReader.parse(text, file: file)
+        } catch {
+            throw OverrideError(argument: description, message: "expected a YAML value, found '\(text)'")
+        }
+        let value = parsed ?? YAMLNode(.null, at: SourceLocation(file: file, line: 1, column: 1))
+        try Override.set(value, at: path[...], in: &root, walked: [], argument: description)
+    }
+
+    private static func set(_ value: YAMLNode, at path: ArraySlice<String>, in node: inout YAMLNode,
+                            walked: [String], argument: String) throws(OverrideError) {
+        let key = path.first!
+        let here = walked.isEmpty ? "the top of the scenario" : walked.joined(separator: ".")
+        switch node.value {
+        case .mapping(var pairs):
+            if let i = pairs.firstIndex(where: { $0.key == key }) {
+                if path.count == 1 {
+                    pairs[i].value = value
+                } else {
+                    try set(value, at: path.dropFirst(), in: &pairs[i].value, walked: walked + [key], argument: argument)
+                }
+            } else if path.count == 1 {
+                pairs.append((key, value.location, value))
+            } else {
+                let hint = Suggestions.hint(for: key, in: pairs.map(\.key)).map { " (\($0))" } ?? ""
+                throw OverrideError(argument: argument, message: "no key '\(key)' under \(here)\(hint)")
+            }
+            node.value = .mapping(pairs)
+        case .sequence(var items):
+            guard let i = Int(key), items.indices.contains(i) else {
+                throw OverrideError(argument: argument,
+                                    message: "expected a list index 0 to \(items.count - 1) under \(here), found '\(key)'")
+            }
+            if path.count == 1 {
+                items[i] = value
+            } else {
+                try set(value, at: path.dropFirst(), in: &items[i], walked: walked + [key], argument: argument)
+            }
+            node.value = .sequence(items)
+        default:
+            throw OverrideError(argument: argument,
+                                message: "\(here) is \(node.kindDescription), which has no key '\(key)'")
+        }
+    }
+
+    /// The existing value at the path, if any (sweeps check their paths before running).
+    public static func lookup(_ path: [String], in root: YAMLNode) -> YAMLNode? {
+        var node = root
+        for key in path {
+            switch node.value {
+            case .mapping: guard let next = node[key] else { return nil }; node = next
+            case .sequence(let items):
+                guard let i = Int(key), items.indices.contains(i) else { return nil }
+                node = items[i]
+            default: return nil
+            }
+        }
+        return node
+    }
+}
+
+/// A `--set` that cannot be applied: a command-line mistake (exit 64).
+public struct OverrideError: Error, Sendable, CustomStringConvertible {
+    public let argument: String
+    public let message: String
+    public var description: String { "--set \(argument): \(message)" }
+}

@@ -1,0 +1,230 @@
+import EscalationModel
+import Stochastics
+
+/// Turns a merged scenario tree into a `Scenario`, checking everything first: every problem in
+/// the file is reported, with file, line, column, key path, what was expected and what was found.
+struct ScenarioCompiler {
+    var diagnostics = Diagnostics()
+    var start: CivilDate?
+    var expressionSymbols = ExpressionSymbols(stateVariables: [], counters: [], actions: [])
+
+    var sides: [Side] = []
+    var actorNames: [String] = []
+    var stateNames: [String] = []
+    var actionNames: [String] = []
+    /// The actor of each action, read ahead so that rules can check their answers.
+    var actionActors: [Int?] = []
+    var actionTargets: [Int?] = []
+    var processNames: [String] = []
+    var policyNames: [String] = []
+    /// The actor of each policy, read ahead for actors' `policy:` and interventions.
+    var policyActors: [Int?] = []
+    var actorSponsors: [Int?] = []
+
+    static let topKeys = ["name", "title", "summary", "start", "horizon", "max_events", "rungs", "sides", "actors",
+                          "state", "actions", "processes", "policies", "interventions", "outcomes"]
+
+    /// Runs per replication stop at this many events unless `max_events` says otherwise.
+    static let defaultMaxEvents = 100_000
+
+    mutating func error(_ node: YAMLNode, _ path: String, expected: String, found: String, hint: String? = nil) {
+        diagnostics.error(node.location, path, expected: expected, found: found, hint: hint)
+    }
+
+    static func compile(_ root: YAMLNode, name defaultName: String) throws(ScenarioError) -> Scenario {
+        var compiler = ScenarioCompiler()
+        let scenario = compiler.compileScenario(root, defaultName: defaultName)
+        if let scenario, compiler.diagnostics.isEmpty { return scenario }
+        throw ScenarioError(compiler.diagnostics.list)
+    }
+
+    mutating func compileScenario(_ root: YAMLNode, defaultName: String) -> Scenario? {
+        guard let top = fields(root, "", allowed: Self.topKeys, what: "a scenario") else { return nil }
+
+        let name = top["name"].flatMap { text($0, "name") } ?? defaultName
+        let title = top["title"].flatMap { text($0, "title") } ?? name
+        let summary = top["summary"].flatMap { text($0, "summary") } ?? ""
+        if let node = top["start"] {
+            if let s = node.scalar, let date = CivilDate(iso: s) {
+                start = date
+            } else {
+                error(node, "start", expected: "a date (YYYY-MM-DD)", found: node.kindDescription)
+            }
+        }
+        var horizon = 0.0
+        if let node = require(top, "horizon", "days to simulate, or an end date") {
+            if let s = node.scalar, CivilDate(iso: s) != nil {
+                // An end date is included: the run covers that whole day.
+                if let d = day(node, "horizon") { horizon = d + 1 }
+            } else if let d = number(node, "horizon", expected: "a number of days greater than 0, or an end date") {
+                if d > 0 { horizon = d } else {
+                    error(node, "horizon", expected: "a number of days greater than 0, or an end date", found: format(d))
+                }
+            }
+        }
+        let maxEvents = top["max_events"].flatMap {
+            integer($0, "max_events", in: 1...Int.max, expected: "a whole number of events greater than 0")
+        } ?? Self.defaultMaxEvents
+        let rungNames = compileRungs(top["rungs"])
+
+        compileSides(top["sides"])
+        expressionSymbols.counters = sides.flatMap { [$0.id + "_killed", $0.id + "_wounded"] }
+
+        // Names first, so that any section may refer to any other.
+        let actorEntries = entries(top["actors"], "actors", what: "actors")
+        let stateEntries = entries(top["state"], "state", what: "state variables")
+        let actionEntries = entries(top["actions"], "actions", what: "actions")
+        let processEntries = entries(top["processes"], "processes", what: "processes")
+        let policyEntries = entries(top["policies"], "policies", what: "policies")
+        let interventionEntries = entries(top["interventions"], "interventions", what: "interventions")
+        let outcomeEntries = entries(top["outcomes"], "outcomes", what: "outcomes")
+        if top["actors"] == nil { error(root, "", expected: "a key 'actors'", found: "none") }
+        if top["actions"] == nil { error(root, "", expected: "a key 'actions'", found: "none") }
+        if actorEntries.count > Scenario.maxActors {
+            error(top["actors"]!, "actors", expected: "at most \(Scenario.maxActors) actors", found: "\(actorEntries.count)")
+            return nil
+        }
+        actorNames = actorEntries.map(\.id)
+        stateNames = stateEntries.map(\.id)
+        actionNames = actionEntries.map(\.id)
+        processNames = processEntries.map(\.id)
+        policyNames = policyEntries.map(\.id)
+        actionActors = actionEntries.map { entry in entry.node["actor"]?.scalar.flatMap { actorNames.firstIndex(of: $0) } }
+        actionTargets = actionEntries.map { entry in entry.node["target"]?.scalar.flatMap { actorNames.firstIndex(of: $0) } }
+        policyActors = policyEntries.map { entry in entry.node["actor"]?.scalar.flatMap { actorNames.firstIndex(of: $0) } }
+        actorSponsors = actorEntries.map { entry in entry.node["sponsor"]?.scalar.flatMap { actorNames.firstIndex(of: $0) } }
+        expressionSymbols.stateVariables = stateNames
+        expressionSymbols.actions = actionNames
+
+        let actors = actorEntries.compactMap { compileActor($0.id, $0.node) }
+        let stateVariables = stateEntries.compactMap { compileStateVariable($0.id, $0.node) }
+        let actions = actionEntries.compactMap { compileAction($0.id, $0.node) }
+        let processes = processEntries.compactMap { compileProcess($0.id, $0.node) }
+        let policies = policyEntries.compactMap { compilePolicy($0.id, $0.node) }
+        let interventions = interventionEntries.compactMap { compileIntervention($0.id, $0.node, horizon: horizon) }
+        let outcomes = outcomeEntries.compactMap { compileOutcome($0.id, $0.node) }
+
+        guard diagnostics.isEmpty else { return nil }
+        return Scenario(
+            name: name, title: title, summary: summary, start: start, horizon: horizon, maxEvents: maxEvents,
+            rungNames: rungNames, sides: sides, actors: actors, actions: actions, stateVariables: stateVariables,
+            processes: processes, policies: policies, interventions: interventions, outcomes: outcomes)
+    }
+
+    mutating func compileRungs(_ node: YAMLNode?) -> [String] {
+        var names = Ladder.defaultRungNames
+        guard let node else { return names }
+        guard case .mapping(let pairs) = node.value else {
+            error(node, "rungs", expected: "a mapping of rung numbers (0 to 9) to names", found: node.kindDescription)
+            return names
+        }
+        for pair in pairs {
+            guard let rung = Int(pair.key), Ladder.rungs.contains(rung) else {
+                diagnostics.error(pair.keyLocation, "rungs", expected: "a rung number from 0 to 9", found: "'\(pair.key)'")
+                continue
+            }
+            if let name = text(pair.value, join("rungs", pair.key)) { names[rung] = name }
+        }
+        return names
+    }
+
+    mutating func compileSides(_ node: YAMLNode?) {
+        guard let node else {
+            sides = Side.defaults
+            return
+        }
+        for (id, body) in entries(node, "sides", what: "sides") {
+            let path = join("sides", id)
+            if case .scalar(let s, _) = body.value {
+                sides.append(Side(id: id, name: s))
+                continue
+            }
+            guard let f = fields(body, path, allowed: ["name", "singular"], what: "a side") else { continue }
+            let name = f["name"].flatMap { text($0, f.path("name")) } ?? id
+            let singular = f["singular"].flatMap { text($0, f.path("singular")) }
+            sides.append(Side(id: id, name: name, singular: singular))
+        }
+    }
+
+    mutating func compileActor(_ id: String, _ node: YAMLNode) -> Actor? {
+        let path = join("actors", id)
+        guard let f = fields(node, path, allowed: ["name", "sponsor", "control", "policy"], what: "an actor") else {
+            return nil
+        }
+        let name = f["name"].flatMap { text($0, f.path("name")) } ?? id
+        var sponsor: Int?
+        if let s = f["sponsor"] {
+            sponsor = reference(s, f.path("sponsor"), kind: "an actor", names: actorNames)
+            if sponsor == actorNames.firstIndex(of: id) {
+                error(s, f.path("sponsor"), expected: "another actor as sponsor", found: "'\(id)' itself")
+                sponsor = nil
+            }
+        }
+        var control: Quantity = .constant(1)
+        if let c = f["control"] {
+            if f["sponsor"] == nil {
+                error(c, f.path("control"), expected: "control only on an actor with a sponsor", found: "no sponsor")
+            }
+            control = probability(c, f.path("control"), event: true) ?? control
+        }
+        var policy: Int?
+        let me = actorNames.firstIndex(of: id)
+        if let p = f["policy"] {
+            policy = reference(p, f.path("policy"), kind: "a policy", names: policyNames)
+            if let chosen = policy, let owner = policyActors[chosen], owner != me {
+                error(p, f.path("policy"), expected: "a policy of \(id)",
+                      found: "'\(policyNames[chosen])', a policy of \(actorNames[owner])")
+            }
+        } else {
+            policy = policyActors.firstIndex { $0 != nil && $0 == me }
+        }
+        return Actor(id: id, name: name, sponsor: sponsor, control: control, initialPolicy: policy)
+    }
+
+    mutating func compileStateVariable(_ id: String, _ node: YAMLNode) -> StateVariable? {
+        let path = join("state", id)
+        if ExpressionSymbols.reserved.contains(id) {
+            error(node, path, expected: "a state variable name that is not a word of the expression language",
+                  found: "'\(id)'")
+            return nil
+        }
+        if case .scalar = node.value {
+            return number(node, path, expected: "an initial value, or a mapping with initial:").map {
+                StateVariable(id: id, initial: $0)
+            }
+        }
+        guard let f = fields(node, path, allowed: ["initial", "min", "max", "baseline", "half_life"],
+                             what: "a state variable") else { return nil }
+        guard let initial = require(f, "initial", "a number").flatMap({ number($0, f.path("initial")) }) else {
+            return nil
+        }
+        let minimum = f["min"].flatMap { number($0, f.path("min")) } ?? -.infinity
+        let maximum = f["max"].flatMap { number($0, f.path("max")) } ?? .infinity
+        let baseline = f["baseline"].flatMap { number($0, f.path("baseline")) }
+        var halfLife: Double?
+        if let h = f["half_life"] {
+            halfLife = number(h, f.path("half_life"), expected: "a half-life in days greater than 0")
+            if let v = halfLife, v <= 0 {
+                error(h, f.path("half_life"), expected: "a half-life in days greater than 0", found: format(v))
+                halfLife = nil
+            }
+            if baseline == nil {
+                error(h, f.path("half_life"), expected: "a baseline: to relax toward beside half_life", found: "none")
+            }
+        }
+        if minimum > maximum {
+            error(node, path, expected: "min no greater than max", found: "min \(format(minimum)) and max \(format(maximum))")
+            return nil
+        }
+        if initial < minimum || initial > maximum {
+            error(f["initial"]!, f.path("initial"), expected: "an initial value from \(format(minimum)) to \(format(maximum))",
+                  found: format(initial))
+        }
+        if let b = baseline, b < minimum || b > maximum {
+            error(f["baseline"]!, f.path("baseline"), expected: "a baseline from \(format(minimum)) to \(format(maximum))",
+                  found: format(b))
+        }
+        return StateVariable(id: id, initial: initial, minimum: minimum, maximum: maximum, baseline: baseline,
+                             halfLife: halfLife)
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+
+/// Reads a scenario file and everything it builds on: `extends:` (a scenario it changes) and
+/// `include:` (parameter files merged in), into one merged tree.
+///
+/// Merging: mappings merge key by key, recursively (the later file wins, new keys go at the end);
+/// any other value replaces the earlier one whole; a key set to null (`~`) is removed.
+/// Order: the extended scenario, then each include in order, then the file itself.
+struct ScenarioSource {
+    /// The merged tree.
+    var root: YAMLNode
+    /// Name of the scenario: its file name without extension.
+    var name: String
+    /// Every file read, in the order first read (for the scenario content hash).
+    var files: [(path: String, text: String)]
+
+    static func load(path: String) throws -> ScenarioSource {
+        var reader = Reader()
+        guard let root = try reader.load(path: path, chain: [], reference: nil) else {
+            throw ScenarioError([Diagnostic(SourceLocation(file: path, line: 1, column: 1), path: "",
+                                            expected: "a scenario (a YAML mapping)", found: "an empty file")])
+        }
+        let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        return ScenarioSource(root: root, name: name, files: reader.files)
+    }
+
+    struct Reader {
+        var files: [(path: String, text: String)] = []
+
+        /// `reference` is the `extends:`/`include:` node that named this file (nil for the file
+        /// asked for), so a missing file is reported where it was named.
+        mutating func load(path: String, chain: [String], reference: YAMLNode?) throws -> YAMLNode? {
+            let canonical = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+            if let first = chain.firstIndex(of: canonical), let reference {
+                let cycle = (chain[first...] + [canonical]).map { ($0 as NSString).lastPathComponent }
+                throw ScenarioError([Diagnostic(reference.location, path: "extends",
+                                                expected: "a chain of extends: without cycles",
+                                                found: cycle.joined(separator: " → "))])
+            }
+            let text: String
+            do {
+                text = try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                let reason = FileManager.default.fileExists(atPath: path) ? "not readable as UTF-8 text" : "no such file"
+                if let reference {
+                    throw ScenarioError([Diagnostic(reference.location, path: "",
+                                                    expected: "a readable scenario file",
+                                                    found: "\(reason) at '\(path)'")])
+                }
+                throw SourceReadError(path: path, reason: reason)
+            }
+            files.append((path, text))
+            guard let node = try YAMLReader.parse(text, file: path) else { return nil }
+            guard case .mapping(var pairs) = node.value else {
+                throw ScenarioError([Diagnostic(node.location, path: "", expected: "a scenario (a YAML mapping)",
+                                                found: node.kindDescription)])
+            }
+            let directory = (path as NSString).deletingLastPathComponent
+            func resolve(_ relative: String) -> String {
+                relative.hasPrefix("/") || directory.isEmpty ? relative : directory + "/" + relative
+            }
+
+            var base: YAMLNode?
+            var diagnostics = Diagnostics()
+            if let extends = pairs.first(where: { $0.key == "extends" })?.value {
+                if let parent = extends.scalar {
+                    base = try load(path: resolve(parent), chain: chain + [canonical], reference: extends)
+                } else {
+                    diagnostics.error(extends.location, "extends", expected: "the path of a scenario file",
+                                      found: extends.kindDescription)
+                }
+            }
+            if let include = pairs.first(where: { $0.key == "include" })?.value {
+                let items: [YAMLNode]
+                switch include.value {
+                case .sequence(let list): items = list
+                case .scalar: items = [include]
+                default:
+                    items = []
+                    diagnostics.error(include.location, "include", expected: "a path or a list of paths",
+                                      found: include.kindDescription)
+                }
+                for (i, item) in items.enumerated() {
+                    guard let relative = item.scalar else {
+                        diagnostics.error(item.location, "include[\(i)]", expected: "the path of a parameter file",
+                                          found: item.kindDescription)
+                        continue
+                    }
+                    if let fragment = try load(path: resolve(relative), chain: chain + [canonical], reference: item) {
+                        base = base.map { merge($0, fragment) } ?? fragment
+                    }
+                }
+            }
+            if !diagnostics.isEmpty { throw ScenarioError(diagnostics.list) }
+            pairs.removeAll { $0.key == "extends" || $0.key == "include" }
+            let own = YAMLNode(.mapping(pairs), at: node.location)
+            return base.map { merge($0, own) } ?? own
+        }
+    }
+}
+
+/// `over` merged onto `base` (see `ScenarioSource`).
+func merge(_ base: YAMLNode, _ over: YAMLNode) -> YAMLNode {
+    guard case .mapping(var merged) = base.value, case .mapping(let changes) = over.value else {
+        return over
+    }
+    for change in changes {
+        if let i = merged.firstIndex(where: { $0.key == change.key }) {
+            if case .null = change.value.value {
+                merged.remove(at: i)
+            } else {
+                merged[i] = (change.key, change.keyLocation, merge(merged[i].value, change.value))
+            }
+        } else if case .null = change.value.value {
+            continue
+        } else {
+            merged.append(change)
+        }
+    }
+    return YAMLNode(.mapping(merged), at: over.location)
+}

@@ -1,0 +1,19 @@
+import ArgumentParser
+
+@main
+struct EscalationCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "escalation",
+        abstract: "Simulate tit-for-tat escalation between US forces, Iran and Iran-backed militias in Iraq.",
+        discussion: """
+            Scenarios are YAML files (see docs/scenario-format.md). Exit codes: 0 ok, 64 bad \
+            command line, 65 bad scenario or data, 74 cannot read or write a file, 70 internal error.
+            """,
+        version: EscalationVersion.string,
+        subcommands: [RunCommand.self, ValidateCommand.self, LadderCommand.self]
+    )
+}
+
+enum EscalationVersion {
+    static let string = "0.1.0"
+}
