@@ -70,11 +70,14 @@ public struct Rule: Sendable, Equatable {
     public let probability: Quantity
     public let delay: RandomQuantity?
     public let attribution: Attribution
+    /// When the probability draw says no, try the next rule instead of stopping here: a decision
+    /// list such as "the campaign, 30% of the time; otherwise strike the depots".
+    public let fallThrough: Bool
 
     public init(name: String, covers: [Int], from: [Int]? = nil, hitBy: [Int]? = nil,
                 condition: CompiledExpression? = nil, strategy: Strategy, answerWith: [Int]? = nil,
                 probability: Quantity = .constant(1), delay: RandomQuantity?,
-                attribution: Attribution = .actor) {
+                attribution: Attribution = .actor, fallThrough: Bool = false) {
         self.name = name
         self.covers = covers
         self.from = from
@@ -85,5 +88,6 @@ public struct Rule: Sendable, Equatable {
         self.probability = probability
         self.delay = delay
         self.attribution = attribution
+        self.fallThrough = fallThrough
     }
 }

@@ -98,6 +98,7 @@ struct RuleCore: BitwiseCopyable {
     var probability: Param
     var delay: DrawSpec
     var attribution: Attribution
+    var fallThrough: Bool
 }
 
 struct PolicyCore: BitwiseCopyable {
@@ -245,7 +246,7 @@ final class Program: @unchecked Sendable {
                     strategy: kind, offset: Int32(offset), forgive: builder.param(forgive), window: window,
                     fixedAction: Int32(fixed), probability: builder.param(rule.probability),
                     delay: builder.draw(rule.delay ?? RandomQuantity(.fixed(0))),
-                    attribution: rule.attribution))
+                    attribution: rule.attribution, fallThrough: rule.fallThrough))
                 answerRows += Program.answerTable(rule: rule, owner: policy.actor, actors: actors.count,
                                                   actions: actions)
             }

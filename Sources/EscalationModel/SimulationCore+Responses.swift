@@ -3,7 +3,8 @@ import Stochastics
 
 extension SimulationCore {
     /// Action `a` (action number `hit`) hit its target: every other actor whose policy has a rule
-    /// covering the target tries its rules in order, and the first that applies decides.
+    /// covering the target tries its rules in order, and the first that applies decides (unless
+    /// it falls through on a declined draw).
     mutating func respond(to a: Int, hit: Int, queue: inout EventQueue<SimEvent>) {
         let action = actions[a]
         let targetBit: UInt64 = 1 << UInt64(action.target)
@@ -18,8 +19,7 @@ extension SimulationCore {
                 if rule.coverMask & targetBit != 0, rule.fromMask & attackerBit != 0,
                    rule.hitByOffset < 0 || ruleActionBits[Int(rule.hitByOffset) + a >> 6] & (1 << UInt64(a & 63)) != 0,
                    rule.condition < 0 || buffers.grimTriggered[r] || truth(evaluate(rule.condition)) {
-                    decide(rule: r, responder: responder, hit: hit, action: action, queue: &queue)
-                    break
+                    if decide(rule: r, responder: responder, hit: hit, action: action, queue: &queue) { break }
                 }
                 r += 1
             }
@@ -28,15 +28,17 @@ extension SimulationCore {
 
     /// What rule `r` does about the hit: its strategy picks a rung (or declines), the response
     /// probability is drawn, and an answer is scheduled at each blamed actor after a drawn delay.
+    /// Returns false when the rule passes the hit on to the next rule (a declined draw with
+    /// `fallThrough`).
     mutating func decide(rule r: Int, responder: Int, hit: Int, action: ActionCore,
-                         queue: inout EventQueue<SimEvent>) {
+                         queue: inout EventQueue<SimEvent>) -> Bool {
         let rule = rules[r]
         let attacker = Int(action.actor)
         var wanted = Int(action.rung)
         switch rule.strategy {
         case .restraint:
             observer.decided(Decision(responder: responder, rule: r, probability: nil, result: .restrained), hit: hit)
-            return
+            return true
         case .titForTat, .fixed:
             break
         case .proportional:
@@ -46,7 +48,7 @@ extension SimulationCore {
             if stream.bernoulli(forgive) {
                 observer.decided(Decision(responder: responder, rule: r, probability: nil,
                                           result: .forgiven(probability: forgive)), hit: hit)
-                return
+                return true
             }
         case .titForTwoTats:
             let slot = r * buffers.actors + attacker
@@ -55,7 +57,7 @@ extension SimulationCore {
             } else {
                 buffers.lastHit[slot] = now
                 observer.decided(Decision(responder: responder, rule: r, probability: nil, result: .waiting), hit: hit)
-                return
+                return true
             }
         case .grim:
             buffers.grimTriggered[r] = true
@@ -65,7 +67,7 @@ extension SimulationCore {
         if !stream.bernoulli(probability) {
             observer.decided(Decision(responder: responder, rule: r, probability: probability, result: .declined),
                              hit: hit)
-            return
+            return !rule.fallThrough
         }
         let sponsor = Int(actors[attacker].sponsor)
         switch rule.attribution {
@@ -83,6 +85,7 @@ extension SimulationCore {
                        hit: hit, queue: &queue)
             }
         }
+        return true
     }
 
     mutating func answer(rule r: Int, responder: Int, blamed: Int, wanted: Int, probability: Double, hit: Int,

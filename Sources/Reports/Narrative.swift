@@ -39,6 +39,9 @@ public struct Narrative {
                 }
             case .intervention(let i):
                 let intervention = s.interventions[i]
+                // An intervention that only injects an action is told by that action's line.
+                if intervention.effects.isEmpty && intervention.policySwitches.isEmpty
+                    && intervention.startProcesses.isEmpty && intervention.stopProcesses.isEmpty { continue }
                 lines.append("\(s.when(entry.time)) — \(intervention.note ?? "intervention \(intervention.id)") [intervention]")
             case .outcome:
                 break
@@ -70,8 +73,9 @@ public struct Narrative {
         case .answer(let parent, let responder, let rule, let probability, let wanted, let delay):
             let (p, k) = s.ruleLocation(rule)
             let r = s.policies[p].rules[k]
+            let rung = if case .fixed = r.strategy { "" } else { ", wanted rung \(wanted)" }
             return "\(s.actors[responder].name) answering #\(parent) under \(s.policies[p].id), rule \"\(r.name)\" "
-                + "(\(r.strategy.name), p = \(humanNumber(probability, digits: 3)), wanted rung \(wanted), "
+                + "(\(r.strategy.name), p = \(humanNumber(probability, digits: 3))\(rung), "
                 + "delay \(humanNumber(delay, digits: 2)) days)"
         case .trigger(let parent, let trigger, let probability, let delay):
             return "set off by #\(parent) (trigger \(trigger + 1), p = \(humanNumber(probability, digits: 3)), "

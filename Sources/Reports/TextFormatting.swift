@@ -49,7 +49,7 @@ extension Scenario {
     /// "11 Mar 2020", or "day 12.4" for a scenario without a start date.
     func when(_ day: Double) -> String {
         if let date = date(ofDay: day) { return date.long }
-        return "day \(humanNumber(day, digits: 1))"
+        return "Day \(humanNumber(day, digits: 1))"
     }
 
     /// "2 US, 1 coalition killed; 14 US wounded", or nil if no one was hurt.

@@ -75,4 +75,18 @@ struct Diagnostics {
     }
 
     mutating func append(_ diagnostic: Diagnostic) { list.append(diagnostic) }
+
+    /// By file (in the order files first appear), then line and column.
+    var inFileOrder: [Diagnostic] {
+        var files: [String] = []
+        for d in list where !files.contains(d.location.file) { files.append(d.location.file) }
+        return list.enumerated().sorted { x, y in
+            let (a, b) = (x.element.location, y.element.location)
+            let (fa, fb) = (files.firstIndex(of: a.file)!, files.firstIndex(of: b.file)!)
+            if fa != fb { return fa < fb }
+            if a.line != b.line { return a.line < b.line }
+            if a.column != b.column { return a.column < b.column }
+            return x.offset < y.offset
+        }.map(\.element)
+    }
 }

@@ -79,9 +79,7 @@ extension ScenarioCompiler {
     mutating func compileIntervention(_ id: String, _ node: YAMLNode, horizon: Double) -> Intervention? {
         let path = join("interventions", id)
         guard let f = fields(node, path, allowed: Self.interventionKeys, what: "an intervention") else { return nil }
-        guard let atNode = require(f, "at", "a day number or a date"), let day = day(atNode, f.path("at")) else {
-            return nil
-        }
+        let day = require(f, "at", "a day number or a date").flatMap { self.day($0, f.path("at")) }
         let note = f["note"].flatMap { text($0, f.path("note")) }
         var effects: [Effect] = []
         if let s = f["set"] { effects += compileEffects(s, f.path("set"), event: false, operation: .set) }
@@ -117,6 +115,7 @@ extension ScenarioCompiler {
                 if let injection = compileInjection(item, here) { injections.append(injection) }
             }
         }
+        guard let day else { return nil }
         return Intervention(id: id, day: day, note: note, effects: effects, policySwitches: switches,
                             startProcesses: startList, stopProcesses: stopList, injections: injections)
     }

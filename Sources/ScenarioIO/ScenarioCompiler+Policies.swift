@@ -2,7 +2,7 @@ import EscalationModel
 
 extension ScenarioCompiler {
     static let ruleKeys = ["name", "from", "hit_by", "defends", "when", "strategy", "offset", "forgive", "window",
-                           "action", "answer_with", "probability", "delay", "attribution"]
+                           "action", "answer_with", "probability", "delay", "attribution", "fall_through"]
     static let strategyNames = ["tit_for_tat", "proportional", "generous_tit_for_tat", "tit_for_two_tats",
                                 "grim_trigger", "fixed", "restraint"]
     /// Keys that belong to one strategy only.
@@ -62,13 +62,19 @@ extension ScenarioCompiler {
             }
         }
 
+        let fallThrough = f["fall_through"].flatMap { boolean($0, f.path("fall_through")) } ?? false
+        if fallThrough && f["probability"] == nil {
+            error(f["fall_through"]!, f.path("fall_through"), expected: "fall_through only with a probability below 1",
+                  found: "no probability")
+        }
+
         let strategy: Strategy?
         switch strategyName {
         case "tit_for_tat": strategy = .titForTat
         case "grim_trigger": strategy = .grimTrigger
         case "restraint": strategy = .restraint
         case "proportional":
-            strategy = require(f, "offset", "rungs above (or, negative, below) the rung received").flatMap {
+            strategy = require(f, "offset", "rungs added to the rung received, negative to de-escalate").flatMap {
                 integer($0, f.path("offset"), in: -9...9, expected: "a whole number of rungs from -9 to 9")
             }.map { .proportional(offset: $0) }
         case "generous_tit_for_tat":
@@ -131,7 +137,8 @@ extension ScenarioCompiler {
             }
         }
         return Rule(name: name, covers: covers, from: from, hitBy: hitBy, condition: condition, strategy: strategy,
-                    answerWith: answerWith, probability: probability, delay: delay, attribution: attribution)
+                    answerWith: answerWith, probability: probability, delay: delay, attribution: attribution,
+                    fallThrough: fallThrough)
     }
 
     private mutating func checkOwned(_ action: Int, _ node: YAMLNode, _ path: String, owner: Int) {

@@ -270,7 +270,7 @@ extension ScenarioCompiler {
         }
         guard let result else { return nil }
         if let distribution = result.constantDistribution, let problem = distribution.validate() {
-            error(node, path, expected: "a valid \(name) distribution", found: problem)
+            error(node, path, expected: "\(name) with \(problem.expected)", found: problem.found)
             return nil
         }
         if nonNegative, let distribution = result.constantDistribution, distribution.minimum < 0 {

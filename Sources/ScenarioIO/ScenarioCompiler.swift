@@ -35,7 +35,7 @@ struct ScenarioCompiler {
         var compiler = ScenarioCompiler()
         let scenario = compiler.compileScenario(root, defaultName: defaultName)
         if let scenario, compiler.diagnostics.isEmpty { return scenario }
-        throw ScenarioError(compiler.diagnostics.list)
+        throw ScenarioError(compiler.diagnostics.inFileOrder)
     }
 
     mutating func compileScenario(_ root: YAMLNode, defaultName: String) -> Scenario? {

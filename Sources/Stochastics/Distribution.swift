@@ -151,35 +151,38 @@ public struct Distribution: Sendable, Equatable {
         }
     }
 
-    /// What is wrong with the parameters, if anything, in words for a diagnostic
-    /// ("shape must be greater than 0, found -1").
-    public func validate() -> String? {
-        func finite(_ x: Double, _ name: String) -> String? {
-            x.isFinite ? nil : "\(name) must be a finite number, found \(x)"
+    /// What is wrong with the parameters, if anything, in the words of a diagnostic: what was
+    /// expected ("shape greater than 0") and what was found ("-1").
+    public func validate() -> (expected: String, found: String)? {
+        func positive(_ x: Double, _ name: String) -> (expected: String, found: String)? {
+            x > 0 && x.isFinite ? nil : ("\(name) greater than 0", format(x))
+        }
+        func nonNegative(_ x: Double, _ name: String) -> (expected: String, found: String)? {
+            x >= 0 && x.isFinite ? nil : ("\(name) of 0 or more", format(x))
+        }
+        func finite(_ x: Double, _ name: String) -> (expected: String, found: String)? {
+            x.isFinite ? nil : ("\(name) a finite number", format(x))
         }
         switch kind {
         case .fixed:
             return finite(a, "value")
         case .uniform:
             if let e = finite(a, "min") ?? finite(b, "max") { return e }
-            return a <= b ? nil : "min must not exceed max, found min \(format(a)) and max \(format(b))"
+            return a <= b ? nil : ("min no greater than max", "min \(format(a)) and max \(format(b))")
         case .exponential:
-            return a > 0 && a.isFinite ? nil : "mean must be greater than 0, found \(format(a))"
+            return positive(a, "mean")
         case .gamma:
-            if !(a > 0 && a.isFinite) { return "shape must be greater than 0, found \(format(a))" }
-            return b > 0 && b.isFinite ? nil : "scale must be greater than 0, found \(format(b))"
+            return positive(a, "shape") ?? positive(b, "scale")
         case .lognormal:
-            if let e = finite(a, "mu") { return e }
-            return b >= 0 && b.isFinite ? nil : "sigma must be 0 or more, found \(format(b))"
+            return finite(a, "mu") ?? nonNegative(b, "sigma")
         case .poisson:
-            return a >= 0 && a.isFinite ? nil : "mean must be 0 or more, found \(format(a))"
+            return nonNegative(a, "mean")
         case .negativeBinomial:
-            if !(a >= 0 && a.isFinite) { return "mean must be 0 or more, found \(format(a))" }
-            return b > 0 && b.isFinite ? nil : "dispersion must be greater than 0, found \(format(b))"
+            return nonNegative(a, "mean") ?? positive(b, "dispersion")
         case .bernoulli:
-            return a >= 0 && a <= 1 ? nil : "probability must be between 0 and 1, found \(format(a))"
+            return a >= 0 && a <= 1 ? nil : ("probability from 0 to 1", format(a))
         case .discrete:
-            return table == nil ? "a discrete distribution needs a table" : nil
+            return table == nil ? ("a table of values and weights", "none") : nil
         }
     }
 

@@ -44,19 +44,6 @@ func reportingFailures<T>(_ body: () throws -> T) throws -> T {
     }
 }
 
-/// Parses `--set` arguments.
-func parseOverrides(_ arguments: [String]) throws -> [Override] {
-    var overrides: [Override] = []
-    for argument in arguments {
-        do {
-            overrides.append(try Override(parsing: argument))
-        } catch {
-            throw ValidationError(error.description)
-        }
-    }
-    return overrides
-}
-
 /// Writes output to a file (atomically) or to standard output.
 func emit(_ text: String, to path: String?) throws {
     if let path {

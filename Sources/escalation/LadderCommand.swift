@@ -11,13 +11,14 @@ struct LadderCommand: ParsableCommand {
     @Argument(help: "The scenario file (YAML).")
     var scenario: String
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override a value of the scenario (repeatable).",
-                                                         valueName: "PATH=VALUE"))
-    var overrides: [String] = []
+    @Option(name: .customLong("set"), help: ArgumentHelp(
+        "Override a value of the scenario (repeatable).",
+        valueName: "PATH=VALUE"), transform: Override.init(parsing:))
+    var overrides: [Override] = []
 
     func run() throws {
         try reportingFailures {
-            let loaded = try ScenarioLoader.load(path: scenario, overrides: try parseOverrides(overrides))
+            let loaded = try ScenarioLoader.load(path: scenario, overrides: overrides)
             print(LadderTable(scenario: loaded.scenario).render(), terminator: "")
         }
     }

@@ -25,8 +25,8 @@ struct RunCommand: ParsableCommand {
 
     @Option(name: .customLong("set"), help: ArgumentHelp(
         "Override a value of the scenario, e.g. --set actions.kh_rockets.rung=5 (repeatable).",
-        valueName: "PATH=VALUE"))
-    var overrides: [String] = []
+        valueName: "PATH=VALUE"), transform: Override.init(parsing:))
+    var overrides: [Override] = []
 
     @Option(help: "Output form: narrative (a chronology), jsonl (one JSON object per event) or csv.")
     var trace: TraceFormat = .narrative
@@ -45,7 +45,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let loaded = try ScenarioLoader.load(path: scenario, overrides: try parseOverrides(overrides))
+            let loaded = try ScenarioLoader.load(path: scenario, overrides: overrides)
             let simulator = Simulator(scenario: loaded.scenario)
             let (result, trace) = simulator.runTraced(seed: seed)
             let text = switch self.trace {

@@ -1,0 +1,38 @@
+# Escalation: the two commands a fresh machine needs are `make demo` and `make test`.
+SWIFT ?= swift
+SCENARIO ?= Scenarios/taji-2020.yaml
+SEED ?= 1
+
+.PHONY: deps build release test demo bench golden clean
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product escalation
+
+# Unit, statistical and end-to-end tests, then the JSON Schema check of every bundled scenario.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	python3 scripts/check_schema.py docs/scenario.schema.json Scenarios
+
+# A narrated run of the flagship scenario.
+demo: release
+	.build/release/escalation run $(SCENARIO) --seed $(SEED)
+
+bench: deps
+	$(SWIFT) build -c release --product escalation-bench
+	.build/release/escalation-bench
+
+# Rewrites the golden narrative the end-to-end test compares against (after a deliberate
+# change to the flagship scenario or the narrative).
+golden: build
+	.build/debug/escalation run Scenarios/taji-2020.yaml --seed 1 > Tests/Golden/taji-2020-seed1.txt
+	.build/debug/escalation run Scenarios/taji-2020.yaml --seed 1 --explain > Tests/Golden/taji-2020-seed1-explain.txt
+
+clean:
+	rm -rf .build

@@ -1,0 +1,129 @@
+import SimKernel
+import Testing
+
+/// A handler that logs what it sees, schedules follow-ups from a script, and may stop.
+struct Recorder: EventHandler {
+    var log: [String] = []
+    var followUps: [String: [(delay: Double, priority: UInt8, label: String)]] = [:]
+    var stopAt: String?
+
+    mutating func handle(_ event: Event<Int>, queue: inout EventQueue<Int>) -> Bool {
+        let label = names[event.payload]
+        log.append("\(label)@\(event.time)")
+        for next in followUps[label] ?? [] {
+            names.append(next.label)
+            queue.schedule(at: event.time + next.delay, priority: next.priority, names.count - 1)
+        }
+        return label != stopAt
+    }
+
+    var names: [String] = []
+
+    mutating func schedule(_ label: String, at time: Double, priority: UInt8 = 0, on queue: inout EventQueue<Int>) {
+        names.append(label)
+        queue.schedule(at: time, priority: priority, names.count - 1)
+    }
+}
+
+struct KernelTests {
+    @Test func equalTimesGoInSchedulingOrderWithinAPriority() {
+        var queue = EventQueue<Int>()
+        var recorder = Recorder()
+        for label in ["a", "b", "c", "d"] { recorder.schedule(label, at: 1, on: &queue) }
+        recorder.schedule("early", at: 0.5, on: &queue)
+        let end = queue.run(&recorder, horizon: 10, maxEvents: 100)
+        #expect(recorder.log == ["early@0.5", "a@1.0", "b@1.0", "c@1.0", "d@1.0"])
+        #expect(end == RunEnd(reason: .exhausted, events: 5, time: 1))
+    }
+
+    @Test func lowerPriorityGoesFirstAtEqualTimes() {
+        var queue = EventQueue<Int>()
+        var recorder = Recorder()
+        recorder.schedule("late-priority", at: 2, priority: 2, on: &queue)
+        recorder.schedule("action", at: 2, priority: 1, on: &queue)
+        recorder.schedule("intervention", at: 2, priority: 0, on: &queue)
+        _ = queue.run(&recorder, horizon: 10, maxEvents: 100)
+        #expect(recorder.log == ["intervention@2.0", "action@2.0", "late-priority@2.0"])
+    }
+
+    @Test func eventsScheduledWhileRunningTieBreakBySequenceToo() {
+        var queue = EventQueue<Int>()
+        var recorder = Recorder()
+        recorder.followUps["start"] = [(1, 0, "x"), (1, 0, "y")]
+        recorder.followUps["x"] = [(0, 0, "x2")]
+        recorder.schedule("start", at: 0, on: &queue)
+        recorder.schedule("z", at: 1, on: &queue)
+        _ = queue.run(&recorder, horizon: 10, maxEvents: 100)
+        // z was scheduled before x and y (sequence 1 against 2 and 3); x2 comes after y (4 > 3).
+        #expect(recorder.log == ["start@0.0", "z@1.0", "x@1.0", "y@1.0", "x2@1.0"])
+    }
+
+    @Test func theHorizonStopsTheRunAndAnEventOnItStillHappens() {
+        var queue = EventQueue<Int>()
+        var recorder = Recorder()
+        recorder.schedule("on", at: 5, on: &queue)
+        recorder.schedule("after", at: 5.000001, on: &queue)
+        recorder.schedule("before", at: 4, on: &queue)
+        let end = queue.run(&recorder, horizon: 5, maxEvents: 100)
+        #expect(recorder.log == ["before@4.0", "on@5.0"])
+        #expect(end == RunEnd(reason: .horizon, events: 2, time: 5))
+        let left = queue.count
+        #expect(left == 1)
+    }
+
+    @Test func theEventCapEndsARunThatWouldNotSettle() {
+        var queue = EventQueue<Int>()
+        var recorder = Recorder()
+        recorder.followUps["tick"] = [(0.001, 0, "tick")]
+        recorder.schedule("tick", at: 0, on: &queue)
+        let end = queue.run(&recorder, horizon: 1_000_000, maxEvents: 500)
+        #expect(end.reason == .eventCap)
+        #expect(end.events == 500)
+        #expect(recorder.log.count == 500)
+    }
+
+    @Test func theHandlerCanStopTheRun() {
+        var queue = EventQueue<Int>()
+        var recorder = Recorder()
+        recorder.stopAt = "b"
+        for (i, label) in ["a", "b", "c"].enumerated() { recorder.schedule(label, at: Double(i), on: &queue) }
+        let end = queue.run(&recorder, horizon: 10, maxEvents: 100)
+        #expect(end == RunEnd(reason: .stopped, events: 2, time: 1))
+    }
+
+    @Test func popReturnsEventsInOrderForManyRandomTimes() {
+        var queue = EventQueue<Int>(capacity: 4)
+        var generator = SystemRandomNumberGeneratorStandIn(state: 7)
+        var expected: [(Double, UInt64)] = []
+        for i in 0..<5000 {
+            let t = Double(generator.next() % 100)
+            let seq = queue.schedule(at: t, priority: 0, i)
+            expected.append((t, seq))
+        }
+        expected.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+        var popped: [(Double, UInt64)] = []
+        while let e = queue.pop() { popped.append((e.time, e.sequence)) }
+        #expect(popped.map(\.0) == expected.map(\.0))
+        #expect(popped.map(\.1) == expected.map(\.1))
+    }
+
+    @Test func removeAllRestartsSequencesAndKeepsWorking() {
+        var queue = EventQueue<Int>()
+        queue.schedule(at: 1, 0)
+        queue.schedule(at: 2, 1)
+        queue.removeAll()
+        let empty = queue.isEmpty
+        #expect(empty)
+        #expect(queue.schedule(at: 3, 2) == 0)
+        #expect(queue.pop()?.payload == 2)
+    }
+}
+
+/// A tiny deterministic generator so this test needs nothing outside the kernel.
+struct SystemRandomNumberGeneratorStandIn {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return state >> 33
+    }
+}
