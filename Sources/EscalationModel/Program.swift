@@ -25,12 +25,31 @@ struct Table<Element: BitwiseCopyable> {
     func deallocate() { base.deallocate() }
 }
 
-/// A number the simulator reads: a constant, or expression number `expression` (≥ 0).
+/// A number the simulator reads: a constant, an affine form of one operand, or expression
+/// number `expression` run by the interpreter.
 struct Param: BitwiseCopyable {
+    enum Kind: UInt8, BitwiseCopyable { case constant, affine, expression }
+    var kind: Kind
     var value: Double
+    var affine: Affine
     var expression: Int32
 
-    static func constant(_ v: Double) -> Param { Param(value: v, expression: -1) }
+    static func constant(_ v: Double) -> Param {
+        Param(kind: .constant, value: v, affine: Affine(operand: Operand(kind: .day, index: 0), factor: 0, divides: false,
+                                                         offset: 0), expression: -1)
+    }
+}
+
+/// A condition the simulator checks: none (always true), a comparison of one operand with a
+/// constant, or an expression run by the interpreter.
+struct Condition: BitwiseCopyable {
+    enum Kind: UInt8, BitwiseCopyable { case always, comparison, expression }
+    var kind: Kind
+    var comparison: Comparison
+    var expression: Int32
+
+    static let always = Condition(kind: .always, comparison: Comparison(operand: Operand(kind: .day, index: 0),
+                                                                        relation: .equal, constant: 0), expression: -1)
 }
 
 /// A draw with its parameters resolved to `Param`s and its discrete table to raw pointers
@@ -89,7 +108,7 @@ struct RuleCore: BitwiseCopyable {
     var fromMask: UInt64
     /// Offset of the rule's action bitset in `Program.ruleActionBits`, or −1 for any action.
     var hitByOffset: Int32
-    var condition: Int32
+    var condition: Condition
     var strategy: StrategyKind
     var offset: Int32
     var forgive: Param
@@ -127,7 +146,7 @@ struct StateCore: BitwiseCopyable {
 
 struct OutcomeCore: BitwiseCopyable {
     var isQuiet: Bool
-    var condition: Int32
+    var condition: Condition
     var days: Double
     var minimumRung: Int32
 }
@@ -242,7 +261,7 @@ final class Program: @unchecked Sendable {
                     coverMask: rule.covers.reduce(0) { $0 | 1 << UInt64($1) },
                     fromMask: rule.from.map { $0.reduce(0) { $0 | 1 << UInt64($1) } } ?? ~0,
                     hitByOffset: hitByOffset,
-                    condition: rule.condition.map { builder.expression($0) } ?? -1,
+                    condition: builder.condition(rule.condition),
                     strategy: kind, offset: Int32(offset), forgive: builder.param(forgive), window: window,
                     fixedAction: Int32(fixed), probability: builder.param(rule.probability),
                     delay: builder.draw(rule.delay ?? RandomQuantity(.fixed(0))),
@@ -284,9 +303,9 @@ final class Program: @unchecked Sendable {
         self.outcomes = Table(outcomes.map { outcome in
             switch outcome.rule {
             case .condition(let e):
-                OutcomeCore(isQuiet: false, condition: builder.expression(e), days: 0, minimumRung: 0)
+                OutcomeCore(isQuiet: false, condition: builder.condition(e), days: 0, minimumRung: 0)
             case .quiet(let days, let rung):
-                OutcomeCore(isQuiet: true, condition: -1, days: days, minimumRung: Int32(rung))
+                OutcomeCore(isQuiet: true, condition: .always, days: days, minimumRung: Int32(rung))
             }
         })
 
@@ -354,9 +373,37 @@ final class Program: @unchecked Sendable {
 
         mutating func param(_ q: Quantity) -> Param {
             switch q {
-            case .constant(let v): .constant(v)
-            case .expression(let e): e.constantValue.map { .constant($0) } ?? Param(value: 0, expression: expression(e))
+            case .constant(let v):
+                return .constant(v)
+            case .expression(let e):
+                if let v = e.constantValue { return .constant(v) }
+                var p = Param.constant(0)
+                if let affine = Affine.match(e.code) {
+                    p.kind = .affine
+                    p.affine = affine
+                } else {
+                    p.kind = .expression
+                    p.expression = expression(e)
+                }
+                return p
             }
+        }
+
+        mutating func condition(_ e: CompiledExpression?) -> Condition {
+            guard let e else { return .always }
+            var c = Condition.always
+            if let v = e.constantValue {
+                if v != 0 && !v.isNaN { return .always }
+                c.kind = .comparison          // a condition that never holds: 0 == 1
+                c.comparison = Comparison(operand: Operand(kind: .day, index: 0), relation: .less, constant: -1)
+            } else if let comparison = Comparison.match(e.code) {
+                c.kind = .comparison
+                c.comparison = comparison
+            } else {
+                c.kind = .expression
+                c.expression = expression(e)
+            }
+            return c
         }
 
         mutating func draw(_ r: RandomQuantity) -> DrawSpec {

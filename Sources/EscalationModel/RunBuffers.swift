@@ -4,6 +4,10 @@ struct RunBuffers {
     let stateValue: UnsafeMutablePointer<Double>
     /// When each state variable was last written (its value relaxes from there).
     let stateTime: UnsafeMutablePointer<Double>
+    /// The relaxed value of each state variable at `stateCacheTime`: reads at the same moment
+    /// share one `exp2`.
+    let stateCacheTime: UnsafeMutablePointer<Double>
+    let stateCacheValue: UnsafeMutablePointer<Double>
     /// State values for observers, filled only when an observer records.
     let stateSnapshot: UnsafeMutablePointer<Double>
     let totals: UnsafeMutablePointer<Double>
@@ -32,6 +36,8 @@ struct RunBuffers {
         stateValue = .allocate(capacity: max(states, 1))
         stateTime = .allocate(capacity: max(states, 1))
         stateSnapshot = .allocate(capacity: max(states, 1))
+        stateCacheTime = .allocate(capacity: max(states, 1))
+        stateCacheValue = .allocate(capacity: max(states, 1))
         totals = .allocate(capacity: max(counters, 1))
         eventCounters = .allocate(capacity: max(counters, 1))
         actionCounts = .allocate(capacity: max(actions, 1))
@@ -46,6 +52,7 @@ struct RunBuffers {
 
     func deallocate() {
         stateValue.deallocate(); stateTime.deallocate(); stateSnapshot.deallocate(); totals.deallocate()
+        stateCacheTime.deallocate(); stateCacheValue.deallocate()
         eventCounters.deallocate(); actionCounts.deallocate(); activePolicy.deallocate()
         processActive.deallocate(); processEpoch.deallocate(); grimTriggered.deallocate()
         lastHit.deallocate(); lastLoud.deallocate(); stack.deallocate()

@@ -18,7 +18,7 @@ extension SimulationCore {
                 let rule = rules[r]
                 if rule.coverMask & targetBit != 0, rule.fromMask & attackerBit != 0,
                    rule.hitByOffset < 0 || ruleActionBits[Int(rule.hitByOffset) + a >> 6] & (1 << UInt64(a & 63)) != 0,
-                   rule.condition < 0 || buffers.grimTriggered[r] || truth(evaluate(rule.condition)) {
+                   buffers.grimTriggered[r] || holds(rule.condition) {
                     if decide(rule: r, responder: responder, hit: hit, action: action, queue: &queue) { break }
                 }
                 r += 1

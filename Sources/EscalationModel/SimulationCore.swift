@@ -95,6 +95,7 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         for i in 0..<buffers.states {
             buffers.stateValue[i] = states[i].initial
             buffers.stateTime[i] = 0
+            buffers.stateCacheTime[i] = .nan
         }
         buffers.totals.update(repeating: 0, count: buffers.counters)
         buffers.eventCounters.update(repeating: 0, count: buffers.counters)
@@ -285,7 +286,7 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
     /// Checks the declared conditions in order; the first that holds ends the run.
     mutating func checkOutcomes() -> Bool {
         for k in 0..<buffers.outcomes where !outcomes[k].isQuiet {
-            if truth(evaluate(outcomes[k].condition)) {
+            if holds(outcomes[k].condition) {
                 reach(Int32(k))
                 return true
             }
@@ -310,15 +311,22 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         let s = states[i]
         let v = buffers.stateValue[i]
         if s.inverseHalfLife == 0 { return v }
+        if buffers.stateCacheTime[i] == now { return buffers.stateCacheValue[i] }
         let elapsed = now - buffers.stateTime[i]
-        return elapsed > 0 ? s.baseline + (v - s.baseline) * exp2(-elapsed * s.inverseHalfLife) : v
+        let relaxed = elapsed > 0 ? s.baseline + (v - s.baseline) * exp2(-elapsed * s.inverseHalfLife) : v
+        buffers.stateCacheTime[i] = now
+        buffers.stateCacheValue[i] = relaxed
+        return relaxed
     }
 
     @inline(__always)
     mutating func write(_ i: Int, _ value: Double) {
         let s = states[i]
-        buffers.stateValue[i] = min(max(value, s.minimum), s.maximum)
+        let clamped = min(max(value, s.minimum), s.maximum)
+        buffers.stateValue[i] = clamped
         buffers.stateTime[i] = now
+        buffers.stateCacheTime[i] = now
+        buffers.stateCacheValue[i] = clamped
     }
 
     mutating func snapshot() -> UnsafeBufferPointer<Double> {
@@ -330,7 +338,35 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
 
     @inline(__always)
     mutating func value(_ p: Param) -> Double {
-        p.expression < 0 ? p.value : evaluate(p.expression)
+        switch p.kind {
+        case .constant: p.value
+        case .affine: p.affine.apply(read(p.affine.operand))
+        case .expression: evaluate(p.expression)
+        }
+    }
+
+    @inline(__always)
+    mutating func holds(_ c: Condition) -> Bool {
+        switch c.kind {
+        case .always: true
+        case .comparison: c.comparison.holds(read(c.comparison.operand))
+        case .expression: truth(evaluate(c.expression))
+        }
+    }
+
+    /// The current value of an expression leaf.
+    @inline(__always)
+    mutating func read(_ o: Operand) -> Double {
+        switch o.kind {
+        case .state: stateValue(Int(o.index))
+        case .total: buffers.totals[Int(o.index)]
+        case .eventCounter: buffers.eventCounters[Int(o.index)]
+        case .eventRung: Double(lastRung)
+        case .eventIntercepted: lastIntercepted ? 1 : 0
+        case .maxRung: Double(maxRung)
+        case .day: now
+        case .count: Double(buffers.actionCounts[Int(o.index)])
+        }
     }
 
     @inline(__always)
