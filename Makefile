@@ -26,7 +26,7 @@ demo: release
 
 bench: deps
 	$(SWIFT) build -c release --product escalation-bench
-	.build/release/escalation-bench
+	.build/release/escalation-bench .
 
 # Rewrites the golden narrative the end-to-end test compares against (after a deliberate
 # change to the flagship scenario or the narrative).

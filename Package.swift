@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Dependencies point one way (see docs/architecture.md):
-// escalation → Experiments, Reports → ScenarioIO → EscalationModel → SimKernel, Stochastics → CGSL.
+// escalation → Reports → Experiments → ScenarioIO → EscalationModel → SimKernel, Stochastics → CGSL.
 let package = Package(
     name: "Escalation",
     products: [
@@ -26,7 +26,7 @@ let package = Package(
             dependencies: ["EscalationModel", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "Experiments", dependencies: ["ScenarioIO", "EscalationModel", "Stochastics"]),
-        .target(name: "Reports", dependencies: ["EscalationModel"]),
+        .target(name: "Reports", dependencies: ["EscalationModel", "Experiments"]),
         .executableTarget(
             name: "escalation",
             dependencies: [
@@ -34,7 +34,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "escalation-bench", dependencies: ["ScenarioIO", "EscalationModel"]),
+        .executableTarget(name: "escalation-bench", dependencies: ["ScenarioIO", "EscalationModel", "Experiments", "Stochastics"]),
         .target(name: "TestSupport", dependencies: ["ScenarioIO", "EscalationModel"], path: "Tests/TestSupport"),
         .testTarget(name: "StochasticsTests", dependencies: ["Stochastics", "TestSupport"]),
         .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),

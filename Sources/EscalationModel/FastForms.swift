@@ -25,76 +25,110 @@ struct Operand: BitwiseCopyable {
     }
 }
 
-/// `operand ∘ factor + offset` with ∘ either × or ÷: most numbers in scenarios (`0.11 * exposure`,
-/// `c_ram`, `1 - tension`, `arsenal / 2`) have this shape, and reading it needs no interpreter.
+/// A sum of one to four operands, added left to right as the interpreter adds them.
+struct OperandSum: BitwiseCopyable {
+    var count: Int32
+    var a: Operand, b: Operand, c: Operand, d: Operand
+
+    subscript(_ i: Int) -> Operand { i == 0 ? a : i == 1 ? b : i == 2 ? c : d }
+
+    /// `x`, `x y +`, `x y + z +`, `x y + z + w +`.
+    static func match(_ code: ArraySlice<ExpressionOp>) -> OperandSum? {
+        let ops = Array(code)
+        guard ops.count % 2 == 1, ops.count <= 7, let first = Operand(ops[0]) else { return nil }
+        var operands = [first]
+        for i in stride(from: 1, to: ops.count, by: 2) {
+            guard let next = Operand(ops[i]), ops[i + 1] == .add else { return nil }
+            operands.append(next)
+        }
+        let all = operands + [Operand](repeating: first, count: 4 - operands.count)
+        return OperandSum(count: Int32(operands.count), a: all[0], b: all[1], c: all[2], d: all[3])
+    }
+}
+
+/// `(sum of operands) ∘ factor + offset` with ∘ either × or ÷: most numbers in scenarios
+/// (`0.11 * exposure`, `c_ram`, `1 - tension`, `0.04 + 0.1 * (event.us_killed + event.isf_killed)`)
+/// have this shape, and reading it needs no interpreter.
 ///
 /// Only shapes whose fast evaluation gives the same bits as the interpreter are accepted: the
-/// operand combined with one constant, then one constant added or subtracted on either side
-/// (IEEE addition is commutative and negation exact, so `b - k·x` equals `b + (−k)·x`).
+/// sum combined with one constant, then one constant added or subtracted on either side (IEEE
+/// addition is commutative and negation exact, so `b - k·x` equals `b + (−k)·x`).
 struct Affine: BitwiseCopyable {
-    var operand: Operand
+    var sum: OperandSum
     var factor: Double
     var divides: Bool
     var offset: Double
 
-    @inline(__always)
-    func apply(_ x: Double) -> Double {
-        (divides ? x / factor : x * factor) + offset
-    }
-
-    static func match(_ code: [ExpressionOp]) -> Affine? {
+    static func match(_ code: ArraySlice<ExpressionOp>) -> Affine? {
         // Trailing `b +` or `b -`.
-        if code.count >= 3, case .constant(let b) = code[code.count - 2],
+        if code.count >= 3, case .constant(let b) = code[code.endIndex - 2],
            code.last == .add || code.last == .subtract,
            var form = term(code.dropLast(2)) {
             form.offset = code.last == .add ? b : -b
             return form
         }
         // Leading `b`, then the term, then `+` or `-`.
-        if code.count >= 3, case .constant(let b) = code[0], code.last == .add || code.last == .subtract,
+        if code.count >= 3, case .constant(let b) = code.first!, code.last == .add || code.last == .subtract,
            var form = term(code.dropFirst().dropLast()) {
             if code.last == .subtract { form.factor = -form.factor }
             form.offset = b
             return form
         }
-        return term(code[...])
+        return term(code)
     }
 
-    /// `x`, `-x`, `x k *`, `k x *`, `x k /`.
+    /// `S`, `S -`(negate), `S k *`, `k S *`, `S k /`, where S is an operand sum.
     private static func term(_ code: ArraySlice<ExpressionOp>) -> Affine? {
-        let ops = Array(code)
-        switch ops.count {
-        case 1:
-            return Operand(ops[0]).map { Affine(operand: $0, factor: 1, divides: false, offset: 0) }
-        case 2:
-            guard let x = Operand(ops[0]), ops[1] == .negate else { return nil }
-            return Affine(operand: x, factor: -1, divides: false, offset: 0)
-        case 3:
-            if let x = Operand(ops[0]), case .constant(let k) = ops[1], ops[2] == .multiply || ops[2] == .divide {
-                return Affine(operand: x, factor: k, divides: ops[2] == .divide, offset: 0)
-            }
-            if case .constant(let k) = ops[0], let x = Operand(ops[1]), ops[2] == .multiply {
-                return Affine(operand: x, factor: k, divides: false, offset: 0)
-            }
-            return nil
-        default:
-            return nil
+        func form(_ s: OperandSum, _ k: Double, _ divides: Bool) -> Affine {
+            Affine(sum: s, factor: k, divides: divides, offset: 0)
         }
+        if let s = OperandSum.match(code) { return form(s, 1, false) }
+        if code.last == .negate, let s = OperandSum.match(code.dropLast()) { return form(s, -1, false) }
+        if code.count >= 3, code.last == .multiply || code.last == .divide,
+           case .constant(let k) = code[code.endIndex - 2], let s = OperandSum.match(code.dropLast(2)) {
+            return form(s, k, code.last == .divide)
+        }
+        if code.count >= 3, code.last == .multiply, case .constant(let k) = code.first!,
+           let s = OperandSum.match(code.dropFirst().dropLast()) {
+            return form(s, k, false)
+        }
+        return nil
     }
 }
 
-/// `operand ⋚ constant`: most conditions (`max_rung >= 9`, `host_tolerance <= 0`,
-/// `event.militia_killed >= 20`) have this shape.
+/// `A × B` for two affine forms, as in `0.041 * arsenal * (1 + tension)`, computed in the same
+/// order as the interpreter.
+struct AffineProduct: BitwiseCopyable {
+    var left: Affine
+    var right: Affine
+
+    static func match(_ code: [ExpressionOp]) -> AffineProduct? {
+        guard code.count >= 3, code.last == .multiply else { return nil }
+        let body = code.dropLast()
+        for split in (body.startIndex + 1)..<body.endIndex {
+            if let left = Affine.match(body[..<split]), let right = Affine.match(body[split...]) {
+                return AffineProduct(left: left, right: right)
+            }
+        }
+        return nil
+    }
+}
+
+/// `affine ⋚ constant`: most conditions (`max_rung >= 9`, `host_tolerance <= 0`,
+/// `event.us_killed + event.coalition_killed >= 1`) have this shape.
 struct Comparison: BitwiseCopyable {
     enum Relation: UInt8, BitwiseCopyable { case less, lessEqual, greater, greaterEqual, equal, notEqual }
-    var operand: Operand
+    var left: Affine
     var relation: Relation
     var constant: Double
+    /// `plainState`, computed once.
+    var state: Int32
 
-    static func match(_ code: [ExpressionOp]) -> Comparison? {
-        guard code.count == 3, let operand = Operand(code[0]), case .constant(let c) = code[1] else { return nil }
+    static func match(_ code: ArraySlice<ExpressionOp>) -> Comparison? {
+        guard code.count >= 3, case .constant(let c) = code[code.endIndex - 2],
+              let left = Affine.match(code.dropLast(2)) else { return nil }
         let relation: Relation
-        switch code[2] {
+        switch code.last! {
         case .less: relation = .less
         case .lessEqual: relation = .lessEqual
         case .greater: relation = .greater
@@ -103,7 +137,9 @@ struct Comparison: BitwiseCopyable {
         case .notEqual: relation = .notEqual
         default: return nil
         }
-        return Comparison(operand: operand, relation: relation, constant: c)
+        var comparison = Comparison(left: left, relation: relation, constant: c, state: -1)
+        comparison.state = comparison.plainState
+        return comparison
     }
 
     @inline(__always)
@@ -116,5 +152,36 @@ struct Comparison: BitwiseCopyable {
         case .equal: x == constant
         case .notEqual: x != constant
         }
+    }
+
+    /// The state variable compared as it is (no factor or offset), or −1. Its value lies between
+    /// its last written value and its baseline, which can decide the comparison without the
+    /// `exp2` of reading it.
+    var plainState: Int32 {
+        left.sum.count == 1 && left.sum.a.kind == .state && left.factor == 1 && !left.divides && left.offset == 0
+            ? left.sum.a.index : -1
+    }
+}
+
+/// `p and q` or `p or q` of two comparisons (`event.us_killed >= 1 and total.us_killed >= 3`).
+struct ComparisonPair: BitwiseCopyable {
+    var first: Comparison
+    var second: Comparison
+    var isAnd: Bool
+
+    /// `P Q truth`-coded: `[p] andJump [q] truth` or the same with `orJump`.
+    static func match(_ code: [ExpressionOp]) -> ComparisonPair? {
+        for (i, op) in code.enumerated() {
+            let isAnd: Bool
+            switch op {
+            case .andJump(let n): isAnd = true; guard Int(n) == code.count - i - 1 else { continue }
+            case .orJump(let n): isAnd = false; guard Int(n) == code.count - i - 1 else { continue }
+            default: continue
+            }
+            guard code.last == .truth, let p = Comparison.match(code[..<i]),
+                  let q = Comparison.match(code[(i + 1)..<(code.count - 1)]) else { return nil }
+            return ComparisonPair(first: p, second: q, isAnd: isAnd)
+        }
+        return nil
     }
 }

@@ -25,31 +25,27 @@ struct Table<Element: BitwiseCopyable> {
     func deallocate() { base.deallocate() }
 }
 
-/// A number the simulator reads: a constant, an affine form of one operand, or expression
-/// number `expression` run by the interpreter.
+/// A number the simulator reads, in 16 bytes: a constant (`value`), an affine form
+/// (`Program.affines[index]`), a product of two (`affines[index]` × `affines[index + 1]`), or
+/// expression number `index` run by the interpreter.
 struct Param: BitwiseCopyable {
-    enum Kind: UInt8, BitwiseCopyable { case constant, affine, expression }
+    enum Kind: UInt8, BitwiseCopyable { case constant, affine, product, expression }
     var kind: Kind
+    var index: Int32
     var value: Double
-    var affine: Affine
-    var expression: Int32
 
-    static func constant(_ v: Double) -> Param {
-        Param(kind: .constant, value: v, affine: Affine(operand: Operand(kind: .day, index: 0), factor: 0, divides: false,
-                                                         offset: 0), expression: -1)
-    }
+    static func constant(_ v: Double) -> Param { Param(kind: .constant, index: -1, value: v) }
 }
 
-/// A condition the simulator checks: none (always true), a comparison of one operand with a
-/// constant, or an expression run by the interpreter.
+/// A condition the simulator checks: always, never, a comparison (`Program.comparisons[index]`),
+/// two joined by and/or (`comparisons[index]`, `comparisons[index + 1]`), or expression number
+/// `index` run by the interpreter.
 struct Condition: BitwiseCopyable {
-    enum Kind: UInt8, BitwiseCopyable { case always, comparison, expression }
+    enum Kind: UInt8, BitwiseCopyable { case always, never, comparison, and, or, expression }
     var kind: Kind
-    var comparison: Comparison
-    var expression: Int32
+    var index: Int32
 
-    static let always = Condition(kind: .always, comparison: Comparison(operand: Operand(kind: .day, index: 0),
-                                                                        relation: .equal, constant: 0), expression: -1)
+    static let always = Condition(kind: .always, index: -1)
 }
 
 /// A draw with its parameters resolved to `Param`s and its discrete table to raw pointers
@@ -144,6 +140,33 @@ struct StateCore: BitwiseCopyable {
     var inverseHalfLife: Double
 }
 
+/// An intervention as ranges into the program's flat tables.
+struct InterventionCore: BitwiseCopyable {
+    var day: Double
+    var effectStart: Int32, effectEnd: Int32
+    var switchStart: Int32, switchEnd: Int32
+    var startStart: Int32, startEnd: Int32
+    var stopStart: Int32, stopEnd: Int32
+    var injectionStart: Int32, injectionEnd: Int32
+}
+
+struct PolicySwitch: BitwiseCopyable {
+    var actor: Int32
+    var policy: Int32
+}
+
+/// An injected action; `documentedStart..<documentedEnd` in `Program.documented` replaces its
+/// drawn casualties when `documentedStart >= 0`.
+struct InjectionCore: BitwiseCopyable {
+    var action: Int32
+    var documentedStart: Int32, documentedEnd: Int32
+}
+
+struct DocumentedCasualty: BitwiseCopyable {
+    var counter: Int32
+    var value: Double
+}
+
 struct OutcomeCore: BitwiseCopyable {
     var isQuiet: Bool
     var condition: Condition
@@ -160,6 +183,8 @@ final class Program: @unchecked Sendable {
     let actorCount: Int
     let counterCount: Int
     let code: Table<ExpressionOp>
+    let affines: Table<Affine>
+    let comparisons: Table<Comparison>
     let expressionStart: Table<Int32>
     let expressionEnd: Table<Int32>
     let stackDepth: Int
@@ -173,13 +198,25 @@ final class Program: @unchecked Sendable {
     let answers: Table<Int32>
     let ruleActionBits: Table<UInt64>
     let policies: Table<PolicyCore>
+    /// For policy p and action a, the rules of p that can apply to a hit by a (the target is
+    /// covered, the attacker is in `from`, the action in `hit_by`), in order:
+    /// `applicableRules[applicableStart[p·actions + a] ..< applicableStart[p·actions + a + 1]]`.
+    let applicableStart: Table<Int32>
+    let applicableRules: Table<Int32>
     let processes: Table<ProcessCore>
     let pieceStarts: Table<Double>
     let pieceRates: Table<Double>
     let states: Table<StateCore>
     let outcomes: Table<OutcomeCore>
-    /// Effects of intervention i are `interventionEffects[i]` in the effects table.
-    let interventionEffects: [Range<Int32>]
+    /// Outcome numbers with a condition, and with a quiet spell, in declaration order.
+    let conditionOutcomes: Table<Int32>
+    let quietOutcomes: Table<Int32>
+    let interventions: Table<InterventionCore>
+    let policySwitches: Table<PolicySwitch>
+    /// Process numbers started or stopped by interventions.
+    let processLists: Table<Int32>
+    let injections: Table<InjectionCore>
+    let documented: Table<DocumentedCasualty>
     /// For each flat rule number, its policy and position there.
     let ruleLocation: [(policy: Int, rule: Int)]
 
@@ -221,13 +258,43 @@ final class Program: @unchecked Sendable {
                 effectStart: e0, effectEnd: Int32(effectRows.count),
                 triggerStart: t0, triggerEnd: Int32(triggerRows.count)))
         }
-        var interventionRanges: [Range<Int32>] = []
+        var interventionRows: [InterventionCore] = []
+        var switchRows: [PolicySwitch] = []
+        var processRows: [Int32] = []
+        var injectionRows: [InjectionCore] = []
+        var documentedRows: [DocumentedCasualty] = []
         for intervention in interventions {
-            let start = Int32(effectRows.count)
+            var row = InterventionCore(day: intervention.day, effectStart: Int32(effectRows.count), effectEnd: 0,
+                                       switchStart: Int32(switchRows.count), switchEnd: 0, startStart: 0, startEnd: 0,
+                                       stopStart: 0, stopEnd: 0, injectionStart: Int32(injectionRows.count),
+                                       injectionEnd: 0)
             effectRows += intervention.effects.map { builder.effect($0) }
-            interventionRanges.append(start..<Int32(effectRows.count))
+            row.effectEnd = Int32(effectRows.count)
+            switchRows += intervention.policySwitches.map { PolicySwitch(actor: Int32($0.actor), policy: Int32($0.policy)) }
+            row.switchEnd = Int32(switchRows.count)
+            row.startStart = Int32(processRows.count)
+            processRows += intervention.startProcesses.map { Int32($0) }
+            row.startEnd = Int32(processRows.count)
+            row.stopStart = Int32(processRows.count)
+            processRows += intervention.stopProcesses.map { Int32($0) }
+            row.stopEnd = Int32(processRows.count)
+            for injection in intervention.injections {
+                var core = InjectionCore(action: Int32(injection.action), documentedStart: -1, documentedEnd: -1)
+                if let casualties = injection.casualties {
+                    core.documentedStart = Int32(documentedRows.count)
+                    documentedRows += casualties.map { DocumentedCasualty(counter: Int32($0.counter), value: $0.value) }
+                    core.documentedEnd = Int32(documentedRows.count)
+                }
+                injectionRows.append(core)
+            }
+            row.injectionEnd = Int32(injectionRows.count)
+            interventionRows.append(row)
         }
-        self.interventionEffects = interventionRanges
+        self.interventions = Table(interventionRows)
+        self.policySwitches = Table(switchRows)
+        self.processLists = Table(processRows)
+        self.injections = Table(injectionRows)
+        self.documented = Table(documentedRows)
 
         var ruleRows: [RuleCore] = []
         var answerRows: [Int32] = []
@@ -273,7 +340,26 @@ final class Program: @unchecked Sendable {
         }
         self.ruleLocation = locations
 
-        var processRows: [ProcessCore] = []
+        var listStarts: [Int32] = [0]
+        var applicable: [Int32] = []
+        for policy in policyRows {
+            for (a, action) in actions.enumerated() {
+                for r in Int(policy.ruleStart)..<Int(policy.ruleEnd) {
+                    let rule = ruleRows[r]
+                    guard let target = action.target,
+                          rule.coverMask & (1 << UInt64(target)) != 0,
+                          rule.fromMask & (1 << UInt64(action.actor)) != 0,
+                          rule.hitByOffset < 0 || bitRows[Int(rule.hitByOffset) + a / 64] & (1 << UInt64(a % 64)) != 0
+                    else { continue }
+                    applicable.append(Int32(r))
+                }
+                listStarts.append(Int32(applicable.count))
+            }
+        }
+        self.applicableStart = Table(listStarts)
+        self.applicableRules = Table(applicable)
+
+        var processCores: [ProcessCore] = []
         var starts: [Double] = []
         var rates: [Double] = []
         for process in processes {
@@ -293,7 +379,7 @@ final class Program: @unchecked Sendable {
                 row.rate = maximum
                 row.expression = builder.expression(e)
             }
-            processRows.append(row)
+            processCores.append(row)
         }
 
         self.states = Table(stateVariables.map {
@@ -309,6 +395,8 @@ final class Program: @unchecked Sendable {
             }
         })
 
+        self.conditionOutcomes = Table(outcomes.indices.filter { if case .condition = outcomes[$0].rule { true } else { false } }.map { Int32($0) })
+        self.quietOutcomes = Table(outcomes.indices.filter { if case .quiet = outcomes[$0].rule { true } else { false } }.map { Int32($0) })
         self.actions = Table(actionRows)
         self.casualties = Table(casualtyRows)
         self.effects = Table(effectRows)
@@ -317,10 +405,12 @@ final class Program: @unchecked Sendable {
         self.answers = Table(answerRows)
         self.ruleActionBits = Table(bitRows)
         self.policies = Table(policyRows)
-        self.processes = Table(processRows)
+        self.processes = Table(processCores)
         self.pieceStarts = Table(starts)
         self.pieceRates = Table(rates)
         self.code = Table(builder.code)
+        self.affines = Table(builder.affines)
+        self.comparisons = Table(builder.comparisons)
         self.expressionStart = Table(builder.starts)
         self.expressionEnd = Table(builder.ends)
         self.stackDepth = max(builder.depth, 1)
@@ -329,8 +419,11 @@ final class Program: @unchecked Sendable {
     deinit {
         actors.deallocate(); actions.deallocate(); casualties.deallocate(); effects.deallocate()
         triggers.deallocate(); rules.deallocate(); answers.deallocate(); ruleActionBits.deallocate()
-        policies.deallocate(); processes.deallocate(); pieceStarts.deallocate(); pieceRates.deallocate()
+        policies.deallocate(); applicableStart.deallocate(); applicableRules.deallocate(); processes.deallocate(); pieceStarts.deallocate(); pieceRates.deallocate()
         states.deallocate(); outcomes.deallocate(); code.deallocate(); expressionStart.deallocate()
+        affines.deallocate(); comparisons.deallocate(); interventions.deallocate(); policySwitches.deallocate()
+        processLists.deallocate(); injections.deallocate(); documented.deallocate()
+        conditionOutcomes.deallocate(); quietOutcomes.deallocate()
         expressionEnd.deallocate()
     }
 
@@ -359,6 +452,8 @@ final class Program: @unchecked Sendable {
     /// Gathers expression code and turns model values into plain-data rows.
     struct Builder {
         var code: [ExpressionOp] = []
+        var affines: [Affine] = []
+        var comparisons: [Comparison] = []
         var starts: [Int32] = []
         var ends: [Int32] = []
         var depth = 0
@@ -377,33 +472,32 @@ final class Program: @unchecked Sendable {
                 return .constant(v)
             case .expression(let e):
                 if let v = e.constantValue { return .constant(v) }
-                var p = Param.constant(0)
-                if let affine = Affine.match(e.code) {
-                    p.kind = .affine
-                    p.affine = affine
-                } else {
-                    p.kind = .expression
-                    p.expression = expression(e)
+                let at = Int32(affines.count)
+                if let affine = Affine.match(e.code[...]) {
+                    affines.append(affine)
+                    return Param(kind: .affine, index: at, value: 0)
                 }
-                return p
+                if let product = AffineProduct.match(e.code) {
+                    affines += [product.left, product.right]
+                    return Param(kind: .product, index: at, value: 0)
+                }
+                return Param(kind: .expression, index: expression(e), value: 0)
             }
         }
 
         mutating func condition(_ e: CompiledExpression?) -> Condition {
             guard let e else { return .always }
-            var c = Condition.always
-            if let v = e.constantValue {
-                if v != 0 && !v.isNaN { return .always }
-                c.kind = .comparison          // a condition that never holds: 0 == 1
-                c.comparison = Comparison(operand: Operand(kind: .day, index: 0), relation: .less, constant: -1)
-            } else if let comparison = Comparison.match(e.code) {
-                c.kind = .comparison
-                c.comparison = comparison
-            } else {
-                c.kind = .expression
-                c.expression = expression(e)
+            if let v = e.constantValue { return Condition(kind: v != 0 && !v.isNaN ? .always : .never, index: -1) }
+            let at = Int32(comparisons.count)
+            if let comparison = Comparison.match(e.code[...]) {
+                comparisons.append(comparison)
+                return Condition(kind: .comparison, index: at)
             }
-            return c
+            if let pair = ComparisonPair.match(e.code) {
+                comparisons += [pair.first, pair.second]
+                return Condition(kind: pair.isAnd ? .and : .or, index: at)
+            }
+            return Condition(kind: .expression, index: expression(e))
         }
 
         mutating func draw(_ r: RandomQuantity) -> DrawSpec {

@@ -7,21 +7,21 @@ extension SimulationCore {
     /// it falls through on a declined draw).
     mutating func respond(to a: Int, hit: Int, queue: inout EventQueue<SimEvent>) {
         let action = actions[a]
-        let targetBit: UInt64 = 1 << UInt64(action.target)
-        let attackerBit: UInt64 = 1 << UInt64(action.actor)
         for responder in 0..<buffers.actors where responder != Int(action.actor) {
             let policy = buffers.activePolicy[responder]
             if policy < 0 { continue }
-            let range = policies[policy]
-            var r = Int(range.ruleStart)
-            while r < Int(range.ruleEnd) {
-                let rule = rules[r]
-                if rule.coverMask & targetBit != 0, rule.fromMask & attackerBit != 0,
-                   rule.hitByOffset < 0 || ruleActionBits[Int(rule.hitByOffset) + a >> 6] & (1 << UInt64(a & 63)) != 0,
-                   buffers.grimTriggered[r] || holds(rule.condition) {
-                    if decide(rule: r, responder: responder, hit: hit, action: action, queue: &queue) { break }
+            // Only the rules whose actor, target and action filters admit this hit (precomputed);
+            // their conditions are checked here, in order.
+            let list = Int(policy) * actionCount + a
+            var i = Int(applicableStart[list])
+            let end = Int(applicableStart[list + 1])
+            while i < end {
+                let r = Int(applicableRules[i])
+                if buffers.grimTriggered[r] || holds(rules[r].condition),
+                   decide(rule: r, responder: responder, hit: hit, action: action, queue: &queue) {
+                    break
                 }
-                r += 1
+                i += 1
             }
         }
     }

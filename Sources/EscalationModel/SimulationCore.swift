@@ -40,21 +40,34 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
     let answers: Table<Int32>
     let ruleActionBits: Table<UInt64>
     let policies: Table<PolicyCore>
+    let applicableStart: Table<Int32>
+    let applicableRules: Table<Int32>
+    let actionCount: Int
     let processes: Table<ProcessCore>
     let pieceStarts: Table<Double>
     let pieceRates: Table<Double>
     let states: Table<StateCore>
     let outcomes: Table<OutcomeCore>
+    let conditionOutcomes: Table<Int32>
+    let quietOutcomes: Table<Int32>
     let code: Table<ExpressionOp>
+    let affines: Table<Affine>
+    let comparisons: Table<Comparison>
     let expressionStart: Table<Int32>
     let expressionEnd: Table<Int32>
-    let interventionEffects: [Range<Int32>]
+    let interventions: Table<InterventionCore>
+    let policySwitches: Table<PolicySwitch>
+    let processLists: Table<Int32>
+    let injections: Table<InjectionCore>
+    let documented: Table<DocumentedCasualty>
 
     var now = 0.0
     var maxRung: Int32 = -1
     var actionNumber = 0
     var lastRung: Int32 = -1
     var lastIntercepted = false
+    /// Whether the event counters hold anything (so a statement need not clear them again).
+    var eventCountersDirty = true
     var outcome: Int32 = -1
     var outcomeTime = 0.0
     /// A state-dependent rate was found above its declared maximum (thinning was inexact).
@@ -76,15 +89,26 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         answers = p.answers
         ruleActionBits = p.ruleActionBits
         policies = p.policies
+        applicableStart = p.applicableStart
+        applicableRules = p.applicableRules
+        actionCount = p.actions.count
         processes = p.processes
         pieceStarts = p.pieceStarts
         pieceRates = p.pieceRates
         states = p.states
         outcomes = p.outcomes
+        conditionOutcomes = p.conditionOutcomes
+        quietOutcomes = p.quietOutcomes
         code = p.code
+        affines = p.affines
+        comparisons = p.comparisons
         expressionStart = p.expressionStart
         expressionEnd = p.expressionEnd
-        interventionEffects = p.interventionEffects
+        interventions = p.interventions
+        policySwitches = p.policySwitches
+        processLists = p.processLists
+        injections = p.injections
+        documented = p.documented
     }
 
     // MARK: Start
@@ -109,8 +133,9 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
             buffers.processActive[k] = processes[k].active
             if buffers.processActive[k] { scheduleArrival(of: k, queue: &queue) }
         }
-        for (i, intervention) in scenario.interventions.enumerated() where intervention.day <= scenario.horizon {
-            queue.schedule(at: intervention.day, priority: Priority.intervention,
+        let horizon = scenario.horizon
+        for i in 0..<interventions.count where interventions[i].day <= horizon {
+            queue.schedule(at: interventions[i].day, priority: Priority.intervention,
                            SimEvent(kind: .intervention, resample: false, index: Int32(i), epoch: 0))
         }
         for k in 0..<buffers.outcomes where outcomes[k].isQuiet {
@@ -139,20 +164,27 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
 
     /// Action `a` happens now: casualties, ledger, effects, outcome checks, then what it sets
     /// off (triggers) and the answers it draws.
+    /// `documented` is a range of `Program.documented` that replaces the drawn casualties.
     mutating func perform(_ a: Int, origin: Origin, queue: inout EventQueue<SimEvent>,
-                          documented: [(counter: Int, value: Double)]? = nil) {
+                          documented casualtiesAsDocumented: Range<Int>? = nil) {
         let action = actions[a]
         actionNumber += 1
-        buffers.eventCounters.update(repeating: 0, count: buffers.counters)
+        if eventCountersDirty {
+            buffers.eventCounters.update(repeating: 0, count: buffers.counters)
+            eventCountersDirty = false
+        }
         var intercepted = false
-        if let documented {
-            for (counter, value) in documented {
-                buffers.eventCounters[counter] = value
-                buffers.totals[counter] += value
+        if let casualtiesAsDocumented {
+            eventCountersDirty = true
+            for d in casualtiesAsDocumented {
+                let counter = Int(documented[d].counter)
+                buffers.eventCounters[counter] = documented[d].value
+                buffers.totals[counter] += documented[d].value
             }
         } else {
             if action.hasInterception { intercepted = stream.bernoulli(value(action.interception)) }
-            if !intercepted {
+            if !intercepted && action.casualtyStart < action.casualtyEnd {
+                eventCountersDirty = true
                 for c in Int(action.casualtyStart)..<Int(action.casualtyEnd) {
                     let casualty = casualties[c]
                     let drawn = max(0, sample(casualty.draw).rounded())
@@ -165,8 +197,9 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         lastRung = action.rung
         lastIntercepted = intercepted
         if action.rung > maxRung { maxRung = action.rung }
-        for k in 0..<buffers.outcomes where outcomes[k].isQuiet && action.rung >= outcomes[k].minimumRung {
-            buffers.lastLoud[k] = now
+        for q in 0..<quietOutcomes.count {
+            let k = Int(quietOutcomes[q])
+            if action.rung >= outcomes[k].minimumRung { buffers.lastLoud[k] = now }
         }
         applyEffects(Int(action.effectStart)..<Int(action.effectEnd))
         if Observer.records {
@@ -250,22 +283,31 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
     }
 
     mutating func apply(intervention i: Int, queue: inout EventQueue<SimEvent>) {
-        let intervention = scenario.interventions[i]
-        applyEffects(interventionEffects[i].lowerBound.asInt..<interventionEffects[i].upperBound.asInt)
-        for (actor, policy) in intervention.policySwitches { buffers.activePolicy[actor] = Int32(policy) }
-        for k in intervention.startProcesses where !buffers.processActive[k] {
-            buffers.processActive[k] = true
-            buffers.processEpoch[k] &+= 1
-            scheduleArrival(of: k, queue: &queue)
+        let intervention = interventions[i]
+        applyEffects(Int(intervention.effectStart)..<Int(intervention.effectEnd))
+        for k in Int(intervention.switchStart)..<Int(intervention.switchEnd) {
+            buffers.activePolicy[Int(policySwitches[k].actor)] = policySwitches[k].policy
         }
-        for k in intervention.stopProcesses where buffers.processActive[k] {
-            buffers.processActive[k] = false
-            buffers.processEpoch[k] &+= 1
+        for k in Int(intervention.startStart)..<Int(intervention.startEnd) {
+            let process = Int(processLists[k])
+            if buffers.processActive[process] { continue }
+            buffers.processActive[process] = true
+            buffers.processEpoch[process] &+= 1
+            scheduleArrival(of: process, queue: &queue)
+        }
+        for k in Int(intervention.stopStart)..<Int(intervention.stopEnd) {
+            let process = Int(processLists[k])
+            if !buffers.processActive[process] { continue }
+            buffers.processActive[process] = false
+            buffers.processEpoch[process] &+= 1
         }
         if Observer.records { observer.interventionApplied(i, time: now, state: snapshot()) }
         if checkOutcomes() { return }
-        for injection in intervention.injections {
-            perform(injection.action, origin: .intervention(i), queue: &queue, documented: injection.casualties)
+        for k in Int(intervention.injectionStart)..<Int(intervention.injectionEnd) {
+            let injection = injections[k]
+            let asDocumented = injection.documentedStart >= 0
+                ? Int(injection.documentedStart)..<Int(injection.documentedEnd) : nil
+            perform(Int(injection.action), origin: .intervention(i), queue: &queue, documented: asDocumented)
             if outcome >= 0 { return }
         }
     }
@@ -285,9 +327,10 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
 
     /// Checks the declared conditions in order; the first that holds ends the run.
     mutating func checkOutcomes() -> Bool {
-        for k in 0..<buffers.outcomes where !outcomes[k].isQuiet {
+        for c in 0..<conditionOutcomes.count {
+            let k = conditionOutcomes[c]
             if holds(outcomes[k].condition) {
-                reach(Int32(k))
+                reach(k)
                 return true
             }
         }
@@ -340,18 +383,59 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
     mutating func value(_ p: Param) -> Double {
         switch p.kind {
         case .constant: p.value
-        case .affine: p.affine.apply(read(p.affine.operand))
-        case .expression: evaluate(p.expression)
+        case .affine: value(affines.base + Int(p.index))
+        case .product: value(affines.base + Int(p.index)) * value(affines.base + Int(p.index) + 1)
+        case .expression: evaluate(p.index)
         }
     }
 
     @inline(__always)
-    mutating func holds(_ c: Condition) -> Bool {
-        switch c.kind {
-        case .always: true
-        case .comparison: c.comparison.holds(read(c.comparison.operand))
-        case .expression: truth(evaluate(c.expression))
+    mutating func value(_ a: UnsafeMutablePointer<Affine>) -> Double {
+        var x = read(a.pointee.sum.a)
+        let count = a.pointee.sum.count
+        if count > 1 {
+            x += read(a.pointee.sum.b)
+            if count > 2 {
+                x += read(a.pointee.sum.c)
+                if count > 3 { x += read(a.pointee.sum.d) }
+            }
         }
+        return (a.pointee.divides ? x / a.pointee.factor : x * a.pointee.factor) + a.pointee.offset
+    }
+
+    @inline(__always)
+    mutating func holds(_ c: Condition) -> Bool {
+        let first = comparisons.base + Int(c.index)
+        switch c.kind {
+        case .always: return true
+        case .never: return false
+        case .comparison: return holds(first)
+        case .and: return holds(first) && holds(first + 1)
+        case .or: return holds(first) || holds(first + 1)
+        case .expression: return truth(evaluate(c.index))
+        }
+    }
+
+    /// A comparison; for a relaxing state variable whose whole range (from its last written
+    /// value to its baseline, widened by a few rounding steps) lies on one side of the constant,
+    /// decided without computing the relaxed value.
+    @inline(__always)
+    mutating func holds(_ comparison: UnsafeMutablePointer<Comparison>) -> Bool {
+        let c = comparison.pointee
+        if c.state >= 0, c.relation != .equal, c.relation != .notEqual {
+            let i = Int(c.state)
+            let s = states[i]
+            if s.inverseHalfLife != 0 && buffers.stateCacheTime[i] != now {
+                let v = buffers.stateValue[i]
+                // A few units in the last place of the larger end, and never less than the
+                // smallest normal number.
+                let margin = 1e-15 * max(v.magnitude, s.baseline.magnitude) + 0x1p-1022
+                let low = min(v, s.baseline) - margin, high = max(v, s.baseline) + margin
+                let atLow = c.holds(low)
+                if atLow == c.holds(high) { return atLow }
+            }
+        }
+        return c.holds(value(UnsafeMutablePointer(mutating: comparison.pointer(to: \.left)!)))
     }
 
     /// The current value of an expression leaf.

@@ -8,7 +8,7 @@ public func humanNumber(_ x: Double, digits: Int = 2) -> String {
     var s = String(format: "%.\(digits)f", x)
     while s.hasSuffix("0") { s.removeLast() }
     if s.hasSuffix(".") { s.removeLast() }
-    return s
+    return s == "-0" ? "0" : s
 }
 
 /// Numbers for machines: shortest text that reads back as the same double.

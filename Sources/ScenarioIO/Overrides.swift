@@ -5,6 +5,8 @@ public struct Override: Sendable, Equatable, CustomStringConvertible {
     public let path: [String]
     /// The value as written (YAML: a number, a word, an expression, or a flow mapping).
     public let text: String
+    /// The option it came from, for messages: `--set`, or `--vary` for a sweep's grid values.
+    public let option: String
 
     /// Parses `PATH=VALUE`.
     public init(parsing argument: String) throws(OverrideError) {
@@ -22,11 +24,13 @@ public struct Override: Sendable, Equatable, CustomStringConvertible {
         }
         self.path = path
         self.text = value
+        self.option = "--set"
     }
 
-    public init(path: [String], text: String) {
+    public init(path: [String], text: String, option: String = "--set") {
         self.path = path
         self.text = text
+        self.option = option
     }
 
     public var pathString: String { path.joined(separator: ".") }
@@ -34,8 +38,8 @@ public struct Override: Sendable, Equatable, CustomStringConvertible {
 
     /// Sets the value at the path in `root`. The parent of the last key must exist; the last key
     /// may be new (the compiler then checks it is a key the scenario format knows).
-    func apply(to root: inout YAMLNode) throws(OverrideError) {
-        let file = "--set \(pathString)"
+    public func apply(to root: inout YAMLNode) throws(OverrideError) {
+        let file = "\(option) \(pathString)"
         let parsed: YAMLNode?
         do {
             parsed = try YAMLReader.parse(text, file: file)
@@ -80,6 +84,33 @@ public struct Override: Sendable, Equatable, CustomStringConvertible {
             throw OverrideError(argument: argument,
                                 message: "\(here) is \(node.kindDescription), which has no key '\(key)'")
         }
+    }
+
+    /// Why `path` names no value in `root` ("no key 'x' under actions (did you mean 'y'?)"), or
+    /// nil if it does.
+    public static func missingReason(_ path: [String], in root: YAMLNode) -> String? {
+        var node = root
+        var walked: [String] = []
+        for key in path {
+            let here = walked.isEmpty ? "the top of the scenario" : walked.joined(separator: ".")
+            switch node.value {
+            case .mapping(let pairs):
+                guard let next = node[key] else {
+                    let hint = Suggestions.hint(for: key, in: pairs.map(\.key)).map { " (\($0))" } ?? ""
+                    return "no key '\(key)' under \(here)\(hint)"
+                }
+                node = next
+            case .sequence(let items):
+                guard let i = Int(key), items.indices.contains(i) else {
+                    return "expected a list index 0 to \(items.count - 1) under \(here), found '\(key)'"
+                }
+                node = items[i]
+            default:
+                return "\(here) is \(node.kindDescription), which has no key '\(key)'"
+            }
+            walked.append(key)
+        }
+        return nil
     }
 
     /// The existing value at the path, if any (sweeps check their paths before running).

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Experiments
 
 @main
 struct EscalationCommand: ParsableCommand {
@@ -9,11 +10,8 @@ struct EscalationCommand: ParsableCommand {
             Scenarios are YAML files (see docs/scenario-format.md). Exit codes: 0 ok, 64 bad \
             command line, 65 bad scenario or data, 74 cannot read or write a file, 70 internal error.
             """,
-        version: EscalationVersion.string,
-        subcommands: [RunCommand.self, ValidateCommand.self, LadderCommand.self]
+        version: ProgramVersion.string,
+        subcommands: [RunCommand.self, BatchCommand.self, MergeCommand.self, SweepCommand.self, ValidateCommand.self,
+                      LadderCommand.self]
     )
-}
-
-enum EscalationVersion {
-    static let string = "0.1.0"
 }

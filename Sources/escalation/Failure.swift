@@ -31,6 +31,12 @@ func reportingFailures<T>(_ body: () throws -> T) throws -> T {
     } catch let error as OverrideError {
         complain("error: \(error)")
         throw ExitCode(Exit.usage)
+    } catch let error as BatchError {
+        complain("error: \(error)")
+        throw ExitCode(Exit.data)
+    } catch let error as VaryPathError {
+        complain("error: \(error)")
+        throw ExitCode(Exit.usage)
     } catch let error as AtomicFile.WriteError {
         complain("error: \(error)")
         throw ExitCode(Exit.io)

@@ -1,0 +1,95 @@
+import Foundation
+import ScenarioIO
+
+/// The version written into manifests; a batch is only merged or resumed by the same version.
+public enum ProgramVersion {
+    public static let string = "0.1.0"
+}
+
+/// What a batch was: written beside its CSV so that any row can be re-run alone
+/// (`escalation run SCENARIO --seed <the row's seed>` with the same overrides) and so that shards
+/// can be checked to belong together before they are merged.
+public struct Manifest: Codable, Equatable, Sendable {
+    public struct ShardInfo: Codable, Equatable, Sendable {
+        public var index: Int
+        public var count: Int
+        /// Replications [first, end) of the batch.
+        public var first: Int
+        public var end: Int
+    }
+
+    public var format = 1
+    public var program = "escalation"
+    public var version: String
+    public var scenario: String
+    public var title: String
+    /// SHA-256 of the text of every scenario file read (the scenario, what it extends, what it
+    /// includes) and of the overrides.
+    public var scenarioHash: String
+    public var overrides: [String]
+    /// The master seed, as text: it is a 64-bit number, which some JSON readers would round.
+    public var seed: String
+    public var runs: Int
+    public var shard: ShardInfo
+    public var threads: Int
+    public var columns: [String]
+    /// Outcome names, in the order the scenario declares them (`unresolved`, `runaway` last).
+    public var outcomes: [String]
+    public var started: String
+    public var finished: String
+
+    /// Where the manifest of a CSV lives: `runs.csv` → `runs.manifest.json`.
+    public static func path(forCSV csv: String) -> String {
+        (csv.hasSuffix(".csv") ? String(csv.dropLast(4)) : csv) + ".manifest.json"
+    }
+
+    public static func scenarioHash(_ loaded: LoadedScenario) -> String {
+        var text = "escalation scenario\n"
+        for file in loaded.files { text += "file \(file.text.utf8.count)\n\(file.text)\n" }
+        for o in loaded.overrides { text += "set \(o.description)\n" }
+        return SHA256.hex(text)
+    }
+
+    public func encoded() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try! encoder.encode(self), as: UTF8.self) + "\n"
+    }
+
+    public static func read(_ path: String) throws -> Manifest {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw BatchError("no manifest at \(path) (a batch CSV needs the manifest written beside it)")
+        }
+        do {
+            return try JSONDecoder().decode(Manifest.self, from: data)
+        } catch {
+            throw BatchError("\(path) is not a manifest this version of escalation can read: \(error)")
+        }
+    }
+
+    /// The fields that must agree for two batches to be parts of one (all but the shard, the
+    /// thread count and the times).
+    public func differences(from other: Manifest) -> [String] {
+        var fields: [String] = []
+        if version != other.version { fields.append("version (\(version) against \(other.version))") }
+        if scenarioHash != other.scenarioHash { fields.append("scenario (content hash \(scenarioHash.prefix(12)) against \(other.scenarioHash.prefix(12)))") }
+        if overrides != other.overrides { fields.append("overrides (\(overrides) against \(other.overrides))") }
+        if seed != other.seed { fields.append("seed (\(seed) against \(other.seed))") }
+        if runs != other.runs { fields.append("runs (\(runs) against \(other.runs))") }
+        if shard.count != other.shard.count { fields.append("shard count (\(shard.count) against \(other.shard.count))") }
+        if columns != other.columns || outcomes != other.outcomes { fields.append("columns") }
+        return fields
+    }
+
+    static func timestamp(_ date: Date = Date()) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        return f.string(from: date)
+    }
+}
+
+/// A batch, shard set or partial file that cannot be used, said plainly (exit 65).
+public struct BatchError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

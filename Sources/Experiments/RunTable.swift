@@ -1,0 +1,79 @@
+import EscalationModel
+import Foundation
+
+/// The per-run CSV: one row a replication, columns in a stable order:
+///
+///     run, seed, outcome, outcome_day, max_rung, events,
+///     <side>_killed, <side>_wounded (for each side, in the scenario's order),
+///     count_<action> (in the scenario's order), final_<state variable> (in the scenario's order)
+///
+/// Numbers are written in their shortest form that reads back as the same double, so a merge or
+/// a resume that reads rows back gets exactly the values that were written.
+public struct RunTable: Sendable {
+    public let layout: RecordLayout
+    public let outcomeNames: [String]
+    /// Column names after `run, seed`.
+    public let metricColumns: [String]
+
+    public init(_ scenario: Scenario) {
+        layout = RecordLayout(scenario)
+        outcomeNames = scenario.outcomeNames
+        metricColumns = ["outcome", "outcome_day", "max_rung", "events"]
+            + scenario.counters.map(\.name)
+            + scenario.actions.map { "count_" + $0.id }
+            + scenario.stateVariables.map { "final_" + $0.id }
+    }
+
+    /// The table a manifest describes, for reading a batch CSV without its scenario.
+    public init(manifest: Manifest) throws {
+        let columns = manifest.columns
+        guard columns.starts(with: ["run", "seed", "outcome", "outcome_day", "max_rung", "events"]) else {
+            throw BatchError("the manifest's columns are not those of a batch CSV")
+        }
+        let metrics = Array(columns.dropFirst(2))
+        let counts = metrics.filter { $0.hasPrefix("count_") }.count
+        let finals = metrics.filter { $0.hasPrefix("final_") }.count
+        layout = RecordLayout(counters: metrics.count - 4 - counts - finals, actions: counts, states: finals)
+        outcomeNames = manifest.outcomes
+        metricColumns = metrics
+    }
+
+    public var header: String { (["run", "seed"] + metricColumns).joined(separator: ",") + "\n" }
+
+    /// Appends the row of replication `run` to `text`.
+    public func appendRow(run: Int, seed: UInt64, record: UnsafeBufferPointer<Double>, to text: inout String) {
+        text += String(run)
+        text += ","
+        text += String(seed)
+        text += ","
+        text += outcomeNames[Int(record[RecordLayout.outcome])]
+        for i in 1..<layout.width {
+            text += ","
+            appendNumber(record[i], to: &text)
+        }
+        text += "\n"
+    }
+
+    /// Parses a row back into its run, seed and record. Returns nil if the row is malformed.
+    public func parseRow<S: StringProtocol>(_ line: S, into record: inout [Double]) -> (run: Int, seed: UInt64)? {
+        let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+        guard fields.count == 2 + layout.width, let run = Int(fields[0]), let seed = UInt64(fields[1]),
+              let outcome = outcomeNames.firstIndex(of: String(fields[2])) else { return nil }
+        record[RecordLayout.outcome] = Double(outcome)
+        for i in 1..<layout.width {
+            guard let v = Double(fields[2 + i]) else { return nil }
+            record[i] = v
+        }
+        return (run, seed)
+    }
+}
+
+/// Shortest text that reads back as the same double; whole numbers without a point.
+@inline(__always)
+func appendNumber(_ x: Double, to text: inout String) {
+    if x == x.rounded(.towardZero), abs(x) < 9.0e15 {
+        text += String(Int64(x))
+    } else {
+        text += x.description
+    }
+}

@@ -1,0 +1,76 @@
+import EscalationModel
+import Foundation
+
+/// The statistics of a batch, accumulated run by run in replication order.
+///
+/// The summary CSV has one row a metric: `metric, n, mean, sd, ci95_low, ci95_high, p05, p25,
+/// p50, p75, p95, min, max`. First one row per outcome (`outcome_<name>`: its probability as
+/// the mean, a 95% Wilson interval, no quantiles), then the days to each outcome among the runs
+/// that ended in it (`days_to_<name>`), then every column of the per-run CSV (a Student-t 95%
+/// interval of the mean, quantiles as `Metric` describes).
+public struct BatchSummary: Sendable {
+    public let table: RunTable
+    public private(set) var n = 0
+    public private(set) var outcomeCounts: [Int]
+    /// Days to each outcome, over the runs that ended in it.
+    public private(set) var daysTo: [Metric]
+    /// One per column of the per-run CSV after `outcome`: outcome_day, max_rung, events, ...
+    public private(set) var metrics: [Metric]
+
+    public init(table: RunTable) {
+        self.table = table
+        outcomeCounts = [Int](repeating: 0, count: table.outcomeNames.count)
+        daysTo = [Metric](repeating: Metric(), count: table.outcomeNames.count)
+        metrics = [Metric](repeating: Metric(), count: table.layout.width - 1)
+    }
+
+    public mutating func add(_ record: UnsafeBufferPointer<Double>) {
+        n += 1
+        let outcome = Int(record[RecordLayout.outcome])
+        outcomeCounts[outcome] += 1
+        daysTo[outcome].add(record[RecordLayout.outcomeDay])
+        for i in 1..<record.count { metrics[i - 1].add(record[i]) }
+    }
+
+    public mutating func add(_ record: [Double]) {
+        record.withUnsafeBufferPointer { add($0) }
+    }
+
+    public var metricNames: [String] { Array(table.metricColumns.dropFirst()) }
+
+    public func probability(ofOutcome k: Int) -> Double { n > 0 ? Double(outcomeCounts[k]) / Double(n) : .nan }
+
+    public static let header = "metric,n,mean,sd,ci95_low,ci95_high,p05,p25,p50,p75,p95,min,max\n"
+    static let quantileLevels = [0.05, 0.25, 0.5, 0.75, 0.95]
+
+    public func csv() -> String {
+        var text = Self.header
+        for (k, name) in table.outcomeNames.enumerated() {
+            let p = probability(ofOutcome: k)
+            let (low, high) = Interval.wilson(successes: outcomeCounts[k], n: n)
+            text += "outcome_\(name),\(n),\(number(p)),\(number((p * (1 - p)).squareRoot())),\(number(low)),\(number(high)),,,,,,,\n"
+        }
+        for (k, name) in table.outcomeNames.enumerated() { text += row("days_to_\(name)", daysTo[k]) }
+        for (name, metric) in zip(metricNames, metrics) { text += row(name, metric) }
+        return text
+    }
+
+    func row(_ name: String, _ m: Metric) -> String {
+        guard m.n > 0 else { return "\(name),0,,,,,,,,,,,\n" }
+        let (low, high) = Interval.mean(m.mean, sd: m.sd, n: m.n)
+        let quantiles = Self.quantileLevels.map { number(m.quantile($0)) }.joined(separator: ",")
+        return "\(name),\(m.n),\(number(m.mean)),\(number(m.sd)),\(number(low)),\(number(high)),\(quantiles),"
+            + "\(number(m.minimum)),\(number(m.maximum))\n"
+    }
+
+    func number(_ x: Double) -> String {
+        guard x.isFinite else { return "" }
+        var s = ""
+        appendNumber(x, to: &s)
+        return s
+    }
+
+    public func metric(named name: String) -> Metric? {
+        metricNames.firstIndex(of: name).map { metrics[$0] }
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+
+/// Running statistics of one metric over a batch, in memory that does not grow with the number
+/// of runs:
+///
+/// - n, mean and standard deviation by Welford's update, exact to rounding; runs are always
+///   added in replication order, so the bytes are the same however the batch was run;
+/// - min and max, exact;
+/// - quantiles from a histogram of the values: exact while every value is a whole number of
+///   moderate size (counts, casualties, rungs), otherwise estimated from buckets of width 2⁻¹⁰
+///   of the value (relative error under 0.1%), as for outcome days and final state.
+///
+/// Memory is one counter per distinct value (or bucket): hundreds, not millions.
+public struct Metric: Sendable {
+    public private(set) var n = 0
+    public private(set) var mean = 0.0
+    private var m2 = 0.0
+    public private(set) var minimum = Double.infinity
+    public private(set) var maximum = -Double.infinity
+    /// Counts of whole values 0..<4096, the common case, without hashing.
+    private var small: [Int] = []
+    /// Counts of other whole values.
+    private var whole: [Int64: Int] = [:]
+    /// Counts of bucket keys, once a value is not a whole number.
+    private var buckets: [Int64: Int]?
+
+    public init() {}
+
+    static let smallLimit = 4096
+    static let wholeLimit = 1e15
+
+    public mutating func add(_ x: Double) {
+        n += 1
+        let delta = x - mean
+        mean += delta / Double(n)
+        m2 += delta * (x - mean)
+        if x < minimum { minimum = x }
+        if x > maximum { maximum = x }
+        if buckets == nil {
+            if x >= 0, x < Double(Self.smallLimit), x == x.rounded(.down) {
+                if small.isEmpty { small = [Int](repeating: 0, count: Self.smallLimit) }
+                small[Int(x)] += 1
+                return
+            }
+            if x == x.rounded(), abs(x) < Self.wholeLimit {
+                whole[Int64(x), default: 0] += 1
+                return
+            }
+            switchToBuckets()
+        }
+        buckets![Metric.bucket(x), default: 0] += 1
+    }
+
+    /// Whether the quantiles are exact order statistics (else estimates within 0.1%).
+    public var quantilesAreExact: Bool { buckets == nil }
+
+    public var variance: Double { n > 1 ? m2 / Double(n - 1) : 0 }
+    public var sd: Double { variance.squareRoot() }
+
+    /// The p-quantile by linear interpolation between order statistics (R's type 7, numpy's
+    /// default): h = (n − 1)p, between the ⌊h⌋-th and ⌊h⌋+1-th smallest values.
+    public func quantile(_ p: Double) -> Double {
+        guard n > 0 else { return .nan }
+        let h = Double(n - 1) * p
+        let lower = Int(h.rounded(.down))
+        let fraction = h - Double(lower)
+        let a = orderStatistic(lower)
+        if fraction == 0 { return a }
+        let b = orderStatistic(min(lower + 1, n - 1))
+        return a + fraction * (b - a)
+    }
+
+    /// The k-th smallest value (from 0): exact for whole values, a bucket's centre otherwise
+    /// (the exact minimum and maximum at the ends).
+    func orderStatistic(_ k: Int) -> Double {
+        if k == 0 { return minimum }
+        if k == n - 1 { return maximum }
+        var seen = 0
+        for (value, count) in sortedCounts() {
+            seen += count
+            if seen > k { return value }
+        }
+        return maximum
+    }
+
+    private func sortedCounts() -> [(Double, Int)] {
+        if let buckets {
+            return buckets.sorted { $0.key < $1.key }.map { (Metric.centre(ofBucket: $0.key), $0.value) }
+        }
+        var all = whole.map { (Double($0.key), $0.value) }
+        for (v, c) in small.enumerated() where c > 0 { all.append((Double(v), c)) }
+        return all.sorted { $0.0 < $1.0 }
+    }
+
+    private mutating func switchToBuckets() {
+        var b: [Int64: Int] = [:]
+        for (v, c) in small.enumerated() where c > 0 { b[Metric.bucket(Double(v)), default: 0] += c }
+        for (v, c) in whole { b[Metric.bucket(Double(v)), default: 0] += c }
+        buckets = b
+        small = []
+        whole = [:]
+    }
+
+    /// An order-preserving key: the sign, exponent and top 10 bits of the significand, so a
+    /// bucket spans a relative width of at most 2⁻¹⁰.
+    static func bucket(_ x: Double) -> Int64 {
+        if x == 0 { return 0 }
+        let key = Int64(bitPattern: x.magnitude.bitPattern >> 42) + 1
+        return x < 0 ? -key : key
+    }
+
+    static func centre(ofBucket key: Int64) -> Double {
+        if key == 0 { return 0 }
+        let low = Double(bitPattern: UInt64(abs(key) - 1) << 42)
+        let high = Double(bitPattern: (UInt64(abs(key)) << 42))
+        let c = (low + high) / 2
+        return key < 0 ? -c : c
+    }
+}

@@ -1,0 +1,62 @@
+import EscalationModel
+import Experiments
+import Foundation
+
+/// A batch's results for a person at a terminal: each outcome's probability with its 95% Wilson
+/// interval, then the key metrics (killed by side, US wounded, highest rung, events) with the
+/// 95% interval of the mean and the 5th, 50th and 95th percentiles.
+public struct BatchTable {
+    public let scenario: Scenario
+    public let summary: BatchSummary
+
+    public init(scenario: Scenario, summary: BatchSummary) {
+        self.scenario = scenario
+        self.summary = summary
+    }
+
+    public func render(heading: String) -> String {
+        var lines = [heading, ""]
+        var outcomeRows = [["outcome", "probability", "95% interval"]]
+        for k in scenario.outcomeNames.indices where summary.outcomeCounts[k] > 0 || k < scenario.outcomes.count {
+            let (low, high) = Interval.wilson(successes: summary.outcomeCounts[k], n: summary.n)
+            outcomeRows.append([scenario.outcomeLabel(k), percent(summary.probability(ofOutcome: k)),
+                                "\(percent(low)) – \(percent(high))"])
+        }
+        lines += align(outcomeRows, right: [1, 2])
+        lines.append("")
+        var metricRows = [["metric", "mean", "95% interval", "p05", "p50", "p95"]]
+        for (name, label) in keyMetrics() {
+            guard let m = summary.metric(named: name), m.n > 0 else { continue }
+            let (low, high) = Interval.mean(m.mean, sd: m.sd, n: m.n)
+            metricRows.append([label, humanNumber(m.mean), "\(humanNumber(low)) – \(humanNumber(high))",
+                               humanNumber(m.quantile(0.05)), humanNumber(m.quantile(0.5)),
+                               humanNumber(m.quantile(0.95))])
+        }
+        lines += align(metricRows, right: [1, 2, 3, 4, 5])
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    func keyMetrics() -> [(String, String)] {
+        var metrics: [(String, String)] = []
+        for (s, side) in scenario.sides.enumerated() {
+            let killed = side.id + "_killed"
+            if let m = summary.metric(named: killed), m.maximum > 0 { metrics.append((killed, "\(side.name) killed")) }
+            if s == 0, let m = summary.metric(named: side.id + "_wounded"), m.maximum > 0 {
+                metrics.append((side.id + "_wounded", "\(side.name) wounded"))
+            }
+        }
+        return metrics + [("max_rung", "highest rung"), ("events", "actions")]
+    }
+
+    func percent(_ p: Double) -> String { String(format: "%.1f%%", 100 * p) }
+
+    func align(_ rows: [[String]], right: Set<Int>) -> [String] {
+        let widths = rows[0].indices.map { c in rows.map { $0[c].count }.max()! }
+        return rows.map { row in
+            row.enumerated().map { c, cell in
+                let pad = String(repeating: " ", count: widths[c] - cell.count)
+                return right.contains(c) ? pad + cell : cell + pad
+            }.joined(separator: "   ").trimmingTrailingSpaces()
+        }
+    }
+}
