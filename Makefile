@@ -20,9 +20,15 @@ test: deps
 	$(SWIFT) test --skip-build
 	python3 scripts/check_schema.py docs/scenario.schema.json Scenarios
 
-# A narrated run of the flagship scenario.
+# A batch of the flagship scenario: the outcome table on the terminal, the per-run CSV, summary
+# and manifest under out/. (`escalation run` tells one run as a story; see the README.)
+RUNS ?= 10000
 demo: release
-	.build/release/escalation run $(SCENARIO) --seed $(SEED)
+	@mkdir -p out
+	.build/release/escalation batch $(SCENARIO) --runs $(RUNS) --seed $(SEED) \
+		--out out/taji-runs.csv --summary out/taji-summary.csv
+	@echo "Per-run CSV, summary and manifest: out/taji-runs.csv, out/taji-summary.csv, out/taji-runs.manifest.json"
+	@echo "One run told as a story: .build/release/escalation run $(SCENARIO) --seed 7"
 
 bench: deps
 	$(SWIFT) build -c release --product escalation-bench

@@ -40,6 +40,7 @@ let package = Package(
         .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),
         .testTarget(name: "EscalationModelTests", dependencies: ["EscalationModel", "ScenarioIO", "TestSupport"]),
         .testTarget(name: "ScenarioIOTests", dependencies: ["ScenarioIO", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport", "escalation"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "ScenarioIO", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "Experiments", "escalation"]),
     ]
 )

@@ -16,6 +16,13 @@ public struct Manifest: Codable, Equatable, Sendable {
         /// Replications [first, end) of the batch.
         public var first: Int
         public var end: Int
+
+        public init(index: Int, count: Int, first: Int, end: Int) {
+            self.index = index
+            self.count = count
+            self.first = first
+            self.end = end
+        }
     }
 
     public var format = 1

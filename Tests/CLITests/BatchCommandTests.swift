@@ -1,0 +1,143 @@
+import Experiments
+import Foundation
+import TestSupport
+import Testing
+
+/// `escalation batch`, `merge` and `sweep` end to end.
+@Suite(.serialized)
+struct BatchCommandTests {
+    let flagship = "Scenarios/taji-2020.yaml"
+
+    @Test func aBatchKilledPartWayAndResumedIsTheSameBytes() throws {
+        let dir = try temporaryDirectory()
+        let whole = dir.appendingPathComponent("whole.csv").path
+        let runs = "60000"
+        let reference = try runEscalation(["batch", flagship, "--runs", runs, "--seed", "5", "--out", whole,
+                                           "--summary", whole + ".summary", "--quiet"])
+        #expect(reference.status == 0, "\(reference.stderr)")
+
+        let out = dir.appendingPathComponent("killed.csv").path
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: escalationExecutable)
+        child.arguments = ["batch", flagship, "--runs", runs, "--seed", "5", "--out", out, "--summary", out + ".summary",
+                           "--threads", "2", "--quiet"]
+        child.currentDirectoryURL = repositoryRoot
+        try child.run()
+        // Kill it with SIGKILL once some rows are on disk but before the end.
+        let started = Date()
+        while Date().timeIntervalSince(started) < 20 {
+            let size = (try? FileManager.default.attributesOfItem(atPath: out + ".partial")[.size] as? Int) ?? 0
+            if size > 200_000 { break }
+            usleep(2000)
+        }
+        kill(child.processIdentifier, SIGKILL)
+        child.waitUntilExit()
+        #expect(child.terminationReason == .uncaughtSignal)
+        #expect(!FileManager.default.fileExists(atPath: out), "the final name appears only when complete")
+        let partialRows = try String(contentsOfFile: out + ".partial", encoding: .utf8).split(separator: "\n").count - 1
+        #expect(partialRows > 0 && partialRows < 60000)
+
+        let resumed = try runEscalation(["batch", flagship, "--runs", runs, "--seed", "5", "--out", out,
+                                         "--summary", out + ".summary", "--resume", "--quiet"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(FileManager.default.contents(atPath: out) == FileManager.default.contents(atPath: whole))
+        #expect(FileManager.default.contents(atPath: out + ".summary") == FileManager.default.contents(atPath: whole + ".summary"))
+    }
+
+    @Test func anyRowIsReproducedByRunWithItsSeed() throws {
+        let dir = try temporaryDirectory()
+        let out = dir.appendingPathComponent("runs.csv").path
+        #expect(try runEscalation(["batch", flagship, "--runs", "40", "--seed", "11", "--out", out, "--quiet"]).status == 0)
+        let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+        let header = lines[0].split(separator: ",").map(String.init)
+        for row in [lines[1], lines[17], lines[40]] {
+            let f = row.split(separator: ",").map(String.init)
+            let trace = try runEscalation(["run", flagship, "--seed", f[1], "--trace", "jsonl"])
+            let last = try JSONSerialization.jsonObject(with: Data(trace.stdout.split(separator: "\n").last!.utf8)) as! [String: Any]
+            #expect(last["outcome"] as? String == f[2])
+            #expect(last["actions"] as? Int == Int(f[5]))
+            #expect(last["max_rung"] as? Int == Int(f[4]))
+            let ledger = last["ledger"] as! [String: Any]
+            for counter in ["us_killed", "militia_killed", "isf_killed", "us_wounded"] {
+                #expect((ledger[counter] as? NSNumber)?.doubleValue == Double(f[header.firstIndex(of: counter)!]), "\(counter)")
+            }
+        }
+        let manifest = try Manifest.read(Manifest.path(forCSV: out))
+        #expect(manifest.seed == "11" && manifest.runs == 40 && manifest.columns == header)
+        #expect(manifest.scenario == flagship)
+    }
+
+    @Test func withoutOutTheCSVGoesToStandardOutputAndTheTableToStandardError() throws {
+        let result = try runEscalation(["batch", flagship, "--runs", "50", "--threads", "1"])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 51)
+        #expect(lines[0].hasPrefix("run,seed,outcome,outcome_day,max_rung,events,us_killed,"))
+        #expect(result.stderr.contains("outcome") && result.stderr.contains("95% interval"))
+        // Standard error is not a terminal here, so there is no progress line.
+        #expect(!result.stderr.contains("runs/s ·"))
+    }
+
+    @Test func withOutTheTablePrintsAndTheFilesAppearWithAManifest() throws {
+        let dir = try temporaryDirectory()
+        let out = dir.appendingPathComponent("runs.csv").path
+        let result = try runEscalation(["batch", flagship, "--runs", "200", "--out", out, "--summary",
+                                        dir.appendingPathComponent("summary.csv").path])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("Camp Taji, March 2020 — 200 runs, seed 1"))
+        #expect(result.stdout.contains("45 days without a lethal-rung attack or strike (calm)"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+                == ["runs.csv", "runs.manifest.json", "summary.csv"])
+    }
+
+    @Test func mergeExitCodesAndMessages() throws {
+        let dir = try temporaryDirectory()
+        func shard(_ i: Int, seed: String = "1", name: String) throws {
+            let r = try runEscalation(["batch", flagship, "--runs", "90", "--seed", seed, "--shard", "\(i)/3",
+                                       "--out", dir.appendingPathComponent(name).path, "--quiet"])
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        try shard(1, name: "s1.csv")
+        try shard(2, name: "s2.csv")
+        try shard(3, name: "s3.csv")
+        try shard(2, seed: "2", name: "other.csv")
+        let p = { (n: String) in dir.appendingPathComponent(n).path }
+        let ok = try runEscalation(["merge", p("s1.csv"), p("s2.csv"), p("s3.csv"), "--out", p("m.csv")])
+        #expect(ok.status == 0)
+        #expect(ok.stdout == "merged 90 runs from 3 shards into \(p("m.csv"))\n")
+        let gap = try runEscalation(["merge", p("s1.csv"), p("s3.csv"), "--out", p("gap.csv")])
+        #expect(gap.status == 65)
+        #expect(gap.stderr == "error: runs 30..<60 are missing: no shard covers them (next is \(p("s3.csv")), shard 3/3)\n")
+        let seeds = try runEscalation(["merge", p("s1.csv"), p("other.csv"), p("s3.csv"), "--out", p("x.csv")])
+        #expect(seeds.status == 65)
+        #expect(seeds.stderr.contains("does not belong with \(p("s1.csv")): different seed (2 against 1)"))
+        let missing = try runEscalation(["merge", p("nope.csv"), "--out", p("y.csv")])
+        #expect(missing.status == 65)
+        #expect(missing.stderr.contains("no manifest at \(dir.path)/nope.manifest.json"))
+    }
+
+    @Test func sweepChecksEveryPathBeforeRunning() throws {
+        let dir = try temporaryDirectory()
+        let out = dir.appendingPathComponent("sweep.csv").path
+        let bad = try runEscalation(["sweep", flagship, "--vary", "policies.us_limited.rules.2.probability=0:1:0.5",
+                                     "--vary", "actions.kh_rokets.rung=3:4:1", "--runs", "10", "--out", out])
+        #expect(bad.status == 64)
+        #expect(bad.stderr == "error: --vary actions.kh_rokets.rung: no key 'kh_rokets' under actions (did you mean 'kh_rockets'?)\n")
+        #expect(!FileManager.default.fileExists(atPath: out))
+        let good = try runEscalation(["sweep", flagship, "--vary", "policies.us_limited.rules.2.probability=0:1:0.5",
+                                      "--vary", "state.c_ram.initial=0:0.5:0.5", "--runs", "20", "--out", out, "--quiet"])
+        #expect(good.status == 0, "\(good.stderr)")
+        let rows = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+        #expect(rows[0] == "policies.us_limited.rules.2.probability,state.c_ram.initial,metric,n,estimate,ci95_low,ci95_high")
+        let points = Set(rows.dropFirst().map { $0.split(separator: ",").prefix(2).joined(separator: ",") })
+        #expect(points == ["0,0", "0,0.5", "0.5,0", "0.5,0.5", "1,0", "1,0.5"])
+    }
+
+    @Test func batchUsageErrors() throws {
+        #expect(try runEscalation(["batch", flagship]).status == 64)
+        #expect(try runEscalation(["batch", flagship, "--runs", "0"]).status == 64)
+        #expect(try runEscalation(["batch", flagship, "--runs", "10", "--resume"]).status == 64)
+        #expect(try runEscalation(["batch", flagship, "--runs", "10", "--shard", "4/3"]).status == 64)
+        #expect(try runEscalation(["batch", flagship, "--runs", "10", "--out", "/no/such/dir/r.csv", "--quiet"]).status == 74)
+    }
+}

@@ -1,0 +1,172 @@
+import EscalationModel
+import Experiments
+import Foundation
+import ScenarioIO
+import TestSupport
+import Testing
+
+/// Batches are the same bytes however they are run: threads, shards merged, resumed.
+@Suite(.serialized)
+struct BatchTests {
+    let scenarioPath = repositoryPath("Scenarios/taji-2020.yaml")
+
+    func batch(runs: Int, threads: Int, shard: Shard = .whole, in dir: URL, name: String, seed: UInt64 = 3,
+               overrides: [Override] = []) throws -> (csv: String, summary: String, result: BatchResult) {
+        let loaded = try ScenarioLoader.load(path: scenarioPath, overrides: overrides)
+        var request = BatchRequest(loaded: loaded, masterSeed: seed, runs: runs, threads: threads)
+        request.shard = shard
+        request.out = dir.appendingPathComponent(name + ".csv").path
+        request.summary = dir.appendingPathComponent(name + "-summary.csv").path
+        request.quiet = true
+        let result = try BatchJob.run(request)
+        return (try String(contentsOfFile: request.out!, encoding: .utf8),
+                try String(contentsOfFile: request.summary!, encoding: .utf8), result)
+    }
+
+    @Test func theSameBatchOnOneTwoAndThreeThreadsIsTheSameBytes() throws {
+        let dir = try temporaryDirectory()
+        let one = try batch(runs: 3000, threads: 1, in: dir, name: "t1")
+        for threads in [2, 3] {
+            let other = try batch(runs: 3000, threads: threads, in: dir, name: "t\(threads)")
+            #expect(other.csv == one.csv, "\(threads) threads")
+            #expect(other.summary == one.summary, "\(threads) threads")
+        }
+        #expect(one.csv.split(separator: "\n").count == 3001)
+    }
+
+    @Test func shardsMergedAreTheWholeBatch() throws {
+        let dir = try temporaryDirectory()
+        let whole = try batch(runs: 3001, threads: 2, in: dir, name: "whole")
+        for i in 1...3 { _ = try batch(runs: 3001, threads: 2, shard: Shard(index: i, count: 3), in: dir, name: "s\(i)") }
+        let inputs = [3, 1, 2].map { dir.appendingPathComponent("s\($0).csv").path }
+        let out = dir.appendingPathComponent("merged.csv").path, summary = dir.appendingPathComponent("merged-summary.csv").path
+        _ = try Merge.merge(inputs: inputs, out: out, summaryPath: summary)
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == whole.csv)
+        #expect(try String(contentsOfFile: summary, encoding: .utf8) == whole.summary)
+        let manifest = try Manifest.read(Manifest.path(forCSV: out))
+        #expect(manifest.shard == .init(index: 1, count: 1, first: 0, end: 3001))
+    }
+
+    @Test func mergeRefusesShardsThatDoNotBelongTogether() throws {
+        let dir = try temporaryDirectory()
+        for i in 1...3 { _ = try batch(runs: 600, threads: 1, shard: Shard(index: i, count: 3), in: dir, name: "a\(i)") }
+        _ = try batch(runs: 600, threads: 1, shard: Shard(index: 2, count: 3), in: dir, name: "seed9", seed: 9)
+        _ = try batch(runs: 600, threads: 1, shard: Shard(index: 2, count: 3), in: dir, name: "other",
+                      overrides: [try Override(parsing: "horizon=90")])
+        func merge(_ names: [String]) -> String? {
+            do {
+                _ = try Merge.merge(inputs: names.map { dir.appendingPathComponent($0 + ".csv").path },
+                                    out: dir.appendingPathComponent("m.csv").path, summaryPath: nil)
+                return nil
+            } catch {
+                return "\(error)"
+            }
+        }
+        let path = { (name: String) in dir.appendingPathComponent(name + ".csv").path }
+        #expect(merge(["a1", "a3"]) == "runs 200..<400 are missing: no shard covers them (next is \(path("a3")), shard 3/3)")
+        #expect(merge(["a1", "a2"]) == "runs 400..<600 are missing: no shard covers them")
+        #expect(merge(["a1", "a2", "a2", "a3"])?.hasPrefix("\(path("a2")) (shard 2/3, runs 200..<400) overlaps") == true)
+        #expect(merge(["a1", "seed9", "a3"]) == "\(path("seed9")) does not belong with \(path("a1")): different seed (9 against 3)")
+        #expect(merge(["a1", "other", "a3"])?.hasPrefix("\(path("other")) does not belong with \(path("a1")): different scenario (content hash") == true)
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("m.csv").path))
+    }
+
+    @Test func aResumedBatchHasTheBytesOfOneNeverStopped() throws {
+        let dir = try temporaryDirectory()
+        let whole = try batch(runs: 4000, threads: 2, in: dir, name: "whole")
+        // Stop a batch part way by hand: keep its first 1234 rows and half of the next.
+        let out = dir.appendingPathComponent("cut.csv").path
+        _ = try batch(runs: 4000, threads: 2, in: dir, name: "cut")
+        let plan = try Manifest.read(Manifest.path(forCSV: out))
+        try FileManager.default.removeItem(atPath: out)
+        let lines = whole.csv.split(separator: "\n", omittingEmptySubsequences: false)
+        let kept = lines[0...1234].joined(separator: "\n") + "\n" + lines[1235].prefix(17)
+        try kept.write(toFile: out + ".partial", atomically: true, encoding: .utf8)
+        try plan.encoded().write(toFile: out + ".partial.json", atomically: true, encoding: .utf8)
+
+        let loaded = try ScenarioLoader.load(path: scenarioPath)
+        var request = BatchRequest(loaded: loaded, masterSeed: 3, runs: 4000, threads: 3)
+        request.out = out
+        request.summary = dir.appendingPathComponent("cut-summary.csv").path
+        request.resume = true
+        request.quiet = true
+        let result = try BatchJob.run(request)
+        #expect(result.computed == 4000 - 1234)
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == whole.csv)
+        #expect(try String(contentsOfFile: request.summary!, encoding: .utf8) == whole.summary)
+        #expect(!FileManager.default.fileExists(atPath: out + ".partial"))
+        #expect(!FileManager.default.fileExists(atPath: out + ".partial.json"))
+    }
+
+    @Test func resumeRefusesAPartialFileFromAnotherBatch() throws {
+        let dir = try temporaryDirectory()
+        let out = dir.appendingPathComponent("x.csv").path
+        _ = try batch(runs: 100, threads: 1, in: dir, name: "x")
+        var plan = try Manifest.read(Manifest.path(forCSV: out))
+        plan.seed = "77"
+        try plan.encoded().write(toFile: out + ".partial.json", atomically: true, encoding: .utf8)
+        try "run,seed\n".write(toFile: out + ".partial", atomically: true, encoding: .utf8)
+        var request = BatchRequest(loaded: try ScenarioLoader.load(path: scenarioPath), masterSeed: 3, runs: 100, threads: 1)
+        request.out = out
+        request.resume = true
+        request.quiet = true
+        #expect(throws: BatchError.self) { try BatchJob.run(request) }
+    }
+
+    @Test func summaryNumbersMatchADirectComputationFromTheRows() throws {
+        let dir = try temporaryDirectory()
+        let b = try batch(runs: 999, threads: 2, in: dir, name: "s")
+        let rows = b.csv.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let header = b.csv.split(separator: "\n")[0].split(separator: ",").map(String.init)
+        let summary = Dictionary(uniqueKeysWithValues: b.summary.split(separator: "\n").dropFirst().map {
+            let f = $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            return (f[0], f)
+        })
+        for name in ["us_killed", "militia_killed", "events", "max_rung", "count_kh_rockets", "final_tension", "outcome_day"] {
+            let c = header.firstIndex(of: name)!
+            let xs = rows.map { Double($0[c])! }
+            let mean = xs.reduce(0, +) / Double(xs.count)
+            let sd = (xs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(xs.count - 1)).squareRoot()
+            let f = summary[name]!
+            #expect(Int(f[1]) == 999)
+            #expect(abs(Double(f[2])! - mean) <= 1e-9 * max(1, abs(mean)), "\(name) mean")
+            #expect(abs(Double(f[3])! - sd) <= 1e-9 * max(1, sd), "\(name) sd")
+            #expect(Double(f[11]) == xs.min() && Double(f[12]) == xs.max(), "\(name) min/max")
+            let sorted = xs.sorted()
+            let median = sorted[499]   // type 7 with n = 999: h = 499 exactly
+            #expect(abs(Double(f[8])! - median) <= 0.001 * abs(median) + 1e-9, "\(name) median")
+        }
+        let outcomes = rows.map { String($0[2]) }
+        for name in ["calm", "unresolved", "us_expelled"] {
+            let k = outcomes.filter { $0 == name }.count
+            let f = summary["outcome_" + name]!
+            #expect(Double(f[2]) == Double(k) / 999)
+            let (low, high) = Interval.wilson(successes: k, n: 999)
+            #expect(Double(f[4]) == low && Double(f[5]) == high)
+            #expect(Int(summary["days_to_" + name]![1]) == k)
+        }
+    }
+
+    @Test func aSweepPointEqualToTheBaseScenarioReproducesThePlainBatch() throws {
+        let dir = try temporaryDirectory()
+        let plain = try batch(runs: 1500, threads: 2, in: dir, name: "plain")
+        let vary = try Vary(parsing: "policies.us_limited.rules.2.probability=0.8:1:0.1")
+        let points = try Sweep.run(Sweep.Request(path: scenarioPath, overrides: [], varies: [vary], runs: 1500,
+                                                 masterSeed: 3, threads: 2))
+        #expect(points.map(\.values) == [[0.8], [0.9], [1]])
+        let sweep = Sweep.csv(varies: [vary], points: points)
+        let base = plain.summary.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let rows = sweep.split(separator: "\n").filter { $0.hasPrefix("0.9,") }
+        for row in rows {
+            let f = row.split(separator: ",", omittingEmptySubsequences: false)
+            let match = base.first { $0[0] == f[1] }!
+            // estimate, ci95_low, ci95_high equal the batch's mean, ci95_low, ci95_high.
+            #expect([f[3], f[4], f[5]] == [match[2], match[4], match[5]], "\(f[1])")
+        }
+        #expect(rows.count == base.filter { !$0[0].hasPrefix("days_to_") }.count)
+        // Common random numbers: the points share streams, so the answer probability moves the
+        // share of Iraqi expulsion in one direction only.
+        let expelled = points.map { $0.summary.probability(ofOutcome: 1) }
+        #expect(expelled[0] <= expelled[1] && expelled[1] <= expelled[2])
+    }
+}
