@@ -26,11 +26,12 @@ let package = Package(
             dependencies: ["EscalationModel", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "Experiments", dependencies: ["ScenarioIO", "EscalationModel", "Stochastics"]),
-        .target(name: "Reports", dependencies: ["EscalationModel", "Experiments"]),
+        .target(name: "Reports", dependencies: ["EscalationModel", "Experiments", "Calibration"]),
+        .target(name: "Calibration", dependencies: ["EscalationModel", "Stochastics"]),
         .executableTarget(
             name: "escalation",
             dependencies: [
-                "ScenarioIO", "Experiments", "Reports", "EscalationModel",
+                "ScenarioIO", "Experiments", "Reports", "Calibration", "EscalationModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -41,6 +42,7 @@ let package = Package(
         .testTarget(name: "EscalationModelTests", dependencies: ["EscalationModel", "ScenarioIO", "TestSupport"]),
         .testTarget(name: "ScenarioIOTests", dependencies: ["ScenarioIO", "TestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "ScenarioIO", "TestSupport"]),
+        .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Stochastics", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Experiments", "escalation"]),
     ]
 )

@@ -36,6 +36,20 @@ def main() -> int:
             print(f"{path}: {where}: {error.message}", file=sys.stderr)
         failures += bool(errors)
     print(f"schema: {len(files) - failures} of {len(files)} scenario files valid")
+
+    # The schema must be able to fail: a broken copy of the first complete scenario is rejected.
+    for path in files:
+        document = yaml.load(path.read_text(), Loader=StringDatesLoader)
+        if "actions" in document and "extends" not in document:
+            broken = dict(document)
+            first = next(iter(broken["actions"]))
+            broken["actions"] = dict(broken["actions"])
+            broken["actions"][first] = dict(broken["actions"][first], rung=15, colour="red")
+            if validator.is_valid(broken):
+                print(f"schema: a copy of {path} with a rung of 15 and an unknown key passed", file=sys.stderr)
+                return 1
+            print(f"schema: rejects a broken copy of {path}")
+            break
     return 1 if failures else 0
 
 

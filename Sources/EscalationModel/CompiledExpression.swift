@@ -18,6 +18,8 @@ public enum ExpressionOp: Sendable, Equatable, BitwiseCopyable {
     case day
     /// `count(<action>)`: how many times the action has happened.
     case count(Int32)
+    /// `first(<action>)`: the day it first happened, or +∞ if it has not yet.
+    case first(Int32)
     case negate, not
     case add, subtract, multiply, divide, modulo, power
     case less, lessEqual, greater, greaterEqual, equal, notEqual
@@ -85,7 +87,7 @@ public struct CompiledExpression: Sendable, Equatable, CustomStringConvertible {
         for op in code {
             switch op {
             case .constant, .state, .total, .eventCounter, .eventRung, .eventIntercepted,
-                 .maxRung, .day, .count:
+                 .maxRung, .day, .count, .first:
                 depth += 1
             case .negate, .not, .truth, .andJump, .orJump:
                 break

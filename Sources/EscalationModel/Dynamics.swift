@@ -136,3 +136,26 @@ public struct Outcome: Sendable, Equatable {
         self.rule = rule
     }
 }
+
+/// A quantity read from a run at a given day (or at the run's end, if it ends sooner): what a
+/// backtest compares with the documented record, and a column of batch CSVs.
+public struct Observation: Sendable, Equatable {
+    public let id: String
+    public let label: String
+    public let day: Double
+    public let value: CompiledExpression
+    /// The value documented for the real episode, if any.
+    public let documented: Double?
+    /// Where the documented value comes from.
+    public let source: String?
+
+    public init(id: String, label: String? = nil, day: Double, value: CompiledExpression, documented: Double? = nil,
+                source: String? = nil) {
+        self.id = id
+        self.label = label ?? id
+        self.day = day
+        self.value = value
+        self.documented = documented
+        self.source = source
+    }
+}

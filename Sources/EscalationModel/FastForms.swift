@@ -1,6 +1,6 @@
 /// One number the run reads by index: the leaves of expressions.
 struct Operand: BitwiseCopyable {
-    enum Kind: UInt8, BitwiseCopyable { case state, total, eventCounter, eventRung, eventIntercepted, maxRung, day, count }
+    enum Kind: UInt8, BitwiseCopyable { case state, total, eventCounter, eventRung, eventIntercepted, maxRung, day, count, first }
     var kind: Kind
     var index: Int32
 
@@ -15,6 +15,7 @@ struct Operand: BitwiseCopyable {
         case .maxRung: self.init(kind: .maxRung, index: 0)
         case .day: self.init(kind: .day, index: 0)
         case .count(let i): self.init(kind: .count, index: i)
+        case .first(let i): self.init(kind: .first, index: i)
         default: return nil
         }
     }

@@ -211,6 +211,9 @@ final class Program: @unchecked Sendable {
     /// Outcome numbers with a condition, and with a quiet spell, in declaration order.
     let conditionOutcomes: Table<Int32>
     let quietOutcomes: Table<Int32>
+    /// Observation k reads `observationValues[k]` at `observationDays[k]`.
+    let observationDays: Table<Double>
+    let observationValues: Table<Param>
     let interventions: Table<InterventionCore>
     let policySwitches: Table<PolicySwitch>
     /// Process numbers started or stopped by interventions.
@@ -222,7 +225,7 @@ final class Program: @unchecked Sendable {
 
     init(actors: [Actor], actions: [Action], counters: Int, stateVariables: [StateVariable],
          processes: [Process], policies: [Policy], outcomes: [Outcome],
-         interventions: [Intervention] = []) {
+         interventions: [Intervention] = [], observations: [Observation] = []) {
         var builder = Builder()
         actorCount = actors.count
         counterCount = counters
@@ -395,6 +398,8 @@ final class Program: @unchecked Sendable {
             }
         })
 
+        self.observationDays = Table(observations.map(\.day))
+        self.observationValues = Table(observations.map { builder.param(.expression($0.value)) })
         self.conditionOutcomes = Table(outcomes.indices.filter { if case .condition = outcomes[$0].rule { true } else { false } }.map { Int32($0) })
         self.quietOutcomes = Table(outcomes.indices.filter { if case .quiet = outcomes[$0].rule { true } else { false } }.map { Int32($0) })
         self.actions = Table(actionRows)
@@ -423,7 +428,8 @@ final class Program: @unchecked Sendable {
         states.deallocate(); outcomes.deallocate(); code.deallocate(); expressionStart.deallocate()
         affines.deallocate(); comparisons.deallocate(); interventions.deallocate(); policySwitches.deallocate()
         processLists.deallocate(); injections.deallocate(); documented.deallocate()
-        conditionOutcomes.deallocate(); quietOutcomes.deallocate()
+        conditionOutcomes.deallocate(); quietOutcomes.deallocate(); observationDays.deallocate()
+        observationValues.deallocate()
         expressionEnd.deallocate()
     }
 

@@ -13,6 +13,10 @@ struct RunBuffers {
     let totals: UnsafeMutablePointer<Double>
     let eventCounters: UnsafeMutablePointer<Double>
     let actionCounts: UnsafeMutablePointer<Int>
+    /// Day each action first happened (+∞ until it does).
+    let firstTime: UnsafeMutablePointer<Double>
+    /// Observation values, NaN until read.
+    let observed: UnsafeMutablePointer<Double>
     let activePolicy: UnsafeMutablePointer<Int32>
     let processActive: UnsafeMutablePointer<Bool>
     let processEpoch: UnsafeMutablePointer<UInt32>
@@ -24,6 +28,7 @@ struct RunBuffers {
     let stack: UnsafeMutablePointer<Double>
 
     let states: Int, counters: Int, actions: Int, actors: Int, processes: Int, rules: Int, outcomes: Int
+    let observations: Int
 
     init(program p: Program, actionCount: Int, processCount: Int) {
         states = p.states.count
@@ -33,6 +38,9 @@ struct RunBuffers {
         processes = processCount
         rules = p.rules.count
         outcomes = p.outcomes.count
+        observations = p.observationDays.count
+        firstTime = .allocate(capacity: max(actionCount, 1))
+        observed = .allocate(capacity: max(observations, 1))
         stateValue = .allocate(capacity: max(states, 1))
         stateTime = .allocate(capacity: max(states, 1))
         stateSnapshot = .allocate(capacity: max(states, 1))
@@ -54,6 +62,7 @@ struct RunBuffers {
         stateValue.deallocate(); stateTime.deallocate(); stateSnapshot.deallocate(); totals.deallocate()
         stateCacheTime.deallocate(); stateCacheValue.deallocate()
         eventCounters.deallocate(); actionCounts.deallocate(); activePolicy.deallocate()
+        firstTime.deallocate(); observed.deallocate()
         processActive.deallocate(); processEpoch.deallocate(); grimTriggered.deallocate()
         lastHit.deallocate(); lastLoud.deallocate(); stack.deallocate()
     }

@@ -2,22 +2,25 @@
 /// straight from the run's buffers with no allocation.
 ///
 /// Layout: outcome (index into `Scenario.outcomeNames`), outcome day, highest rung, actions,
-/// then the ledger (`Scenario.counters` order), the action counts (`Scenario.actions` order)
-/// and the final state (`Scenario.stateVariables` order).
+/// then the ledger (`Scenario.counters` order), the action counts (`Scenario.actions` order),
+/// the final state (`Scenario.stateVariables` order) and the observations
+/// (`Scenario.observations` order).
 public struct RecordLayout: Sendable, Equatable {
     public let counters: Int
     public let actions: Int
     public let states: Int
+    public let observations: Int
 
     public init(_ scenario: Scenario) {
         self.init(counters: scenario.counters.count, actions: scenario.actions.count,
-                  states: scenario.stateVariables.count)
+                  states: scenario.stateVariables.count, observations: scenario.observations.count)
     }
 
-    public init(counters: Int, actions: Int, states: Int) {
+    public init(counters: Int, actions: Int, states: Int, observations: Int = 0) {
         self.counters = counters
         self.actions = actions
         self.states = states
+        self.observations = observations
     }
 
     public static let outcome = 0, outcomeDay = 1, maxRung = 2, events = 3, fixed = 4
@@ -25,7 +28,8 @@ public struct RecordLayout: Sendable, Equatable {
     public var ledgerStart: Int { Self.fixed }
     public var countsStart: Int { Self.fixed + counters }
     public var statesStart: Int { Self.fixed + counters + actions }
-    public var width: Int { Self.fixed + counters + actions + states }
+    public var observationsStart: Int { Self.fixed + counters + actions + states }
+    public var width: Int { Self.fixed + counters + actions + states + observations }
 }
 
 extension Simulator {
@@ -53,6 +57,8 @@ extension Simulator {
         for c in 0..<b.counters { record[i] = b.totals[c]; i += 1 }
         for a in 0..<b.actions { record[i] = Double(b.actionCounts[a]); i += 1 }
         for s in 0..<b.states { record[i] = core.stateValue(s); i += 1 }
+        core.finishObservations()
+        for k in 0..<b.observations { record[i] = b.observed[k]; i += 1 }
         return (end.events, core.rateExceeded)
     }
 }

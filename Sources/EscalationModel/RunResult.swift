@@ -17,6 +17,8 @@ public struct RunResult: Sendable, Equatable {
     public var actionCounts: [Int]
     /// State variables at the end, in `Scenario.stateVariables` order.
     public var finalState: [Double]
+    /// Observations, in `Scenario.observations` order.
+    public var observations: [Double] = []
     /// A state-dependent rate went above its declared maximum in this run, so thinning
     /// under-sampled it; raise `max_rate`.
     public var rateExceeded: Bool

@@ -25,6 +25,7 @@ public final class Scenario: @unchecked Sendable {
     public let policies: [Policy]
     public let interventions: [Intervention]
     public let outcomes: [Outcome]
+    public let observations: [Observation]
 
     let program: Program
 
@@ -32,7 +33,7 @@ public final class Scenario: @unchecked Sendable {
         name: String, title: String, summary: String = "", start: CivilDate?, horizon: Double,
         maxEvents: Int, rungNames: [String] = Ladder.defaultRungNames, sides: [Side],
         actors: [Actor], actions: [Action], stateVariables: [StateVariable], processes: [Process],
-        policies: [Policy], interventions: [Intervention], outcomes: [Outcome]
+        policies: [Policy], interventions: [Intervention], outcomes: [Outcome], observations: [Observation] = []
     ) {
         precondition(actors.count <= Scenario.maxActors, "at most \(Scenario.maxActors) actors")
         self.name = name
@@ -54,10 +55,11 @@ public final class Scenario: @unchecked Sendable {
         self.policies = policies
         self.interventions = interventions.sorted { $0.day < $1.day }
         self.outcomes = outcomes
+        self.observations = observations
         self.program = Program(
             actors: actors, actions: actions, counters: counters.count, stateVariables: stateVariables,
             processes: processes, policies: policies, outcomes: outcomes,
-            interventions: self.interventions)
+            interventions: self.interventions, observations: observations)
     }
 
     /// Actors are held in 64-bit masks by the simulator.

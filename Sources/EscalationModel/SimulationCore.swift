@@ -5,7 +5,7 @@ import Stochastics
 /// What a queued event is: its kind and the number of the action, process, intervention or
 /// outcome it concerns. `epoch` lets a stopped process ignore the arrival it had scheduled.
 struct SimEvent: BitwiseCopyable {
-    enum Kind: UInt8, BitwiseCopyable { case action, process, intervention, watchdog }
+    enum Kind: UInt8, BitwiseCopyable { case action, process, intervention, watchdog, observation }
     var kind: Kind
     /// For a piecewise process: this is a step boundary, not an arrival; draw afresh.
     var resample: Bool
@@ -19,6 +19,8 @@ enum Priority {
     static let intervention: UInt8 = 0
     static let action: UInt8 = 1
     static let watchdog: UInt8 = 2
+    /// Observations read the day's state after everything else at that moment.
+    static let observation: UInt8 = 3
 }
 
 /// One run of a scenario: the model's side of the event loop. A value type over plain-data
@@ -50,6 +52,8 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
     let outcomes: Table<OutcomeCore>
     let conditionOutcomes: Table<Int32>
     let quietOutcomes: Table<Int32>
+    let observationDays: Table<Double>
+    let observationValues: Table<Param>
     let code: Table<ExpressionOp>
     let affines: Table<Affine>
     let comparisons: Table<Comparison>
@@ -98,6 +102,8 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         states = p.states
         outcomes = p.outcomes
         conditionOutcomes = p.conditionOutcomes
+        observationDays = p.observationDays
+        observationValues = p.observationValues
         quietOutcomes = p.quietOutcomes
         code = p.code
         affines = p.affines
@@ -124,6 +130,8 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         buffers.totals.update(repeating: 0, count: buffers.counters)
         buffers.eventCounters.update(repeating: 0, count: buffers.counters)
         buffers.actionCounts.update(repeating: 0, count: buffers.actions)
+        buffers.firstTime.update(repeating: .infinity, count: buffers.actions)
+        buffers.observed.update(repeating: .nan, count: buffers.observations)
         for a in 0..<buffers.actors { buffers.activePolicy[a] = actors[a].initialPolicy }
         buffers.grimTriggered.update(repeating: false, count: buffers.rules)
         buffers.lastHit.update(repeating: -.infinity, count: buffers.rules * buffers.actors)
@@ -137,6 +145,10 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         for i in 0..<interventions.count where interventions[i].day <= horizon {
             queue.schedule(at: interventions[i].day, priority: Priority.intervention,
                            SimEvent(kind: .intervention, resample: false, index: Int32(i), epoch: 0))
+        }
+        for k in 0..<buffers.observations {
+            queue.schedule(at: observationDays[k], priority: Priority.observation,
+                           SimEvent(kind: .observation, resample: false, index: Int32(k), epoch: 0))
         }
         for k in 0..<buffers.outcomes where outcomes[k].isQuiet {
             queue.schedule(at: outcomes[k].days, priority: Priority.watchdog,
@@ -158,6 +170,8 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
             apply(intervention: Int(e.index), queue: &queue)
         case .watchdog:
             watch(Int(e.index), queue: &queue)
+        case .observation:
+            buffers.observed[Int(e.index)] = value(observationValues[Int(e.index)])
         }
         return outcome < 0
     }
@@ -194,6 +208,7 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
             }
         }
         buffers.actionCounts[a] += 1
+        if buffers.firstTime[a] == .infinity { buffers.firstTime[a] = now }
         lastRung = action.rung
         lastIntercepted = intercepted
         if action.rung > maxRung { maxRung = action.rung }
@@ -372,6 +387,13 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         buffers.stateCacheValue[i] = clamped
     }
 
+    /// Reads the observations the run ended before reaching, at the run's end.
+    mutating func finishObservations() {
+        for k in 0..<buffers.observations where buffers.observed[k].isNaN {
+            buffers.observed[k] = value(observationValues[k])
+        }
+    }
+
     mutating func snapshot() -> UnsafeBufferPointer<Double> {
         for i in 0..<buffers.states { buffers.stateSnapshot[i] = stateValue(i) }
         return UnsafeBufferPointer(start: buffers.stateSnapshot, count: buffers.states)
@@ -450,6 +472,7 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         case .maxRung: Double(maxRung)
         case .day: now
         case .count: Double(buffers.actionCounts[Int(o.index)])
+        case .first: buffers.firstTime[Int(o.index)]
         }
     }
 

@@ -62,13 +62,16 @@ public final class Simulator {
             core.now = day
         }
         let b = buffers
-        return RunResult(
+        core.finishObservations()
+        var result = RunResult(
             seed: seed, outcome: outcome, outcomeDay: day, maxRung: Int(core.maxRung), actions: core.actionNumber,
             kernelEvents: end.events,
             ledger: Array(UnsafeBufferPointer(start: b.totals, count: b.counters)),
             actionCounts: Array(UnsafeBufferPointer(start: b.actionCounts, count: b.actions)),
             finalState: Array(core.snapshot()),
             rateExceeded: core.rateExceeded)
+        result.observations = Array(UnsafeBufferPointer(start: b.observed, count: b.observations))
+        return result
     }
 }
 

@@ -5,7 +5,8 @@ import Foundation
 ///
 ///     run, seed, outcome, outcome_day, max_rung, events,
 ///     <side>_killed, <side>_wounded (for each side, in the scenario's order),
-///     count_<action> (in the scenario's order), final_<state variable> (in the scenario's order)
+///     count_<action> (in the scenario's order), final_<state variable> (in the scenario's order),
+///     obs_<observation> (in the scenario's order)
 ///
 /// Numbers are written in their shortest form that reads back as the same double, so a merge or
 /// a resume that reads rows back gets exactly the values that were written.
@@ -22,6 +23,7 @@ public struct RunTable: Sendable {
             + scenario.counters.map(\.name)
             + scenario.actions.map { "count_" + $0.id }
             + scenario.stateVariables.map { "final_" + $0.id }
+            + scenario.observations.map { "obs_" + $0.id }
     }
 
     /// The table a manifest describes, for reading a batch CSV without its scenario.
@@ -33,7 +35,9 @@ public struct RunTable: Sendable {
         let metrics = Array(columns.dropFirst(2))
         let counts = metrics.filter { $0.hasPrefix("count_") }.count
         let finals = metrics.filter { $0.hasPrefix("final_") }.count
-        layout = RecordLayout(counters: metrics.count - 4 - counts - finals, actions: counts, states: finals)
+        let observations = metrics.filter { $0.hasPrefix("obs_") }.count
+        layout = RecordLayout(counters: metrics.count - 4 - counts - finals - observations, actions: counts, states: finals,
+                              observations: observations)
         outcomeNames = manifest.outcomes
         metricColumns = metrics
     }

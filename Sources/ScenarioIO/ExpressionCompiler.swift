@@ -6,9 +6,11 @@ struct ExpressionSymbols {
     var stateVariables: [String]
     var counters: [String]
     var actions: [String]
+    /// Named numbers from `constants:`, replaced by their values when compiled.
+    var constants: [String: Double] = [:]
 
     static let reserved = Set([
-        "total", "event", "day", "max_rung", "count", "and", "or", "not", "true", "false",
+        "total", "event", "day", "max_rung", "count", "first", "and", "or", "not", "true", "false",
     ] + ExpressionFunction.allCases.map(\.name))
 
     static let eventFields = ["rung", "intercepted"]
@@ -97,7 +99,7 @@ struct ExpressionCompiler {
     func truthy(_ x: Double) -> Bool { x != 0 && !x.isNaN }
 
     private var nameKinds: String {
-        "a state variable, total.<counter>, event.<field>, max_rung, day or a function"
+        "a state variable, a constant, total.<counter>, event.<field>, max_rung, day or a function"
     }
 
     func resolve(name: String, at: Int) throws(ExpressionProblem) -> Folded {
@@ -110,10 +112,11 @@ struct ExpressionCompiler {
             throw ExpressionProblem(offset: at, expected: "\(name).<field>", found: "'\(name)' alone")
         default:
             if let i = symbols.stateVariables.firstIndex(of: name) { return .code([.state(Int32(i))]) }
-            if ExpressionFunction.allCases.contains(where: { $0.name == name }) || name == "count" {
+            if let v = symbols.constants[name] { return .constant(v) }
+            if ExpressionFunction.allCases.contains(where: { $0.name == name }) || name == "count" || name == "first" {
                 throw ExpressionProblem(offset: at, expected: "'(' after the function \(name)", found: "'\(name)' alone")
             }
-            let candidates = symbols.stateVariables + ["day", "max_rung", "true", "false"]
+            let candidates = symbols.stateVariables + symbols.constants.keys.sorted() + ["day", "max_rung", "true", "false"]
             throw ExpressionProblem(offset: at, expected: nameKinds, found: "'\(name)'",
                                     hint: Suggestions.hint(for: name, in: candidates))
         }
@@ -143,19 +146,19 @@ struct ExpressionCompiler {
     }
 
     func call(_ name: String, _ arguments: [ExpressionSyntax], at: Int) throws(ExpressionProblem) -> Folded {
-        if name == "count" {
+        if name == "count" || name == "first" {
             guard arguments.count == 1, case .name(let action, let actionAt) = arguments[0] else {
-                throw ExpressionProblem(offset: at, expected: "count(<action>) with one action name",
+                throw ExpressionProblem(offset: at, expected: "\(name)(<action>) with one action name",
                                         found: "\(arguments.count) argument(s)")
             }
             guard let i = symbols.actions.firstIndex(of: action) else {
                 throw ExpressionProblem(offset: actionAt, expected: "an action", found: "'\(action)'",
                                         hint: Suggestions.hint(for: action, in: symbols.actions))
             }
-            return .code([.count(Int32(i))])
+            return .code([name == "count" ? .count(Int32(i)) : .first(Int32(i))])
         }
         guard let function = ExpressionFunction.allCases.first(where: { $0.name == name }) else {
-            let names = ExpressionFunction.allCases.map(\.name) + ["count"]
+            let names = ExpressionFunction.allCases.map(\.name) + ["count", "first"]
             throw ExpressionProblem(offset: at, expected: "a function (\(names.joined(separator: ", ")))",
                                     found: "'\(name)'", hint: Suggestions.hint(for: name, in: names))
         }

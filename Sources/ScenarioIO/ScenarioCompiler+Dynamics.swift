@@ -28,7 +28,12 @@ extension ScenarioCompiler {
                 rate = .constant(v)
             case .expression(let e):
                 guard let m = require(f, "max_rate", "the most the rate can be, for thinning") else { return nil }
-                guard let maximum = number(m, f.path("max_rate"), expected: "a maximum rate greater than 0") else {
+                guard let q = quantity(m, f.path("max_rate"), event: false, expected: "a maximum rate greater than 0") else {
+                    return nil
+                }
+                guard let maximum = q.constantValue else {
+                    error(m, f.path("max_rate"), expected: "a number, or an expression of constants only",
+                          found: "an expression that changes during the run")
                     return nil
                 }
                 if maximum <= 0 {
@@ -188,5 +193,27 @@ extension ScenarioCompiler {
                   found: f["when"] == nil ? "neither" : "both")
             return nil
         }
+    }
+}
+
+extension ScenarioCompiler {
+    static let observationKeys = ["at", "value", "label", "documented", "source"]
+
+    /// `{at: day or date, value: expression, label, documented: number, source: text}`.
+    mutating func compileObservation(_ id: String, _ node: YAMLNode, horizon: Double) -> Observation? {
+        let path = join("observations", id)
+        guard let f = fields(node, path, allowed: Self.observationKeys, what: "an observation") else { return nil }
+        let day = require(f, "at", "a day number or a date").flatMap { self.day($0, f.path("at")) }
+        if let d = day, d > horizon, let at = f["at"] {
+            error(at, f.path("at"), expected: "a day within the horizon (\(format(horizon)) days)", found: "day \(format(d))")
+        }
+        let value = require(f, "value", "an expression such as count(kh_rockets) or first(us_depot_strikes)").flatMap {
+            condition($0, f.path("value"), event: false)
+        }
+        let label = f["label"].flatMap { text($0, f.path("label")) }
+        let documented = f["documented"].flatMap { number($0, f.path("documented"), expected: "the documented number") }
+        let source = f["source"].flatMap { text($0, f.path("source")) }
+        guard let day, day <= horizon, let value else { return nil }
+        return Observation(id: id, label: label, day: day, value: value, documented: documented, source: source)
     }
 }

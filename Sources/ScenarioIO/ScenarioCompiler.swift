@@ -21,8 +21,9 @@ struct ScenarioCompiler {
     var policyActors: [Int?] = []
     var actorSponsors: [Int?] = []
 
-    static let topKeys = ["name", "title", "summary", "start", "horizon", "max_events", "rungs", "sides", "actors",
-                          "state", "actions", "processes", "policies", "interventions", "outcomes"]
+    static let topKeys = ["name", "title", "summary", "start", "horizon", "max_events", "rungs", "constants", "sides",
+                          "actors", "state", "actions", "processes", "policies", "interventions", "outcomes",
+                          "observations"]
 
     /// Runs per replication stop at this many events unless `max_events` says otherwise.
     static let defaultMaxEvents = 100_000
@@ -71,6 +72,14 @@ struct ScenarioCompiler {
         expressionSymbols.counters = sides.flatMap { [$0.id + "_killed", $0.id + "_wounded"] }
 
         // Names first, so that any section may refer to any other.
+        for (id, node) in entries(top["constants"], "constants", what: "constants") {
+            if ExpressionSymbols.reserved.contains(id) {
+                error(node, join("constants", id), expected: "a constant name that is not a word of the expression language",
+                      found: "'\(id)'")
+            } else if let v = number(node, join("constants", id)) {
+                expressionSymbols.constants[id] = v
+            }
+        }
         let actorEntries = entries(top["actors"], "actors", what: "actors")
         let stateEntries = entries(top["state"], "state", what: "state variables")
         let actionEntries = entries(top["actions"], "actions", what: "actions")
@@ -78,6 +87,7 @@ struct ScenarioCompiler {
         let policyEntries = entries(top["policies"], "policies", what: "policies")
         let interventionEntries = entries(top["interventions"], "interventions", what: "interventions")
         let outcomeEntries = entries(top["outcomes"], "outcomes", what: "outcomes")
+        let observationEntries = entries(top["observations"], "observations", what: "observations")
         if top["actors"] == nil { error(root, "", expected: "a key 'actors'", found: "none") }
         if top["actions"] == nil { error(root, "", expected: "a key 'actions'", found: "none") }
         if actorEntries.count > Scenario.maxActors {
@@ -86,6 +96,9 @@ struct ScenarioCompiler {
         }
         actorNames = actorEntries.map(\.id)
         stateNames = stateEntries.map(\.id)
+        for (id, node) in stateEntries where expressionSymbols.constants[id] != nil {
+            error(node, join("state", id), expected: "a state variable name not already a constant", found: "'\(id)'")
+        }
         actionNames = actionEntries.map(\.id)
         processNames = processEntries.map(\.id)
         policyNames = policyEntries.map(\.id)
@@ -103,12 +116,14 @@ struct ScenarioCompiler {
         let policies = policyEntries.compactMap { compilePolicy($0.id, $0.node) }
         let interventions = interventionEntries.compactMap { compileIntervention($0.id, $0.node, horizon: horizon) }
         let outcomes = outcomeEntries.compactMap { compileOutcome($0.id, $0.node) }
+        let observations = observationEntries.compactMap { compileObservation($0.id, $0.node, horizon: horizon) }
 
         guard diagnostics.isEmpty else { return nil }
         return Scenario(
             name: name, title: title, summary: summary, start: start, horizon: horizon, maxEvents: maxEvents,
             rungNames: rungNames, sides: sides, actors: actors, actions: actions, stateVariables: stateVariables,
-            processes: processes, policies: policies, interventions: interventions, outcomes: outcomes)
+            processes: processes, policies: policies, interventions: interventions, outcomes: outcomes,
+            observations: observations)
     }
 
     mutating func compileRungs(_ node: YAMLNode?) -> [String] {

@@ -4,7 +4,10 @@ import Foundation
 /// `include:` (parameter files merged in), into one merged tree.
 ///
 /// Merging: mappings merge key by key, recursively (the later file wins, new keys go at the end);
-/// any other value replaces the earlier one whole; a key set to null (`~`) is removed.
+/// a list is patched item by item by a mapping of indices (`rules: {0: {probability: 1}}`, `~`
+/// removes an item, the index one past the end appends); a tagged value (a distribution such as
+/// `{gamma: ...}`, a change `{set: ...}`, a `{piecewise: ...}` rate) over another replaces it
+/// whole; any other value replaces the earlier one whole; a key set to null (`~`) is removed.
 /// Order: the extended scenario, then each include in order, then the file itself.
 struct ScenarioSource {
     /// The merged tree.
@@ -87,21 +90,45 @@ struct ScenarioSource {
                         continue
                     }
                     if let fragment = try load(path: resolve(relative), chain: chain + [canonical], reference: item) {
-                        base = base.map { merge($0, fragment) } ?? fragment
+                        base = try base.map { try merge($0, fragment) } ?? fragment
                     }
                 }
             }
             if !diagnostics.isEmpty { throw ScenarioError(diagnostics.list) }
             pairs.removeAll { $0.key == "extends" || $0.key == "include" }
             let own = YAMLNode(.mapping(pairs), at: node.location)
-            return base.map { merge($0, own) } ?? own
+            return try base.map { try merge($0, own) } ?? own
         }
     }
 }
 
 /// `over` merged onto `base` (see `ScenarioSource`).
-func merge(_ base: YAMLNode, _ over: YAMLNode) -> YAMLNode {
+func merge(_ base: YAMLNode, _ over: YAMLNode) throws(ScenarioError) -> YAMLNode {
+    if case .sequence(var items) = base.value, case .mapping(let patches) = over.value, !patches.isEmpty,
+       patches.allSatisfy({ Int($0.key) != nil }) {
+        var removals: [Int] = []
+        for patch in patches {
+            let i = Int(patch.key)!
+            if case .null = patch.value.value, items.indices.contains(i) {
+                removals.append(i)
+            } else if items.indices.contains(i) {
+                items[i] = try merge(items[i], patch.value)
+            } else if i == items.count {
+                items.append(patch.value)
+            } else {
+                throw ScenarioError([Diagnostic(patch.keyLocation, path: "",
+                                                expected: "an index from 0 to \(items.count) (the list has \(items.count) items)",
+                                                found: "\(i)")])
+            }
+        }
+        for i in removals.sorted(by: >) { items.remove(at: i) }
+        return YAMLNode(.sequence(items), at: over.location)
+    }
     guard case .mapping(var merged) = base.value, case .mapping(let changes) = over.value else {
+        return over
+    }
+    if merged.count == 1, changes.count == 1, taggedValueKeys.contains(merged[0].key),
+       taggedValueKeys.contains(changes[0].key) {
         return over
     }
     for change in changes {
@@ -109,7 +136,7 @@ func merge(_ base: YAMLNode, _ over: YAMLNode) -> YAMLNode {
             if case .null = change.value.value {
                 merged.remove(at: i)
             } else {
-                merged[i] = (change.key, change.keyLocation, merge(merged[i].value, change.value))
+                merged[i] = (change.key, change.keyLocation, try merge(merged[i].value, change.value))
             }
         } else if case .null = change.value.value {
             continue
@@ -119,3 +146,10 @@ func merge(_ base: YAMLNode, _ over: YAMLNode) -> YAMLNode {
     }
     return YAMLNode(.mapping(merged), at: over.location)
 }
+
+/// Keys that tag a value's kind: a mapping with one of these as its only key is one value (a
+/// distribution, a state change, a piecewise rate), replaced whole by another such value.
+let taggedValueKeys: Set<String> = [
+    "fixed", "uniform", "exponential", "gamma", "lognormal", "poisson", "negative_binomial", "bernoulli", "discrete",
+    "set", "add", "piecewise",
+]

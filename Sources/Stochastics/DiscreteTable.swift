@@ -24,6 +24,7 @@ public final class DiscreteTable: @unchecked Sendable {
             throw .negativeWeight(index: i, weight: w)
         }
         if weights.reduce(0, +) <= 0 { throw .zeroTotal }
+        gslErrorHandlerOff
         guard let table = weights.withUnsafeBufferPointer({
             gsl_ran_discrete_preproc($0.count, $0.baseAddress)
         }) else { throw .zeroTotal }

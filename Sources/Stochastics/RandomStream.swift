@@ -5,10 +5,15 @@ import Foundation
 ///
 /// Built once; GSL only ever reads it. `max` is 2^64 − 1 (GSL's `unsigned long` is 64 bits on the
 /// platforms we build for), so `gsl_rng_uniform_int` and friends see the full 64-bit range.
-nonisolated(unsafe) let xoshiroType: UnsafeMutablePointer<gsl_rng_type> = {
-    // GSL aborts on domain errors by default; we validate our own inputs and never want a
-    // library call to end the process.
+/// GSL aborts the process on a domain error by default. Escalation validates its own inputs and
+/// checks GSL's status codes, so the handler is switched off before any GSL call: every entry
+/// point into GSL in this module reads this value first.
+let gslErrorHandlerOff: Void = {
     gsl_set_error_handler_off()
+}()
+
+nonisolated(unsafe) let xoshiroType: UnsafeMutablePointer<gsl_rng_type> = {
+    gslErrorHandlerOff
     let type = UnsafeMutablePointer<gsl_rng_type>.allocate(capacity: 1)
     type.initialize(to: gsl_rng_type(
         name: UnsafePointer(strdup("xoshiro256**")),

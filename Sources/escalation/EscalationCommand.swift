@@ -12,6 +12,6 @@ struct EscalationCommand: ParsableCommand {
             """,
         version: ProgramVersion.string,
         subcommands: [RunCommand.self, BatchCommand.self, MergeCommand.self, SweepCommand.self, ValidateCommand.self,
-                      LadderCommand.self]
+                      LadderCommand.self, IncidentsCommand.self, CalibrateCommand.self, BacktestCommand.self]
     )
 }

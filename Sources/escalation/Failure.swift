@@ -1,4 +1,5 @@
 import ArgumentParser
+import Calibration
 import Experiments
 import Foundation
 import ScenarioIO
@@ -37,6 +38,18 @@ func reportingFailures<T>(_ body: () throws -> T) throws -> T {
     } catch let error as VaryPathError {
         complain("error: \(error)")
         throw ExitCode(Exit.usage)
+    } catch let error as Catalog.Problems {
+        complain(error.description)
+        throw ExitCode(Exit.data)
+    } catch let error as CSVTable.SyntaxError {
+        complain(error.description)
+        throw ExitCode(Exit.data)
+    } catch let error as CalibrationError {
+        complain("error: \(error)")
+        throw ExitCode(Exit.data)
+    } catch let error as CatalogReadError {
+        complain("error: \(error)")
+        throw ExitCode(Exit.io)
     } catch let error as AtomicFile.WriteError {
         complain("error: \(error)")
         throw ExitCode(Exit.io)

@@ -133,12 +133,73 @@ struct LoadingTests {
         }
     }
 
-    @Test func everyBundledScenarioValidates() throws {
+    /// Every scenario under Scenarios/ (not the parameter files under Scenarios/params/) loads and
+    /// runs 1,000 replications, each ending in an outcome it declares or in `unresolved`.
+    @Test func everyBundledScenarioValidatesAndRuns() throws {
         let root = repositoryPath("Scenarios")
-        let files = FileManager.default.enumerator(atPath: root)!.compactMap { $0 as? String }.filter { $0.hasSuffix(".yaml") }
-        #expect(files.count >= 3)
+        let files = FileManager.default.enumerator(atPath: root)!.compactMap { $0 as? String }
+            .filter { $0.hasSuffix(".yaml") && !$0.hasPrefix("params/") }
+        #expect(files.count >= 12)
         for file in files {
-            #expect(throws: Never.self, "\(file)") { try ScenarioLoader.load(path: root + "/" + file) }
+            let scenario = try ScenarioLoader.load(path: root + "/" + file).scenario
+            let simulator = Simulator(scenario: scenario)
+            for k in 0..<1000 {
+                let r = simulator.run(seed: UInt64(k))
+                #expect(r.outcome != scenario.runawayOutcome, "\(file) seed \(k)")
+                #expect(!r.rateExceeded, "\(file) seed \(k)")
+                if r.outcome == scenario.runawayOutcome || r.rateExceeded { break }
+            }
         }
+    }
+
+    @Test func listsArePatchedByIndexAndTaggedValuesReplacedWhole() throws {
+        let dir = try write([
+            "parent.yaml": Self.parent,
+            "child.yaml": """
+                extends: parent.yaml
+                state: {mood: {initial: 1}}
+                policies:
+                  us_default:
+                    rules:
+                      0: {probability: 0.25, delay: {gamma: {shape: 2, mean: 3}}}
+                      1: {strategy: restraint}
+                """,
+        ])
+        let s = try ScenarioLoader.load(path: dir.appendingPathComponent("child.yaml").path).scenario
+        let rules = s.policies[0].rules
+        #expect(rules.count == 2)
+        #expect(rules[0].probability == .constant(0.25))
+        #expect(rules[0].strategy == .titForTat)                       // kept from the parent
+        #expect(rules[0].delay?.kind == .gamma)                        // replaced whole, not merged with `1`
+        #expect(rules[1].strategy == .restraint)                       // appended one past the end
+        let removal = try write(["parent.yaml": Self.parent, "child.yaml": "extends: parent.yaml\npolicies:\n  us_default:\n    rules:\n      0: ~\n"])
+        #expect(try ScenarioLoader.load(path: removal.appendingPathComponent("child.yaml").path).scenario.policies[0].rules.isEmpty)
+        let wrong = try write(["parent.yaml": Self.parent, "child.yaml": "extends: parent.yaml\npolicies:\n  us_default:\n    rules:\n      5: {strategy: restraint}\n"])
+        do {
+            _ = try ScenarioLoader.load(path: wrong.appendingPathComponent("child.yaml").path)
+            Issue.record("expected an error")
+        } catch let error as ScenarioError {
+            #expect(error.diagnostics.map(\.description) == [
+                "\(wrong.path)/child.yaml:5:7: error: expected an index from 0 to 1 (the list has 1 items), found 5",
+            ])
+        }
+    }
+
+    @Test func constantsStandForTheirValuesAndComeFromIncludedFiles() throws {
+        let dir = try write([
+            "params.yaml": "constants:\n  base_rate: 0.25\n  lethality: 2\n",
+            "main.yaml": Self.parent + "\ninclude: params.yaml\n",
+        ])
+        var text = try String(contentsOf: dir.appendingPathComponent("main.yaml"), encoding: .utf8)
+        text = text.replacingOccurrences(of: "processes: {fire: {action: rockets, rate: 0.1}}",
+                                         with: "processes: {fire: {action: rockets, rate: base_rate * 2}}")
+            .replacingOccurrences(of: "casualties: {us_killed: 1}", with: "casualties: {us_killed: {poisson: lethality}}")
+        try text.write(to: dir.appendingPathComponent("main.yaml"), atomically: true, encoding: .utf8)
+        let s = try ScenarioLoader.load(path: dir.appendingPathComponent("main.yaml").path).scenario
+        #expect(s.processes[0].rate == .constant(0.5))                // folded at load: no thinning needed
+        #expect(s.actions[0].casualties[0].draw.constantDistribution == .poisson(mean: 2))
+        #expect(diagnostics("constants: {day: 1}\n" + DiagnosticTests.base) == [
+            "test.yaml:1:18: error: constants.day: expected a constant name that is not a word of the expression language, found 'day'",
+        ])
     }
 }

@@ -1,0 +1,68 @@
+import EscalationModel
+import Foundation
+
+/// The documented episode set beside the simulated distribution: for each observation with a
+/// documented value, where that value falls among the runs (its percentile), flagged when it
+/// lies outside the central 90%.
+public enum Backtest {
+    public struct Row: Sendable {
+        public let id: String
+        public let label: String
+        public let documented: Double
+        public let source: String?
+        /// Simulated values, sorted (+∞ for "had not happened yet").
+        public let simulated: [Double]
+
+        /// Mid-rank percentile: the share of runs below the documented value plus half the share
+        /// equal to it, in percent. For whole-number quantities this treats ties fairly.
+        public var percentile: Double { Backtest.percentile(of: documented, inSorted: simulated) }
+
+        /// Outside the central 90% of the simulated distribution.
+        public var flagged: Bool { percentile < 5 || percentile > 95 }
+
+        public func quantile(_ p: Double) -> Double {
+            guard !simulated.isEmpty else { return .nan }
+            let h = Double(simulated.count - 1) * p
+            let lower = Int(h.rounded(.down)), upper = min(lower + 1, simulated.count - 1)
+            let (a, b) = (simulated[lower], simulated[upper])
+            if a == b || !a.isFinite || !b.isFinite { return h - Double(lower) < 0.5 ? a : b }
+            return a + (h - Double(lower)) * (b - a)
+        }
+
+        /// Share of runs in which the quantity was still +∞ (the thing had not happened).
+        public var neverShare: Double {
+            Double(simulated.filter { $0 == .infinity }.count) / Double(max(simulated.count, 1))
+        }
+    }
+
+    public static func percentile(of value: Double, inSorted values: [Double]) -> Double {
+        guard !values.isEmpty else { return .nan }
+        var below = 0, equal = 0
+        for v in values {
+            if v < value { below += 1 } else if v == value { equal += 1 }
+        }
+        return 100 * (Double(below) + 0.5 * Double(equal)) / Double(values.count)
+    }
+
+    /// Runs the scenario `runs` times and compares every observation that has a documented value.
+    public static func run(scenario: Scenario, runs: Int, masterSeed: UInt64, threads: Int) throws -> [Row] {
+        let layout = RecordLayout(scenario)
+        let documented = scenario.observations.indices.filter { scenario.observations[$0].documented != nil }
+        guard !documented.isEmpty else {
+            throw BatchError("\(scenario.name) has no observations with a documented value to backtest; "
+                             + "add them under observations: (see docs/scenario-format.md)")
+        }
+        var values = [[Double]](repeating: [], count: scenario.observations.count)
+        try BatchEngine(scenario: scenario).run(range: 0..<runs, masterSeed: masterSeed, threads: threads) { chunk in
+            for i in 0..<chunk.count {
+                for k in documented {
+                    values[k].append(chunk.records[i * layout.width + layout.observationsStart + k])
+                }
+            }
+        }
+        return documented.map { k in
+            let o = scenario.observations[k]
+            return Row(id: o.id, label: o.label, documented: o.documented!, source: o.source, simulated: values[k].sorted())
+        }
+    }
+}

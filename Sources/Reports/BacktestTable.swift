@@ -1,0 +1,42 @@
+import EscalationModel
+import Experiments
+import Foundation
+
+/// A backtest for a person: each documented quantity, its value, the simulated 5th, 50th and
+/// 95th percentiles, and where the documented value falls; values outside the central 90% are
+/// flagged.
+public enum BacktestTable {
+    public static func render(_ rows: [Backtest.Row], heading: String) -> String {
+        var table = [["quantity", "documented", "p05", "p50", "p95", "percentile", ""]]
+        for row in rows {
+            table.append([row.label, humanNumber(row.documented), show(row.quantile(0.05)), show(row.quantile(0.5)),
+                          show(row.quantile(0.95)), String(format: "%.1f%%", row.percentile),
+                          row.flagged ? "outside the central 90%" : ""])
+        }
+        let widths = table[0].indices.map { c in table.map { $0[c].count }.max()! }
+        var lines = [heading, ""]
+        for (r, row) in table.enumerated() {
+            let cells = row.enumerated().map { c, cell in
+                let pad = String(repeating: " ", count: widths[c] - cell.count)
+                return c == 0 || c == row.count - 1 ? cell + pad : pad + cell
+            }
+            lines.append(cells.joined(separator: "   ").trimmingTrailingSpaces())
+            if r == 0 { lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "   ").trimmingTrailingSpaces()) }
+        }
+        lines.append("")
+        for row in rows {
+            var note = "\(row.id): " + (row.source ?? "no source given")
+            if row.neverShare > 0 { note += String(format: " (in %.1f%% of runs it had not happened: ∞)", 100 * row.neverShare) }
+            lines.append(note)
+        }
+        let flagged = rows.filter(\.flagged)
+        lines.append("")
+        lines.append(flagged.isEmpty
+            ? "Every documented value lies within the central 90% of the simulated runs."
+            : "\(flagged.count) of \(rows.count) documented values lie outside the central 90%: "
+                + flagged.map(\.id).joined(separator: ", ") + ".")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func show(_ x: Double) -> String { x == .infinity ? "∞" : humanNumber(x) }
+}
