@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Dependencies point one way (see docs/architecture.md):
-// escalation → Reports → Experiments → ScenarioIO → EscalationModel → SimKernel, Stochastics → CGSL.
+// escalation → Reports → Experiments, Calibration → (ScenarioIO →) EscalationModel → SimKernel, Stochastics → CGSL.
 let package = Package(
     name: "Escalation",
     products: [

@@ -52,12 +52,22 @@ public struct RandomQuantity: Sendable, Equatable, CustomStringConvertible {
         lhs.kind == rhs.kind && lhs.a == rhs.a && lhs.b == rhs.b && lhs.table === rhs.table
     }
 
+    /// Shape and scale, or shape and mean when the scale came from a mean (4/3 reads better as
+    /// "mean 4" beside shape 3).
+    private var gammaDescription: String {
+        if let shape = a.constantValue, let scale = b.constantValue {
+            let mean = Double(String(format: "%.12g", shape * scale))!
+            if format(scale).count > 8 && format(mean).count <= 8 { return "gamma(shape \(a), mean \(format(mean)))" }
+        }
+        return "gamma(shape \(a), scale \(b))"
+    }
+
     public var description: String {
         switch kind {
         case .fixed: "fixed \(a)"
         case .uniform: "uniform(\(a), \(b))"
         case .exponential: "exponential(mean \(a))"
-        case .gamma: "gamma(shape \(a), scale \(b))"
+        case .gamma: gammaDescription
         case .lognormal: "lognormal(mu \(a), sigma \(b))"
         case .poisson: "poisson(mean \(a))"
         case .negativeBinomial: "negative_binomial(mean \(a), dispersion \(b))"

@@ -4,6 +4,8 @@ import Stochastics
 
 /// Numbers for people: whole numbers without a point, others to at most `digits` decimals.
 public func humanNumber(_ x: Double, digits: Int = 2) -> String {
+    if x.isNaN { return "—" }
+    if x.isInfinite { return x > 0 ? "∞" : "−∞" }
     if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
     var s = String(format: "%.\(digits)f", x)
     while s.hasSuffix("0") { s.removeLast() }
@@ -23,6 +25,21 @@ public func csvField(_ s: String) -> String {
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
     return s
+}
+
+/// Text safe inside XML and HTML.
+public func xmlEscaped(_ s: String) -> String {
+    var out = ""
+    for c in s.unicodeScalars {
+        switch c {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&quot;"
+        default: out.unicodeScalars.append(c)
+        }
+    }
+    return out
 }
 
 /// A JSON string literal.

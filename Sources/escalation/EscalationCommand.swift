@@ -12,6 +12,7 @@ struct EscalationCommand: ParsableCommand {
             """,
         version: ProgramVersion.string,
         subcommands: [RunCommand.self, BatchCommand.self, MergeCommand.self, SweepCommand.self, ValidateCommand.self,
-                      LadderCommand.self, IncidentsCommand.self, CalibrateCommand.self, BacktestCommand.self]
+                      LadderCommand.self, IncidentsCommand.self, CalibrateCommand.self, BacktestCommand.self,
+                      ReportCommand.self, SensitivityCommand.self]
     )
 }

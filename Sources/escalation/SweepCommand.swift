@@ -1,6 +1,7 @@
 import ArgumentParser
 import Experiments
 import Foundation
+import Reports
 import ScenarioIO
 
 struct SweepCommand: ParsableCommand {
@@ -37,6 +38,9 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "The sweep CSV (standard output if omitted).")
     var out: String?
 
+    @Option(help: "Also write an HTML report: outcome probabilities against the parameter(s).")
+    var report: String?
+
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a value of the scenario (repeatable).",
                                                          valueName: "PATH=VALUE"), transform: Override.init(parsing:))
     var overrides: [Override] = []
@@ -57,6 +61,11 @@ struct SweepCommand: ParsableCommand {
             request.quiet = quiet
             let points = try Sweep.run(request)
             try emit(Sweep.csv(varies: vary, points: points), to: out)
+            if let report {
+                let title = try ScenarioLoader.load(path: scenario, overrides: overrides).scenario.title
+                try AtomicFile.write(AnalysisReport.sweep(title: title, varies: vary, points: points, runs: runs, seed: seed),
+                                     to: report)
+            }
             if let out, !quiet { print("swept \(points.count) grid points × \(runs) runs into \(out)") }
         }
     }

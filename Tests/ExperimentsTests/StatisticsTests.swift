@@ -69,6 +69,22 @@ struct StatisticsTests {
         }
     }
 
+    /// An observation of an action that never came is +∞: quantiles past the finite runs are
+    /// ∞ (not NaN) and the mean is undefined.
+    @Test func infiniteValuesGiveInfiniteQuantiles() {
+        var metric = Metric()
+        for v in [0.5, 1.25, 2.75, 3.5, .infinity, .infinity] { metric.add(v) }
+        // h = (n − 1)p: 0.25 between 0.5 and 1.25; 1.25 between 1.25 and 2.75 (bucket centres).
+        #expect(abs(metric.quantile(0.05) - 0.6875) <= 0.001 * 0.6875)
+        #expect(abs(metric.quantile(0.25) - 1.625) <= 0.001 * 1.625)
+        #expect(metric.quantile(0.95) == .infinity)
+        #expect(metric.maximum == .infinity)
+        #expect(metric.mean.isNaN)
+        var whole = Metric()
+        for v in [1.0, 2, 3, .infinity] { whole.add(v) }
+        #expect(abs(whole.quantile(0.5) - 2.5) <= 0.001 * 2.5 && whole.quantile(0.95) == .infinity)
+    }
+
     @Test func sha256MatchesTheStandardTestVectors() {
         #expect(SHA256.hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(SHA256.hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")

@@ -63,8 +63,10 @@ public struct BatchSummary: Sendable {
             + "\(number(m.minimum)),\(number(m.maximum))\n"
     }
 
+    /// A statistic as text: ∞ as `inf` (as in the per-run CSV), undefined (NaN) as empty.
     func number(_ x: Double) -> String {
-        guard x.isFinite else { return "" }
+        if x.isNaN { return "" }
+        if x.isInfinite { return x > 0 ? "inf" : "-inf" }
         var s = ""
         appendNumber(x, to: &s)
         return s

@@ -67,6 +67,8 @@ public struct Metric: Sendable {
         let a = orderStatistic(lower)
         if fraction == 0 { return a }
         let b = orderStatistic(min(lower + 1, n - 1))
+        // ∞ (an action that never came, for an observation) stays ∞ rather than ∞ − ∞.
+        if a == b || !a.isFinite || !b.isFinite { return fraction < 0.5 ? a : b }
         return a + fraction * (b - a)
     }
 
@@ -83,7 +85,7 @@ public struct Metric: Sendable {
         return maximum
     }
 
-    private func sortedCounts() -> [(Double, Int)] {
+    func sortedCounts() -> [(Double, Int)] {
         if let buckets {
             return buckets.sorted { $0.key < $1.key }.map { (Metric.centre(ofBucket: $0.key), $0.value) }
         }
@@ -112,8 +114,18 @@ public struct Metric: Sendable {
     static func centre(ofBucket key: Int64) -> Double {
         if key == 0 { return 0 }
         let low = Double(bitPattern: UInt64(abs(key) - 1) << 42)
+        if low.isInfinite { return key < 0 ? -low : low }
         let high = Double(bitPattern: (UInt64(abs(key)) << 42))
         let c = (low + high) / 2
         return key < 0 ? -c : c
+    }
+}
+
+extension Metric {
+    /// Runs whose value lies in [low, high): exact for whole-number metrics, by bucket otherwise.
+    public func count(from low: Double, below high: Double) -> Int {
+        var total = 0
+        for (value, count) in sortedCounts() where value >= low && value < high { total += count }
+        return total
     }
 }

@@ -1,0 +1,185 @@
+import EscalationModel
+import Experiments
+import Foundation
+
+/// The report of a batch: outcome probabilities, survival curves, the ladder over time,
+/// casualties, who answers whom, a typical run as a timeline, the key numbers, and the scenario
+/// and manifest that make it reproducible.
+public enum BatchReport {
+    public static func render(_ data: ReportData, extraSections: String = "") -> String {
+        let s = data.scenario, summary = data.summary, m = data.manifest
+        var page = HTMLPage(title: "\(s.title): \(summary.n) runs")
+        page.raw("<h1>\(xmlEscaped(s.title))</h1>")
+        if !s.summary.isEmpty { page.paragraph(s.summary) }
+        let start = s.start.map { "from \($0.long), " } ?? ""
+        page.paragraph("\(summary.n) runs, \(start)\(humanNumber(s.horizon)) days each; seed \(m.seed)"
+                       + (m.shard.count > 1 ? ", shard \(m.shard.index)/\(m.shard.count)" : "")
+                       + "; escalation \(m.version).", className: "meta")
+
+        // Outcomes
+        page.heading("Outcomes", id: "outcomes")
+        var items: [(label: String, value: Double, low: Double, high: Double)] = []
+        var rows: [[(text: String, value: Double?)]] = []
+        for k in s.outcomeNames.indices where k < s.outcomes.count || summary.outcomeCounts[k] > 0 {
+            let p = summary.probability(ofOutcome: k)
+            let (low, high) = Interval.wilson(successes: summary.outcomeCounts[k], n: summary.n)
+            items.append((s.outcomeLabel(k), p, low, high))
+            rows.append([(s.outcomeNames[k], nil), (String(summary.outcomeCounts[k]), Double(summary.outcomeCounts[k])),
+                         (percent(p), p), (percent(low), low), (percent(high), high)])
+        }
+        page.figure(id: "chart-outcomes", svg: Chart.proportions(title: "How runs end", items: items,
+                                                                   xLabel: "share of runs (bars: 95% Wilson intervals)"),
+                    caption: "The probability of each outcome, with its 95% Wilson interval.")
+        page.table(id: "outcome-table", header: ["outcome", "runs", "probability", "95% low", "95% high"], rows: rows,
+                   numeric: [1, 2, 3, 4])
+
+        // Survival curves
+        page.heading("Time to each outcome", id: "survival")
+        var series: [(label: String, points: [(Double, Double)])] = []
+        for k in s.outcomeNames.indices where summary.outcomeCounts[k] > 0 && k != s.unresolvedOutcome {
+            let km = data.survival(toOutcome: k)
+            series.append((s.outcomes.indices.contains(k) ? s.outcomes[k].label : s.outcomeNames[k], Array(zip(km.times, km.survival))))
+        }
+        if series.isEmpty {
+            page.paragraph("No run reached an outcome before the horizon.")
+        } else {
+            page.figure(id: "chart-survival", svg: Chart.steps(title: "Runs not yet ended in each outcome", series: series,
+                                                                xMax: s.horizon, xLabel: "days from the start",
+                                                                yLabel: "share of runs without the outcome"),
+                        caption: "Kaplan–Meier survival curves: for each outcome, the estimated share of runs that have not reached it by each day. Runs that ended in another outcome, or reached the horizon, count as censored at that day (cause-specific curves).")
+        }
+
+        // Ladder over time: one line per rung, rungs whose curves coincide drawn once.
+        page.heading("How fast crises climb", id: "ladder")
+        let step = max(1, data.days / 90)
+        var groups: [(rungs: [Int], counts: [Int])] = []
+        for r in 1...Ladder.top where data.ladder[r].last ?? 0 > 0 {
+            if let last = groups.last, last.counts == data.ladder[r] {
+                groups[groups.count - 1].rungs.append(r)
+            } else {
+                groups.append(([r], data.ladder[r]))
+            }
+        }
+        let ladderSeries = groups.map { g in
+            (label: g.rungs.count == 1 ? "rung \(g.rungs[0])+" : "rungs \(g.rungs.first!)–\(g.rungs.last!)+",
+             points: stride(from: 0, to: data.days, by: step).map { (x: Double($0), y: Double(g.counts[$0]) / Double(summary.n)) },
+             band: nil as [(low: Double, high: Double)]?)
+        }
+        let rungKey = groups.flatMap(\.rungs).map { "\($0) \(s.rungNames[$0])" }.joined(separator: "; ")
+        page.figure(id: "chart-ladder", svg: Chart.lines(title: "Share of runs that have reached each rung",
+                                                          series: ladderSeries, x: 0...Double(data.days - 1), y: 0...1,
+                                                          xLabel: "days from the start", yLabel: "share of runs at or above the rung",
+                                                          yFormat: { "\(Int(($0 * 100).rounded()))%" }, markersEvery: 12, endLabels: true),
+                    caption: "For each rung, the share of runs whose highest rung so far is at or above it, by day; rungs whose curves coincide share a line. A run that has ended keeps its highest rung. Rungs: \(rungKey).")
+
+        // Casualties
+        page.heading("Killed, by side", id: "casualties")
+        page.raw("<div class=\"pair\">")
+        var caseRows: [[(text: String, value: Double?)]] = []
+        for side in s.sides {
+            guard let metric = summary.metric(named: side.id + "_killed"), metric.maximum > 0 else { continue }
+            page.figure(id: "chart-killed-\(side.id)", svg: Chart.histogram(
+                title: "\(side.name.capitalizedFirst) killed per run", bins: histogramBins(metric),
+                mean: metric.mean, xLabel: "\(side.name) killed in a run (people)", yLabel: "runs"),
+                caption: "Distribution over runs of \(side.name) killed; dashed line: the mean.")
+            let (low, high) = Interval.mean(metric.mean, sd: metric.sd, n: metric.n)
+            caseRows.append([(side.name, nil), (humanNumber(metric.mean), metric.mean), ("\(humanNumber(low)) – \(humanNumber(high))", nil),
+                             (humanNumber(metric.quantile(0.05)), metric.quantile(0.05)), (humanNumber(metric.quantile(0.5)), metric.quantile(0.5)),
+                             (humanNumber(metric.quantile(0.95)), metric.quantile(0.95)), (humanNumber(metric.maximum), metric.maximum)])
+        }
+        page.raw("</div>")
+        page.table(id: "killed-table", header: ["killed", "mean", "95% interval of the mean", "p05", "p50", "p95", "max"],
+                   rows: caseRows, numeric: [1, 2, 3, 4, 5, 6])
+
+        // Answer matrix
+        page.heading("Who answers whom", id: "answers")
+        let names = s.actors.map(\.name)
+        page.figure(id: "chart-answers", svg: Chart.heatMap(
+            title: "Direct responses per action", rows: names, columns: names, values: data.answerMatrix,
+            rowTitle: "responding actor", columnTitle: "actor whose action drew the response",
+            format: { String(format: "%.2f", $0) }),
+            caption: "Each cell: actions by the row's actor caused directly (answered or set off) by one action of the column's actor, averaged over the batch. The spectral radius of this matrix, the branching ratio, is \(String(format: "%.3f", data.branchingRatio)): below 1, cycles of answers die out on average.")
+        page.raw("<p id=\"branching-ratio\" data-value=\"\(exactNumber(data.branchingRatio))\">Branching ratio (spectral radius of the matrix): <strong>\(String(format: "%.3f", data.branchingRatio))</strong>.</p>")
+
+        // A typical run
+        page.heading("A typical run", id: "timeline")
+        let (result, trace) = data.median
+        page.paragraph("The run with the median number of actions (\(result.actions)), seed \(result.seed), told day by day. "
+                       + "Replay it with: escalation run \(m.scenario) --seed \(result.seed)"
+                       + m.overrides.map { " --set \($0)" }.joined() + " --explain", className: "note")
+        page.raw(timeline(s, result: result, trace: trace))
+
+        // Key numbers
+        page.heading("Key numbers", id: "numbers")
+        var metricRows: [[(text: String, value: Double?)]] = []
+        for (name, metric) in zip(summary.metricNames, summary.metrics) where metric.n > 0 && (metric.maximum > 0 || name == "max_rung") {
+            guard !name.hasPrefix("count_") && !name.hasPrefix("final_") else { continue }
+            let (low, high) = Interval.mean(metric.mean, sd: metric.sd, n: metric.n)
+            metricRows.append([(name, nil), (humanNumber(metric.mean), metric.mean), (humanNumber(low), low), (humanNumber(high), high),
+                               (humanNumber(metric.quantile(0.05)), metric.quantile(0.05)), (humanNumber(metric.quantile(0.5)), metric.quantile(0.5)),
+                               (humanNumber(metric.quantile(0.95)), metric.quantile(0.95))])
+        }
+        page.table(id: "metric-table", header: ["metric", "mean", "95% low", "95% high", "p05", "p50", "p95"], rows: metricRows,
+                   numeric: [1, 2, 3, 4, 5, 6])
+        if summary.metrics.contains(where: { $0.n > 0 && !$0.mean.isFinite }) {
+            page.paragraph("∞: the observed action had not happened by the end of the observation's window in some runs; "
+                           + "a mean over such runs is not defined (—), the quantiles still are.", className: "note")
+        }
+
+        page.raw(extraSections)
+
+        // Scenario and manifest
+        page.heading("Scenario and reproducibility", id: "scenario")
+        page.raw(ScenarioTables.render(s))
+        page.heading("Manifest", level: 3)
+        page.table(id: "manifest", header: ["field", "value"], rows: [
+            [("scenario", nil), (m.scenario, nil)], [("scenario content hash (SHA-256)", nil), (m.scenarioHash, nil)],
+            [("overrides", nil), (m.overrides.isEmpty ? "none" : m.overrides.joined(separator: "; "), nil)],
+            [("master seed", nil), (m.seed, nil)], [("runs", nil), (String(m.runs), Double(m.runs))],
+            [("shard", nil), ("\(m.shard.index)/\(m.shard.count) (runs \(m.shard.first)..<\(m.shard.end))", nil)],
+            [("program", nil), ("escalation \(m.version)", nil)],
+        ])
+        page.paragraph("Reproduce: escalation batch \(m.scenario) --runs \(m.runs) --seed \(m.seed)"
+                       + m.overrides.map { " --set \($0)" }.joined() + "; the same bytes on any number of threads.", className: "note")
+        return page.render()
+    }
+
+    static func percent(_ p: Double) -> String { String(format: "%.1f%%", 100 * p) }
+
+    /// Bins of whole numbers: one per value (centred on it) when there are few, else about 30
+    /// of equal width.
+    static func histogramBins(_ metric: Metric) -> [(low: Double, high: Double, count: Int)] {
+        let low = metric.minimum.rounded(.down), high = metric.maximum.rounded(.down)
+        let width = max(1, ((high - low + 1) / 30).rounded(.up))
+        let shift = width == 1 ? 0.5 : 0
+        return stride(from: low, through: high, by: width).map { a in
+            (a - shift, a + width - shift, metric.count(from: a, below: a + width))
+        }
+    }
+
+    static func timeline(_ s: Scenario, result: RunResult, trace: Trace) -> String {
+        var out = "<ol class=\"timeline\" id=\"median-run\">"
+        for entry in trace.entries {
+            let when = s.when(entry.time)
+            switch entry.kind {
+            case .action(_, let a, _, let intercepted, let casualties, _):
+                let action = s.actions[a]
+                var text = action.narrative
+                if intercepted { text += ": intercepted by air defence" } else if let c = s.casualtyText(casualties) { text += ": " + c }
+                out += "<li><span class=\"date\">\(xmlEscaped(when))</span><span class=\"rung\">rung \(action.rung)</span> \(xmlEscaped(text))</li>"
+            case .intervention(let i):
+                let note = s.interventions[i].note ?? "intervention \(s.interventions[i].id)"
+                if s.interventions[i].effects.isEmpty && s.interventions[i].policySwitches.isEmpty
+                    && s.interventions[i].startProcesses.isEmpty && s.interventions[i].stopProcesses.isEmpty { continue }
+                out += "<li><span class=\"date\">\(xmlEscaped(when))</span><em>\(xmlEscaped(note))</em></li>"
+            case .outcome(let o):
+                out += "<li><span class=\"date\">\(xmlEscaped(when))</span><strong>Outcome: \(xmlEscaped(s.outcomeLabel(o)))</strong></li>"
+            }
+        }
+        return out + "</ol>"
+    }
+}
+
+extension String {
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+}

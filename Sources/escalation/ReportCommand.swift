@@ -1,0 +1,55 @@
+import ArgumentParser
+import Experiments
+import Foundation
+import Reports
+import ScenarioIO
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write a self-contained HTML report with charts, from a scenario or an existing batch.",
+        discussion: """
+            From a scenario, runs it --runs times. From a batch CSV (runs.csv, with its manifest \
+            beside it), checks that the scenario is unchanged and that re-running the replications \
+            reproduces the CSV, then reports on exactly that batch. The report needs no network \
+            and no scripts: outcome probabilities, survival curves, the ladder over time, killed by \
+            side, who answers whom, a typical run, the key numbers, the scenario and the manifest.
+            """
+    )
+
+    @Argument(help: "A scenario file (.yaml), or a batch CSV (.csv) with its manifest beside it.")
+    var input: String
+
+    @Option(help: "The HTML file to write.") var out: String
+    @Option(help: "Replications, when reporting on a scenario.") var runs = 10_000
+    @Option(help: "Master seed, when reporting on a scenario.") var seed: UInt64 = 1
+    @Option(help: "Worker threads (default: all cores).") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a value of the scenario (repeatable).",
+                                                         valueName: "PATH=VALUE"), transform: Override.init(parsing:))
+    var overrides: [Override] = []
+    @Flag(help: "No progress line.") var quiet = false
+
+    func validate() throws {
+        if runs < 1 { throw ValidationError("--runs must be 1 or more") }
+        if input.hasSuffix(".csv") && !overrides.isEmpty {
+            throw ValidationError("--set applies to a scenario; a batch CSV's overrides are in its manifest")
+        }
+    }
+
+    func run() throws {
+        try reportingFailures {
+            let data: ReportData
+            if input.hasSuffix(".csv") {
+                data = try ReportData.collect(fromBatch: input, threads: threads,
+                                              progress: ProgressReporter(total: 0, quiet: true))
+            } else {
+                let loaded = try ScenarioLoader.load(path: input, overrides: overrides)
+                data = try ReportData.collect(scenario: loaded.scenario,
+                                              manifest: ReportData.manifest(for: loaded, runs: runs, seed: seed, threads: threads),
+                                              threads: threads, progress: ProgressReporter(total: runs, quiet: quiet))
+            }
+            try AtomicFile.write(BatchReport.render(data), to: out)
+            if !quiet { complain("wrote \(out)") }
+        }
+    }
+}
