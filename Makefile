@@ -27,7 +27,9 @@ demo: release
 	@mkdir -p out
 	.build/release/escalation batch $(SCENARIO) --runs $(RUNS) --seed $(SEED) \
 		--out out/taji-runs.csv --summary out/taji-summary.csv
+	@.build/release/escalation report out/taji-runs.csv --out out/taji-report.html --quiet
 	@echo "Per-run CSV, summary and manifest: out/taji-runs.csv, out/taji-summary.csv, out/taji-runs.manifest.json"
+	@echo "The report with charts (open in any browser): out/taji-report.html"
 	@echo "One run told as a story: .build/release/escalation run $(SCENARIO) --seed 7"
 
 bench: deps
