@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "EscalationModel", dependencies: ["SimKernel", "Stochastics"]),
         .target(
             name: "ScenarioIO",
-            dependencies: ["EscalationModel", .product(name: "Yams", package: "Yams")]
+            dependencies: ["EscalationModel", "Stochastics", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "Experiments", dependencies: ["ScenarioIO", "EscalationModel", "Stochastics"]),
         .target(name: "Reports", dependencies: ["EscalationModel", "Experiments", "Calibration"]),

@@ -83,14 +83,15 @@ public enum Sensitivity {
         let outcomeName = outcome ?? base.outcomes.indices.first { baseCounts[$0] > 0 }.map { base.outcomeNames[$0] }
             ?? base.outcomeNames[base.unresolvedOutcome]
         guard let k = base.outcomeNames.firstIndex(of: outcomeName) else {
-            throw BatchError("\(path) has no outcome '\(outcomeName)'; its outcomes are \(base.outcomeNames.joined(separator: ", "))")
+            throw OptionValueError(option: "outcome", value: outcomeName,
+                                   reason: "\(path) has no such outcome; its outcomes are \(base.outcomeNames.joined(separator: ", "))")
         }
         var tree = try ScenarioLoader.tree(path: path)
         for o in overrides { try o.apply(to: &tree) }
         var candidates = parameters(in: tree)
         if let only {
             for wanted in only where !candidates.contains(where: { $0.path.joined(separator: ".") == wanted }) {
-                throw VaryPathError(vary: wanted, reason: Override.missingReason(wanted.split(separator: ".").map(String.init), in: tree)
+                throw OptionValueError(option: "only", value: wanted, reason: Override.missingReason(wanted.split(separator: ".").map(String.init), in: tree)
                                     ?? "not a numeric parameter (or it is 0, which a relative change leaves alone)")
             }
             candidates = candidates.filter { only.contains($0.path.joined(separator: ".")) }

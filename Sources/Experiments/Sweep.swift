@@ -65,10 +65,10 @@ public enum Sweep {
         for o in request.overrides { try o.apply(to: &tree) }
         for vary in request.varies {
             guard let node = Override.lookup(vary.path, in: tree) else {
-                throw VaryPathError(vary: vary.name, reason: Override.missingReason(vary.path, in: tree) ?? "no such value")
+                throw OptionValueError(option: "vary", value: vary.name, reason: Override.missingReason(vary.path, in: tree) ?? "no such value")
             }
             guard let text = node.scalar, Double(text) != nil else {
-                throw VaryPathError(vary: vary.name, reason: "the value there is \(node.kindDescription), not a number")
+                throw OptionValueError(option: "vary", value: vary.name, reason: "the value there is \(node.kindDescription), not a number")
             }
         }
         var grid: [[Double]] = [[]]
@@ -131,8 +131,11 @@ public enum Sweep {
 }
 
 /// A `--vary` over a path the scenario does not have (a command-line mistake: exit 64).
-public struct VaryPathError: Error, CustomStringConvertible {
-    public let vary: String
+/// A command-line option whose value does not fit the scenario (a path that is not there, an
+/// outcome it does not have): a usage error, named by its option.
+public struct OptionValueError: Error, CustomStringConvertible {
+    public let option: String
+    public let value: String
     public let reason: String
-    public var description: String { "--vary \(vary): \(reason)" }
+    public var description: String { "--\(option) \(value): \(reason)" }
 }

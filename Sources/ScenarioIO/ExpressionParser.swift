@@ -1,4 +1,5 @@
 import Foundation
+import Stochastics
 
 /// A problem in an expression, at a character offset within its text.
 struct ExpressionProblem: Error {
@@ -263,10 +264,4 @@ struct ExpressionParser {
                                     found: describe(current))
         }
     }
-}
-
-/// Shortest decimal form of a number: 2 rather than 2.0.
-func format(_ x: Double) -> String {
-    if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
-    return "\(x)"
 }

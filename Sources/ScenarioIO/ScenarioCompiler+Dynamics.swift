@@ -1,4 +1,5 @@
 import EscalationModel
+import Stochastics
 
 extension ScenarioCompiler {
     mutating func compileProcess(_ id: String, _ node: YAMLNode) -> Process? {

@@ -1,4 +1,5 @@
 import EscalationModel
+import Stochastics
 
 extension ScenarioCompiler {
     static let ruleKeys = ["name", "from", "hit_by", "defends", "when", "strategy", "offset", "forgive", "window",

@@ -35,7 +35,7 @@ func reportingFailures<T>(_ body: () throws -> T) throws -> T {
     } catch let error as BatchError {
         complain("error: \(error)")
         throw ExitCode(Exit.data)
-    } catch let error as VaryPathError {
+    } catch let error as OptionValueError {
         complain("error: \(error)")
         throw ExitCode(Exit.usage)
     } catch let error as Catalog.Problems {

@@ -216,7 +216,10 @@ struct ReportCommandTests {
         #expect(reader.tables["sensitivity-table"]?.count == 3)
 
         let unknown = try runEscalation(["sensitivity", flagship, "--runs", "10", "--only", "actors.kh.nonsense", "--quiet"])
-        #expect(unknown.status == 64 || unknown.status == 65, "\(unknown.stderr)")
-        #expect(unknown.stderr.contains("actors.kh.nonsense"))
+        #expect(unknown.status == 64, "\(unknown.stderr)")
+        #expect(unknown.stderr == "error: --only actors.kh.nonsense: no key 'nonsense' under actors.kh\n")
+        let outcome = try runEscalation(["sensitivity", flagship, "--runs", "10", "--outcome", "peace", "--quiet"])
+        #expect(outcome.status == 64, "\(outcome.stderr)")
+        #expect(outcome.stderr.hasPrefix("error: --outcome peace: Scenarios/taji-2020.yaml has no such outcome; its outcomes are open_war,"))
     }
 }

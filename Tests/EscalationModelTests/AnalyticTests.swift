@@ -29,18 +29,7 @@ struct AnalyticTests {
     /// P(L > j) = product of the first j answer probabilities, so E[L] = (1 + p) / (1 − pq).
     @Test(arguments: [(0.6, 0.5), (0.9, 0.8), (0.3, 1.0)])
     func answerChainHasTheBranchingProcessMean(p: Double, q: Double) throws {
-        let s = try scenario("""
-            horizon: 1000
-            actors: {militia: {name: Militia}, us: {name: US}}
-            actions:
-              attack: {actor: militia, target: us, rung: 4}
-              answer: {actor: us, target: militia, rung: 5}
-            policies:
-              us: {actor: us, rules: [{strategy: tit_for_tat, probability: \(p), delay: 0.01}]}
-              militia: {actor: militia, rules: [{strategy: tit_for_tat, probability: \(q), delay: 0.01}]}
-            interventions:
-              start: {at: 0, inject: attack}
-            """)
+        let s = try scenario(answerChainYAML(p: p, q: q))
         let lengths = s.replicate(Self.runs).map { Double($0.actions) }
         var survival = 1.0, mean = 0.0, second = 0.0
         for j in 0..<10_000 {

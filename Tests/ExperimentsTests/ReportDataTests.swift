@@ -48,18 +48,7 @@ struct ReportDataTests {
     /// radius, the branching ratio, √(pq).
     @Test func theAnswerMatrixEstimatesAnswerProbabilitiesAndItsSpectralRadius() throws {
         let (p, q) = (0.8, 0.6)
-        let d = try data("""
-            horizon: 1000
-            actors: {militia: {name: Militia}, us: {name: US}}
-            actions:
-              attack: {actor: militia, target: us, rung: 4}
-              answer: {actor: us, target: militia, rung: 5}
-            policies:
-              us: {actor: us, rules: [{strategy: tit_for_tat, probability: \(p), delay: 0.01}]}
-              militia: {actor: militia, rules: [{strategy: tit_for_tat, probability: \(q), delay: 0.01}]}
-            interventions:
-              start: {at: 0, inject: attack}
-            """, runs: 4000)
+        let d = try data(answerChainYAML(p: p, q: q), runs: 4000)
         let m = d.answerMatrix
         let (militia, us) = (0, 1)
         #expect(m[militia][militia] == 0 && m[us][us] == 0)

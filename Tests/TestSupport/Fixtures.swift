@@ -9,6 +9,23 @@ public let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
 /// A path inside the repository.
 public func repositoryPath(_ relative: String) -> String { repositoryRoot.appendingPathComponent(relative).path }
 
+/// Two sides answering each other: one militia attack on day 0; the US answers each militia
+/// action with probability p, the militia each US action with probability q, after 0.01 days.
+public func answerChainYAML(p: Double, q: Double) -> String {
+    """
+    horizon: 1000
+    actors: {militia: {name: Militia}, us: {name: US}}
+    actions:
+      attack: {actor: militia, target: us, rung: 4}
+      answer: {actor: us, target: militia, rung: 5}
+    policies:
+      us: {actor: us, rules: [{strategy: tit_for_tat, probability: \(p), delay: 0.01}]}
+      militia: {actor: militia, rules: [{strategy: tit_for_tat, probability: \(q), delay: 0.01}]}
+    interventions:
+      start: {at: 0, inject: attack}
+    """
+}
+
 /// Compiles a scenario written in a test; fails the test with the diagnostics if it does not compile.
 public func scenario(_ yaml: String) throws -> Scenario {
     try ScenarioLoader.load(text: yaml, file: "test.yaml")

@@ -85,7 +85,7 @@ public struct Metric: Sendable {
         return maximum
     }
 
-    func sortedCounts() -> [(Double, Int)] {
+    private func sortedCounts() -> [(Double, Int)] {
         if let buckets {
             return buckets.sorted { $0.key < $1.key }.map { (Metric.centre(ofBucket: $0.key), $0.value) }
         }
