@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Dependencies point one way (see docs/architecture.md):
-// escalation → Reports → Experiments, Calibration → (ScenarioIO →) EscalationModel → SimKernel, Stochastics → CGSL.
+// escalation → Reports → Experiments, Calibration → ScenarioIO → Record → EscalationModel → SimKernel, Stochastics → CGSL.
 let package = Package(
     name: "Escalation",
     products: [
@@ -21,17 +21,18 @@ let package = Package(
         .target(name: "Stochastics", dependencies: ["CGSL"]),
         .target(name: "SimKernel"),
         .target(name: "EscalationModel", dependencies: ["SimKernel", "Stochastics"]),
+        .target(name: "Record", dependencies: ["EscalationModel"]),
         .target(
             name: "ScenarioIO",
-            dependencies: ["EscalationModel", "Stochastics", .product(name: "Yams", package: "Yams")]
+            dependencies: ["EscalationModel", "Record", "Stochastics", .product(name: "Yams", package: "Yams")]
         ),
-        .target(name: "Experiments", dependencies: ["ScenarioIO", "EscalationModel", "Stochastics"]),
-        .target(name: "Reports", dependencies: ["EscalationModel", "Experiments", "Calibration"]),
-        .target(name: "Calibration", dependencies: ["EscalationModel", "Stochastics"]),
+        .target(name: "Experiments", dependencies: ["ScenarioIO", "EscalationModel", "Record", "Stochastics"]),
+        .target(name: "Reports", dependencies: ["EscalationModel", "Experiments", "Calibration", "Record"]),
+        .target(name: "Calibration", dependencies: ["EscalationModel", "Record", "ScenarioIO", "Stochastics"]),
         .executableTarget(
             name: "escalation",
             dependencies: [
-                "ScenarioIO", "Experiments", "Reports", "Calibration", "EscalationModel",
+                "ScenarioIO", "Experiments", "Reports", "Calibration", "EscalationModel", "Record",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -40,9 +41,10 @@ let package = Package(
         .testTarget(name: "StochasticsTests", dependencies: ["Stochastics", "TestSupport"]),
         .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),
         .testTarget(name: "EscalationModelTests", dependencies: ["EscalationModel", "ScenarioIO", "TestSupport"]),
-        .testTarget(name: "ScenarioIOTests", dependencies: ["ScenarioIO", "TestSupport"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "ScenarioIO", "TestSupport"]),
-        .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Stochastics", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport", "Experiments", "escalation"]),
+        .testTarget(name: "ScenarioIOTests", dependencies: ["ScenarioIO", "Record", "Stochastics", "TestSupport"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Record", "ScenarioIO", "TestSupport"]),
+        .testTarget(name: "RecordTests", dependencies: ["Record", "TestSupport"], exclude: ["source-fingerprints.txt"]),
+        .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Record", "ScenarioIO", "Stochastics", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "Experiments", "Record", "escalation"]),
     ]
 )

@@ -27,7 +27,8 @@ def main() -> int:
     jsonschema.Draft202012Validator.check_schema(schema)
     validator = jsonschema.Draft202012Validator(schema)
     failures = 0
-    files = sorted(p for root in roots for p in pathlib.Path(root).rglob("*.yaml"))
+    # Posterior samples and fit summaries under params/ are outputs, not scenarios.
+    files = sorted(p for root in roots for p in pathlib.Path(root).rglob("*.yaml") if "params" not in p.parts)
     for path in files:
         document = yaml.load(path.read_text(), Loader=StringDatesLoader)
         errors = sorted(validator.iter_errors(document), key=lambda e: list(e.path))

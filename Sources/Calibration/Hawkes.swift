@@ -50,8 +50,8 @@ public struct HawkesEvent: Sendable, Equatable {
     }
 }
 
-/// An observation window: events on [start, end), observed completely (none before `start`
-/// excite those after it).
+/// An observation window: events on [start, end), taken as all the events of their kind there
+/// (none before `start` excite those after it).
 public struct HawkesWindow: Sendable {
     public let start: Double
     public let end: Double
@@ -62,26 +62,6 @@ public struct HawkesWindow: Sendable {
         self.start = start
         self.end = end
         self.events = events.sorted { $0.time < $1.time }
-    }
-}
-
-/// A documented total: `count` events of `type` in [start, end) of window `window`, entering
-/// the fit as a Poisson observation of the model's expected number there.
-public struct CountConstraint: Sendable {
-    public let window: Int
-    public let type: Int
-    public let start: Double
-    public let end: Double
-    public let count: Int
-    public let label: String
-
-    public init(window: Int, type: Int, start: Double, end: Double, count: Int, label: String) {
-        self.window = window
-        self.type = type
-        self.start = start
-        self.end = end
-        self.count = count
-        self.label = label
     }
 }
 
@@ -129,16 +109,6 @@ public enum Hawkes {
             total += p.alpha[i][e.type] * (exp(-p.beta * max(0, a - e.time)) - exp(-p.beta * (b - e.time)))
         }
         return total
-    }
-
-    /// The log-probability of the documented totals, each a Poisson draw with the model's
-    /// expected count as mean.
-    public static func constraintLogLikelihood(_ p: HawkesParameters, windows: [HawkesWindow],
-                                               constraints: [CountConstraint]) -> Double {
-        constraints.reduce(0) { sum, c in
-            let expected = compensator(p, window: windows[c.window], type: c.type, from: c.start, to: c.end)
-            return sum + Double(c.count) * log(expected) - expected - SpecialFunction.logGamma(Double(c.count) + 1)
-        }
     }
 
     /// The time-rescaled gaps between successive events of each type: if the model is right they

@@ -25,8 +25,7 @@ public struct HawkesFit: Sendable {
 
     /// Fits by Nelder–Mead (GSL) on the logarithms of the parameters, from several starting
     /// decays, keeping the best; `fixedZero[i][j]` keeps αᵢⱼ at 0.
-    public static func fit(windows: [HawkesWindow], constraints: [CountConstraint] = [], dimensions d: Int,
-                           fixedZero: [[Bool]]? = nil) -> HawkesFit {
+    public static func fit(windows: [HawkesWindow], dimensions d: Int, fixedZero: [[Bool]]? = nil) -> HawkesFit {
         let free = (0..<d).map { i in (0..<d).map { j in !(fixedZero?[i][j] ?? false) } }
         let freeAlpha = free.flatMap { $0 }.filter { $0 }.count
         let eventCount = windows.reduce(0) { $0 + $1.events.count }
@@ -43,9 +42,7 @@ public struct HawkesFit: Sendable {
             }
             return HawkesParameters(mu: (0..<d).map { exp(theta[$0]) }, alpha: alpha, beta: exp(theta[k]))
         }
-        func negativeLogLikelihood(_ p: HawkesParameters) -> Double {
-            -(Hawkes.logLikelihood(p, windows: windows) + Hawkes.constraintLogLikelihood(p, windows: windows, constraints: constraints))
-        }
+        func negativeLogLikelihood(_ p: HawkesParameters) -> Double { -Hawkes.logLikelihood(p, windows: windows) }
         let low = log(floor), high = log(1e4)
         func objective(_ theta: [Double]) -> Double {
             if theta.contains(where: { $0 < low || $0 > high }) { return .infinity }

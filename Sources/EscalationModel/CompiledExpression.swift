@@ -20,6 +20,8 @@ public enum ExpressionOp: Sendable, Equatable, BitwiseCopyable {
     case count(Int32)
     /// `first(<action>)`: the day it first happened, or +∞ if it has not yet.
     case first(Int32)
+    /// Calibrated parameter `i`: fixed for a run, drawn per replication from a posterior.
+    case parameter(Int32)
     case negate, not
     case add, subtract, multiply, divide, modulo, power
     case less, lessEqual, greater, greaterEqual, equal, notEqual
@@ -73,6 +75,22 @@ public struct CompiledExpression: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Whether the value is fixed for a whole run: it reads no state, ledger, event or clock, only
+    /// constants and calibrated parameters.
+    public var isFixedPerRun: Bool {
+        code.allSatisfy {
+            switch $0 {
+            case .state, .total, .eventCounter, .eventRung, .eventIntercepted, .maxRung, .day, .count, .first: false
+            default: true
+            }
+        }
+    }
+
+    /// The calibrated parameters it reads.
+    public var parameters: [Int] {
+        code.compactMap { if case .parameter(let i) = $0 { Int(i) } else { nil } }
+    }
+
     /// The value if the expression is a constant.
     public var constantValue: Double? {
         if code.count == 1, case .constant(let v) = code[0] { return v }
@@ -87,7 +105,7 @@ public struct CompiledExpression: Sendable, Equatable, CustomStringConvertible {
         for op in code {
             switch op {
             case .constant, .state, .total, .eventCounter, .eventRung, .eventIntercepted,
-                 .maxRung, .day, .count, .first:
+                 .maxRung, .day, .count, .first, .parameter:
                 depth += 1
             case .negate, .not, .truth, .andJump, .orJump:
                 break

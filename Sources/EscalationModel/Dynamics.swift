@@ -32,13 +32,13 @@ public struct StateVariable: Sendable, Equatable {
 /// A background process: spontaneous initiations of one action.
 public struct Process: Sendable, Equatable {
     public enum Rate: Sendable, Equatable {
-        /// Events per day.
-        case constant(Double)
+        /// Events per day (fixed for a run; it may read calibrated parameters).
+        case constant(Quantity)
         /// Steps: from each start day on, the given rate (starts ascending, the first at 0).
         case piecewise([(start: Double, rate: Double)])
         /// A rate that depends on state or time, simulated exactly by thinning a process of rate
-        /// `maximum`.
-        case dependent(CompiledExpression, maximum: Double)
+        /// `maximum` (fixed for a run; it may read calibrated parameters).
+        case dependent(CompiledExpression, maximum: Quantity)
 
         public static func == (lhs: Rate, rhs: Rate) -> Bool {
             switch (lhs, rhs) {
@@ -144,18 +144,24 @@ public struct Observation: Sendable, Equatable {
     public let label: String
     public let day: Double
     public let value: CompiledExpression
-    /// The value documented for the real episode, if any.
+    /// The value documented for the real episode, if any: the record's figure (the low end of
+    /// a documented range).
     public let documented: Double?
-    /// Where the documented value comes from.
+    /// Every value the record allows: `documented...documented` for an exact figure, `25...∞`
+    /// for "at least 25", `10...14` for "about a dozen". A simulated value in it matches the
+    /// record (calibration targets).
+    public let documentedRange: ClosedRange<Double>?
+    /// Where the documented value comes from: a note, or the record formula it was computed by.
     public let source: String?
 
     public init(id: String, label: String? = nil, day: Double, value: CompiledExpression, documented: Double? = nil,
-                source: String? = nil) {
+                documentedRange: ClosedRange<Double>? = nil, source: String? = nil) {
         self.id = id
         self.label = label ?? id
         self.day = day
         self.value = value
         self.documented = documented
+        self.documentedRange = documentedRange ?? documented.map { $0...$0 }
         self.source = source
     }
 }

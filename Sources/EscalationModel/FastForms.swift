@@ -1,6 +1,6 @@
 /// One number the run reads by index: the leaves of expressions.
 struct Operand: BitwiseCopyable {
-    enum Kind: UInt8, BitwiseCopyable { case state, total, eventCounter, eventRung, eventIntercepted, maxRung, day, count, first }
+    enum Kind: UInt8, BitwiseCopyable { case state, total, eventCounter, eventRung, eventIntercepted, maxRung, day, count, first, parameter }
     var kind: Kind
     var index: Int32
 
@@ -16,6 +16,7 @@ struct Operand: BitwiseCopyable {
         case .day: self.init(kind: .day, index: 0)
         case .count(let i): self.init(kind: .count, index: i)
         case .first(let i): self.init(kind: .first, index: i)
+        case .parameter(let i): self.init(kind: .parameter, index: i)
         default: return nil
         }
     }

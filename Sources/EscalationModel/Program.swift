@@ -125,7 +125,9 @@ enum RateKind: UInt8, BitwiseCopyable { case constant, piecewise, dependent }
 struct ProcessCore: BitwiseCopyable {
     var action: Int32
     var kind: RateKind
-    var rate: Double
+    /// The constant rate, or the maximum a dependent rate is thinned from; evaluated once per run
+    /// into `RunBuffers.processRate`.
+    var rate: Param
     var expression: Int32
     var pieceStart: Int32, pieceEnd: Int32
     var active: Bool
@@ -182,6 +184,7 @@ final class Program: @unchecked Sendable {
 
     let actorCount: Int
     let counterCount: Int
+    let parameterCount: Int
     let code: Table<ExpressionOp>
     let affines: Table<Affine>
     let comparisons: Table<Comparison>
@@ -225,10 +228,11 @@ final class Program: @unchecked Sendable {
 
     init(actors: [Actor], actions: [Action], counters: Int, stateVariables: [StateVariable],
          processes: [Process], policies: [Policy], outcomes: [Outcome],
-         interventions: [Intervention] = [], observations: [Observation] = []) {
+         interventions: [Intervention] = [], observations: [Observation] = [], parameterCount: Int = 0) {
         var builder = Builder()
         actorCount = actors.count
         counterCount = counters
+        self.parameterCount = parameterCount
 
         self.actors = Table(actors.map {
             ActorCore(sponsor: Int32($0.sponsor ?? -1), control: builder.param($0.control),
@@ -366,11 +370,11 @@ final class Program: @unchecked Sendable {
         var starts: [Double] = []
         var rates: [Double] = []
         for process in processes {
-            var row = ProcessCore(action: Int32(process.action), kind: .constant, rate: 0, expression: -1,
+            var row = ProcessCore(action: Int32(process.action), kind: .constant, rate: .constant(0), expression: -1,
                                   pieceStart: 0, pieceEnd: 0, active: process.active)
             switch process.rate {
             case .constant(let r):
-                row.rate = r
+                row.rate = builder.param(r)
             case .piecewise(let pieces):
                 row.kind = .piecewise
                 row.pieceStart = Int32(starts.count)
@@ -379,7 +383,7 @@ final class Program: @unchecked Sendable {
                 row.pieceEnd = Int32(starts.count)
             case .dependent(let e, let maximum):
                 row.kind = .dependent
-                row.rate = maximum
+                row.rate = builder.param(maximum)
                 row.expression = builder.expression(e)
             }
             processCores.append(row)

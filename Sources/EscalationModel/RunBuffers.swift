@@ -26,9 +26,15 @@ struct RunBuffers {
     /// Time of the last action at or above each quiet outcome's rung.
     let lastLoud: UnsafeMutablePointer<Double>
     let stack: UnsafeMutablePointer<Double>
+    /// This run's values of the calibrated parameters (`ExpressionOp.parameter`).
+    let parameters: UnsafeMutablePointer<Double>
+    /// Each process's rate for this run: its constant rate, or the maximum a state-dependent rate
+    /// is thinned from (either may read calibrated parameters, so they are set per run).
+    let processRate: UnsafeMutablePointer<Double>
 
     let states: Int, counters: Int, actions: Int, actors: Int, processes: Int, rules: Int, outcomes: Int
     let observations: Int
+    let parameterCount: Int
 
     init(program p: Program, actionCount: Int, processCount: Int) {
         states = p.states.count
@@ -39,6 +45,9 @@ struct RunBuffers {
         rules = p.rules.count
         outcomes = p.outcomes.count
         observations = p.observationDays.count
+        parameterCount = p.parameterCount
+        parameters = .allocate(capacity: max(parameterCount, 1))
+        processRate = .allocate(capacity: max(processCount, 1))
         firstTime = .allocate(capacity: max(actionCount, 1))
         observed = .allocate(capacity: max(observations, 1))
         stateValue = .allocate(capacity: max(states, 1))
@@ -64,6 +73,6 @@ struct RunBuffers {
         eventCounters.deallocate(); actionCounts.deallocate(); activePolicy.deallocate()
         firstTime.deallocate(); observed.deallocate()
         processActive.deallocate(); processEpoch.deallocate(); grimTriggered.deallocate()
-        lastHit.deallocate(); lastLoud.deallocate(); stack.deallocate()
+        lastHit.deallocate(); lastLoud.deallocate(); stack.deallocate(); parameters.deallocate(); processRate.deallocate()
     }
 }

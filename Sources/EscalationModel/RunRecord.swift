@@ -3,24 +3,28 @@
 ///
 /// Layout: outcome (index into `Scenario.outcomeNames`), outcome day, highest rung, actions,
 /// then the ledger (`Scenario.counters` order), the action counts (`Scenario.actions` order),
-/// the final state (`Scenario.stateVariables` order) and the observations
-/// (`Scenario.observations` order).
+/// the final state (`Scenario.stateVariables` order), the observations
+/// (`Scenario.observations` order) and, when parameters are drawn from a posterior, the draw.
 public struct RecordLayout: Sendable, Equatable {
     public let counters: Int
     public let actions: Int
     public let states: Int
     public let observations: Int
+    /// Whether the last field is the posterior draw the run used.
+    public let draws: Bool
 
     public init(_ scenario: Scenario) {
         self.init(counters: scenario.counters.count, actions: scenario.actions.count,
-                  states: scenario.stateVariables.count, observations: scenario.observations.count)
+                  states: scenario.stateVariables.count, observations: scenario.observations.count,
+                  draws: scenario.parameters.posterior != nil)
     }
 
-    public init(counters: Int, actions: Int, states: Int, observations: Int = 0) {
+    public init(counters: Int, actions: Int, states: Int, observations: Int = 0, draws: Bool = false) {
         self.counters = counters
         self.actions = actions
         self.states = states
         self.observations = observations
+        self.draws = draws
     }
 
     public static let outcome = 0, outcomeDay = 1, maxRung = 2, events = 3, fixed = 4
@@ -29,7 +33,9 @@ public struct RecordLayout: Sendable, Equatable {
     public var countsStart: Int { Self.fixed + counters }
     public var statesStart: Int { Self.fixed + counters + actions }
     public var observationsStart: Int { Self.fixed + counters + actions + states }
-    public var width: Int { Self.fixed + counters + actions + states + observations }
+    /// Where the draw is, when `draws`.
+    public var drawIndex: Int { observationsStart + observations }
+    public var width: Int { Self.fixed + counters + actions + states + observations + (draws ? 1 : 0) }
 }
 
 extension Simulator {
@@ -45,7 +51,7 @@ extension Simulator {
         var day = core.outcomeTime
         if outcome < 0 {
             (outcome, day) = end.reason == .eventCap
-                ? (scenario.runawayOutcome, end.time) : (scenario.unresolvedOutcome, scenario.horizon)
+                ? (scenario.runawayOutcome, end.time) : (scenario.unresolvedOutcome, endDay)
             core.now = day
         }
         let b = buffers
@@ -59,6 +65,7 @@ extension Simulator {
         for s in 0..<b.states { record[i] = core.stateValue(s); i += 1 }
         core.finishObservations()
         for k in 0..<b.observations { record[i] = b.observed[k]; i += 1 }
+        if scenario.parameters.posterior != nil { record[i] = Double(lastDraw) }
         return (end.events, core.rateExceeded)
     }
 }

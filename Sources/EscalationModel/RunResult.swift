@@ -22,4 +22,6 @@ public struct RunResult: Sendable, Equatable {
     /// A state-dependent rate went above its declared maximum in this run, so thinning
     /// under-sampled it; raise `max_rate`.
     public var rateExceeded: Bool
+    /// The posterior draw the run's parameters came from, when the scenario draws them.
+    public var draw: Int? = nil
 }

@@ -26,6 +26,8 @@ public final class Scenario: @unchecked Sendable {
     public let interventions: [Intervention]
     public let outcomes: [Outcome]
     public let observations: [Observation]
+    /// The calibrated parameters (slots the program reads) and their posterior, if any.
+    public let parameters: ParameterSlots
 
     let program: Program
 
@@ -33,7 +35,8 @@ public final class Scenario: @unchecked Sendable {
         name: String, title: String, summary: String = "", start: CivilDate?, horizon: Double,
         maxEvents: Int, rungNames: [String] = Ladder.defaultRungNames, sides: [Side],
         actors: [Actor], actions: [Action], stateVariables: [StateVariable], processes: [Process],
-        policies: [Policy], interventions: [Intervention], outcomes: [Outcome], observations: [Observation] = []
+        policies: [Policy], interventions: [Intervention], outcomes: [Outcome], observations: [Observation] = [],
+        parameters: ParameterSlots = .none
     ) {
         precondition(actors.count <= Scenario.maxActors, "at most \(Scenario.maxActors) actors")
         self.name = name
@@ -56,10 +59,22 @@ public final class Scenario: @unchecked Sendable {
         self.interventions = interventions.sorted { $0.day < $1.day }
         self.outcomes = outcomes
         self.observations = observations
+        self.parameters = parameters
         self.program = Program(
             actors: actors, actions: actions, counters: counters.count, stateVariables: stateVariables,
             processes: processes, policies: policies, outcomes: outcomes,
-            interventions: self.interventions, observations: observations)
+            interventions: self.interventions, observations: observations, parameterCount: parameters.count)
+    }
+
+    /// The same scenario with some parts replaced: other parameter slots (another posterior, or
+    /// none), or other actions, processes, policies or interventions (a hindcast, a baseline).
+    public func with(actions: [Action]? = nil, processes: [Process]? = nil, policies: [Policy]? = nil,
+                     interventions: [Intervention]? = nil, parameters: ParameterSlots? = nil) -> Scenario {
+        Scenario(name: name, title: title, summary: summary, start: start, horizon: horizon, maxEvents: maxEvents,
+                 rungNames: rungNames, sides: sides, actors: actors, actions: actions ?? self.actions,
+                 stateVariables: stateVariables, processes: processes ?? self.processes, policies: policies ?? self.policies,
+                 interventions: interventions ?? self.interventions, outcomes: outcomes, observations: observations,
+                 parameters: parameters ?? self.parameters)
     }
 
     /// Actors are held in 64-bit masks by the simulator.

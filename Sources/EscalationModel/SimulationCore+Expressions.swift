@@ -21,6 +21,7 @@ extension SimulationCore {
             case .day: top += 1; stack[top] = now
             case .count(let i): top += 1; stack[top] = Double(buffers.actionCounts[Int(i)])
             case .first(let i): top += 1; stack[top] = buffers.firstTime[Int(i)]
+            case .parameter(let i): top += 1; stack[top] = buffers.parameters[Int(i)]
             case .negate: stack[top] = -stack[top]
             case .not: stack[top] = truth(stack[top]) ? 0 : 1
             case .truth: stack[top] = truth(stack[top]) ? 1 : 0

@@ -136,6 +136,7 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         buffers.grimTriggered.update(repeating: false, count: buffers.rules)
         buffers.lastHit.update(repeating: -.infinity, count: buffers.rules * buffers.actors)
         buffers.lastLoud.update(repeating: 0, count: buffers.outcomes)
+        for k in 0..<buffers.processes { buffers.processRate[k] = value(processes[k].rate) }
         for k in 0..<buffers.processes {
             buffers.processEpoch[k] = 0
             buffers.processActive[k] = processes[k].active
@@ -171,7 +172,7 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         case .watchdog:
             watch(Int(e.index), queue: &queue)
         case .observation:
-            buffers.observed[Int(e.index)] = value(observationValues[Int(e.index)])
+            buffers.observed[Int(e.index)] = observe(Int(e.index))
         }
         return outcome < 0
     }
@@ -259,8 +260,9 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
                 // Thinning: candidates come at the maximum rate; keep each with probability
                 // rate(now) / maximum, the rate read from the state as it is now.
                 let rate = evaluate(process.expression)
-                if rate > process.rate { rateExceeded = true }
-                if stream.uniform() * process.rate < rate {
+                let maximum = buffers.processRate[k]
+                if rate > maximum { rateExceeded = true }
+                if stream.uniform() * maximum < rate {
                     perform(Int(process.action), origin: .process(k), queue: &queue)
                 }
             } else {
@@ -279,8 +281,9 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         var event = SimEvent(kind: .process, resample: false, index: Int32(k), epoch: epoch)
         switch process.kind {
         case .constant, .dependent:
-            guard process.rate > 0 else { return }
-            queue.schedule(at: now + stream.exponential(mean: 1 / process.rate), priority: Priority.action, event)
+            let rate = buffers.processRate[k]
+            guard rate > 0 else { return }
+            queue.schedule(at: now + stream.exponential(mean: 1 / rate), priority: Priority.action, event)
         case .piecewise:
             var piece = Int(process.pieceStart)
             while piece + 1 < Int(process.pieceEnd) && pieceStarts[piece + 1] <= now { piece += 1 }
@@ -390,8 +393,17 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
     /// Reads the observations the run ended before reaching, at the run's end.
     mutating func finishObservations() {
         for k in 0..<buffers.observations where buffers.observed[k].isNaN {
-            buffers.observed[k] = value(observationValues[k])
+            buffers.observed[k] = observe(k)
         }
+    }
+
+    /// An observation's value. An undefined one (∞ − ∞: two events that never happened) reads
+    /// as +∞, "never", like `first()` of an event that has not happened; NaN marks an
+    /// observation not yet read.
+    @inline(__always)
+    mutating func observe(_ k: Int) -> Double {
+        let v = value(observationValues[k])
+        return v.isNaN ? .infinity : v
     }
 
     mutating func snapshot() -> UnsafeBufferPointer<Double> {
@@ -473,6 +485,7 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         case .day: now
         case .count: Double(buffers.actionCounts[Int(o.index)])
         case .first: buffers.firstTime[Int(o.index)]
+        case .parameter: buffers.parameters[Int(o.index)]
         }
     }
 

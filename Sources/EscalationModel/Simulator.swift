@@ -9,6 +9,17 @@ public final class Simulator {
     let stream: RandomStream
     var queue: EventQueue<SimEvent>
     let buffers: RunBuffers
+    /// Values for the calibrated parameters when the scenario has no posterior to draw from
+    /// (initially the point values); calibration sets them per proposal.
+    public var parameterValues: [Double]
+    /// Runs end at this day instead of the horizon when it is earlier (calibration stops a run
+    /// once its last target has been read).
+    public var stopDay: Double?
+    /// The posterior draw the last run used, or −1.
+    public private(set) var lastDraw = -1
+
+    /// Where runs end if nothing ends them sooner.
+    var endDay: Double { stopDay.map { min($0, scenario.horizon) } ?? scenario.horizon }
 
     public init(scenario: Scenario) {
         self.scenario = scenario
@@ -16,6 +27,7 @@ public final class Simulator {
         self.queue = EventQueue(capacity: 256)
         self.buffers = RunBuffers(program: scenario.program, actionCount: scenario.actions.count,
                                   processCount: scenario.processes.count)
+        self.parameterValues = scenario.parameters.pointValues
     }
 
     deinit { buffers.deallocate() }
@@ -41,9 +53,24 @@ public final class Simulator {
     }
 
     func execute<O: RunObserver>(_ core: inout SimulationCore<O>, seed: UInt64) -> RunEnd {
+        setParameters(seed: seed)
         stream.reseed(seed)
         core.start(queue: &queue)
-        return queue.run(&core, horizon: scenario.horizon, maxEvents: scenario.maxEvents)
+        return queue.run(&core, horizon: endDay, maxEvents: scenario.maxEvents)
+    }
+
+    /// Fills the parameter slots: the draw the seed chooses from the posterior, else
+    /// `parameterValues`.
+    func setParameters(seed: UInt64) {
+        let slots = scenario.parameters
+        guard slots.count > 0 else { return }
+        if let posterior = slots.posterior {
+            lastDraw = posterior.drawIndex(forSeed: seed)
+            for (k, v) in posterior.draw(lastDraw).enumerated() { buffers.parameters[k] = v }
+        } else {
+            lastDraw = -1
+            for k in 0..<slots.count { buffers.parameters[k] = parameterValues[k] }
+        }
     }
 
     /// The result of a finished run; an unresolved run's state is read at the horizon.
@@ -57,7 +84,7 @@ public final class Simulator {
                 day = end.time
             case .horizon, .exhausted, .stopped:
                 outcome = scenario.unresolvedOutcome
-                day = scenario.horizon
+                day = endDay
             }
             core.now = day
         }
@@ -70,6 +97,7 @@ public final class Simulator {
             actionCounts: Array(UnsafeBufferPointer(start: b.actionCounts, count: b.actions)),
             finalState: Array(core.snapshot()),
             rateExceeded: core.rateExceeded)
+        result.draw = lastDraw >= 0 ? lastDraw : nil
         result.observations = Array(UnsafeBufferPointer(start: b.observed, count: b.observations))
         return result
     }

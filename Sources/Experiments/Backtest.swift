@@ -1,5 +1,6 @@
 import EscalationModel
 import Foundation
+import Stochastics
 
 /// The documented episode set beside the simulated distribution: for each observation with a
 /// documented value, where that value falls among the runs (its percentile), flagged when it
@@ -12,6 +13,9 @@ public enum Backtest {
         public let source: String?
         /// Simulated values, sorted (+∞ for "had not happened yet").
         public let simulated: [Double]
+        /// What the observation reads that injections from the record feed by its day (for
+        /// example "us_killed, 8 of it injected (camp_loyalty 5, wasit 3)"); nil if nothing.
+        public var injected: String? = nil
 
         /// Mid-rank percentile: the share of runs below the documented value plus half the share
         /// equal to it, in percent. For whole-number quantities this treats ties fairly.
@@ -62,7 +66,42 @@ public enum Backtest {
         }
         return documented.map { k in
             let o = scenario.observations[k]
-            return Row(id: o.id, label: o.label, documented: o.documented!, source: o.source, simulated: values[k].sorted())
+            var row = Row(id: o.id, label: o.label, documented: o.documented!, source: o.source, simulated: values[k].sorted())
+            row.injected = injected(into: o, of: scenario)
+            return row
         }
+    }
+
+    /// What injections on or before an observation's day put into what it reads: documented
+    /// casualties into `total.<counter>`, injected actions into `count()` and `first()`, and
+    /// their rungs into `max_rung`. In-sample, those parts of the value are given, not predicted.
+    public static func injected(into o: Observation, of scenario: Scenario) -> String? {
+        let injections = scenario.interventions.filter { $0.day <= o.day }.flatMap { i in i.injections.map { (i, $0) } }
+        guard !injections.isEmpty else { return nil }
+        var parts: [String] = []
+        for op in o.value.code {
+            switch op {
+            case .total(let c):
+                let given = injections.compactMap { i, j -> (String, Double)? in
+                    guard let v = j.casualties?.first(where: { $0.counter == Int(c) })?.value, v > 0 else { return nil }
+                    return (i.id, v)
+                }
+                if !given.isEmpty {
+                    let sum = given.reduce(0) { $0 + $1.1 }
+                    parts.append("\(scenario.counters[Int(c)].name), \(format(sum)) of it injected ("
+                                 + given.map { "\($0.0) \(format($0.1))" }.joined(separator: ", ") + ")")
+                }
+            case .count(let a), .first(let a):
+                let given = injections.filter { $0.1.action == Int(a) }.map(\.0.id)
+                if !given.isEmpty { parts.append("\(scenario.actions[Int(a)].id), injected by \(given.joined(separator: ", "))") }
+            case .maxRung:
+                if let top = injections.max(by: { scenario.actions[$0.1.action].rung < scenario.actions[$1.1.action].rung }) {
+                    parts.append("max_rung, \(scenario.actions[top.1.action].rung) reached by the injected \(top.0.id)")
+                }
+            default:
+                break
+            }
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 }

@@ -52,6 +52,7 @@ public enum BatchJob {
                          end: range.upperBound),
             threads: request.threads, columns: ["run", "seed"] + table.metricColumns, outcomes: table.outcomeNames,
             started: started, finished: "")
+        manifest.record(request.loaded.posterior)
         var summary = BatchSummary(table: table)
         var start = range.lowerBound
         let sink: OutputSink

@@ -1,4 +1,5 @@
 import Foundation
+import Record
 import ScenarioIO
 
 /// The version written into manifests; a batch is only merged or resumed by the same version.
@@ -30,8 +31,8 @@ public struct Manifest: Codable, Equatable, Sendable {
     public var version: String
     public var scenario: String
     public var title: String
-    /// SHA-256 of the text of every scenario file read (the scenario, what it extends, what it
-    /// includes) and of the overrides.
+    /// SHA-256 of the text of every file the scenario read (the scenario, what it extends and
+    /// includes, its record and its posterior) and of the overrides.
     public var scenarioHash: String
     public var overrides: [String]
     /// The master seed, as text: it is a 64-bit number, which some JSON readers would round.
@@ -44,6 +45,22 @@ public struct Manifest: Codable, Equatable, Sendable {
     public var outcomes: [String]
     public var started: String
     public var finished: String
+    /// The posterior file each replication's parameters were drawn from (the draw is chosen from
+    /// the replication's seed), or `none` for the posterior medians; absent for a scenario with
+    /// no calibrated parameters.
+    public var posterior: String?
+    /// SHA-256 of the posterior file the draws came from.
+    public var posteriorHash: String?
+
+    /// What the manifest says about a loaded scenario's posterior.
+    public mutating func record(_ use: PosteriorUse) {
+        switch use {
+        case .notCalibrated: posterior = nil; posteriorHash = nil
+        case .draws(let path, let hash): posterior = path; posteriorHash = hash
+        case .medians: posterior = "none"; posteriorHash = nil
+        case .priorMedians: posterior = "none"; posteriorHash = nil
+        }
+    }
 
     /// Where the manifest of a CSV lives: `runs.csv` → `runs.manifest.json`.
     public static func path(forCSV csv: String) -> String {
@@ -81,6 +98,9 @@ public struct Manifest: Codable, Equatable, Sendable {
         if version != other.version { fields.append("version (\(version) against \(other.version))") }
         if scenarioHash != other.scenarioHash { fields.append("scenario (content hash \(scenarioHash.prefix(12)) against \(other.scenarioHash.prefix(12)))") }
         if overrides != other.overrides { fields.append("overrides (\(overrides) against \(other.overrides))") }
+        if posterior != other.posterior || posteriorHash != other.posteriorHash {
+            fields.append("posterior (\(posterior ?? "none") against \(other.posterior ?? "none"))")
+        }
         if seed != other.seed { fields.append("seed (\(seed) against \(other.seed))") }
         if runs != other.runs { fields.append("runs (\(runs) against \(other.runs))") }
         if shard.count != other.shard.count { fields.append("shard count (\(shard.count) against \(other.shard.count))") }

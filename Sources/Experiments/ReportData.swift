@@ -21,6 +21,8 @@ public struct ReportData: Sendable {
     public let actorEvents: [Int]
     /// The run with the median number of actions, told in full.
     public let median: (result: RunResult, trace: Trace)
+    /// The scenario as loaded, with where its numbers come from (when the report knows it).
+    public var loaded: LoadedScenario?
 
     /// Expected direct responses by i per action of j: the branching matrix of the batch.
     public var answerMatrix: [[Double]] {
@@ -162,12 +164,18 @@ extension ReportData {
             if FileManager.default.fileExists(atPath: beside) { scenarioPath = beside }
         }
         let overrides = try manifest.overrides.map { try Override(parsing: $0) }
-        let loaded = try ScenarioLoader.load(path: scenarioPath, overrides: overrides)
+        let choice: PosteriorChoice = switch manifest.posterior {
+        case nil: .declared
+        case "none"?: .none
+        case let path?: .file(path)
+        }
+        let loaded = try ScenarioLoader.load(path: scenarioPath, overrides: overrides, posterior: choice)
         guard Manifest.scenarioHash(loaded) == manifest.scenarioHash else {
             throw BatchError("\(scenarioPath) has changed since \(csv) was made (its content hash differs from the manifest's); "
                              + "a report must describe the scenario that was run")
         }
-        let data = try collect(scenario: loaded.scenario, manifest: manifest, threads: threads, progress: progress)
+        var data = try collect(scenario: loaded.scenario, manifest: manifest, threads: threads, progress: progress)
+        data.loaded = loaded
         // The batch's CSV, row by row, must be what the scenario gives, and its summary the one
         // just computed.
         let table = RunTable(loaded.scenario)
@@ -200,9 +208,11 @@ extension ReportData {
     public static func manifest(for loaded: LoadedScenario, runs: Int, seed: UInt64, threads: Int) -> Manifest {
         let table = RunTable(loaded.scenario)
         let now = Manifest.timestamp()
-        return Manifest(version: ProgramVersion.string, scenario: loaded.path, title: loaded.scenario.title,
-                        scenarioHash: Manifest.scenarioHash(loaded), overrides: loaded.overrides.map(\.description),
-                        seed: String(seed), runs: runs, shard: .init(index: 1, count: 1, first: 0, end: runs), threads: threads,
-                        columns: ["run", "seed"] + table.metricColumns, outcomes: table.outcomeNames, started: now, finished: now)
+        var manifest = Manifest(version: ProgramVersion.string, scenario: loaded.path, title: loaded.scenario.title,
+                                scenarioHash: Manifest.scenarioHash(loaded), overrides: loaded.overrides.map(\.description),
+                                seed: String(seed), runs: runs, shard: .init(index: 1, count: 1, first: 0, end: runs), threads: threads,
+                                columns: ["run", "seed"] + table.metricColumns, outcomes: table.outcomeNames, started: now, finished: now)
+        manifest.record(loaded.posterior)
+        return manifest
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 ///     run, seed, outcome, outcome_day, max_rung, events,
 ///     <side>_killed, <side>_wounded (for each side, in the scenario's order),
 ///     count_<action> (in the scenario's order), final_<state variable> (in the scenario's order),
-///     obs_<observation> (in the scenario's order)
+///     obs_<observation> (in the scenario's order), draw (when parameters come from a posterior)
 ///
 /// Numbers are written in their shortest form that reads back as the same double, so a merge or
 /// a resume that reads rows back gets exactly the values that were written.
@@ -24,6 +24,7 @@ public struct RunTable: Sendable {
             + scenario.actions.map { "count_" + $0.id }
             + scenario.stateVariables.map { "final_" + $0.id }
             + scenario.observations.map { "obs_" + $0.id }
+            + (layout.draws ? ["draw"] : [])
     }
 
     /// The table a manifest describes, for reading a batch CSV without its scenario.
@@ -36,8 +37,9 @@ public struct RunTable: Sendable {
         let counts = metrics.filter { $0.hasPrefix("count_") }.count
         let finals = metrics.filter { $0.hasPrefix("final_") }.count
         let observations = metrics.filter { $0.hasPrefix("obs_") }.count
-        layout = RecordLayout(counters: metrics.count - 4 - counts - finals - observations, actions: counts, states: finals,
-                              observations: observations)
+        let draws = metrics.last == "draw"
+        layout = RecordLayout(counters: metrics.count - 4 - counts - finals - observations - (draws ? 1 : 0), actions: counts,
+                              states: finals, observations: observations, draws: draws)
         outcomeNames = manifest.outcomes
         metricColumns = metrics
     }

@@ -38,7 +38,8 @@ public enum Sensitivity {
         "max_rate", "start", "values",
     ]
     /// Sections that hold no parameters of the dynamics.
-    static let excludedSections: Set<String> = ["rungs", "sides", "outcomes", "observations", "name", "title", "summary"]
+    static let excludedSections: Set<String> = ["rungs", "sides", "outcomes", "observations", "name", "title", "summary",
+                                                "record", "calibration", "hindcast"]
     /// Keys holding probabilities: a raised value is capped at 1.
     static let probabilityKeys: Set<String> = ["probability", "control", "forgive", "interception", "p", "bernoulli"]
 
@@ -51,8 +52,9 @@ public enum Sensitivity {
                 for pair in pairs {
                     if path.isEmpty && excludedSections.contains(pair.key) { continue }
                     if structural.contains(pair.key) { continue }
-                    // Documented casualties of injected incidents are facts, not parameters.
-                    if pair.key == "inject" { continue }
+                    // Documented casualties of injected incidents are facts, not parameters; a
+                    // parameter's range and prior describe it, they are not numbers of the model.
+                    if pair.key == "inject" || pair.key == "assumption" || pair.key == "prior" { continue }
                     walk(pair.value, path + [pair.key])
                 }
             case .sequence(let items):
@@ -91,8 +93,10 @@ public enum Sensitivity {
         var candidates = parameters(in: tree)
         if let only {
             for wanted in only where !candidates.contains(where: { $0.path.joined(separator: ".") == wanted }) {
-                throw OptionValueError(option: "only", value: wanted, reason: Override.missingReason(wanted.split(separator: ".").map(String.init), in: tree)
-                                    ?? "not a numeric parameter (or it is 0, which a relative change leaves alone)")
+                let path = wanted.split(separator: ".").map(String.init)
+                throw OptionValueError(option: "only", value: wanted, reason: Override.numericProblem(path, in: tree)
+                                    ?? "not a numeric parameter (it is 0, which a relative change leaves alone, or a calibrated "
+                                    + "parameter, whose uncertainty the posterior already carries)")
             }
             candidates = candidates.filter { only.contains($0.path.joined(separator: ".")) }
         }

@@ -64,11 +64,8 @@ public enum Sweep {
         var tree = try ScenarioLoader.tree(path: request.path)
         for o in request.overrides { try o.apply(to: &tree) }
         for vary in request.varies {
-            guard let node = Override.lookup(vary.path, in: tree) else {
-                throw OptionValueError(option: "vary", value: vary.name, reason: Override.missingReason(vary.path, in: tree) ?? "no such value")
-            }
-            guard let text = node.scalar, Double(text) != nil else {
-                throw OptionValueError(option: "vary", value: vary.name, reason: "the value there is \(node.kindDescription), not a number")
+            if let problem = Override.numericProblem(vary.path, in: tree) {
+                throw OptionValueError(option: "vary", value: vary.name, reason: problem)
             }
         }
         var grid: [[Double]] = [[]]

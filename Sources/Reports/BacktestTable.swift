@@ -27,9 +27,17 @@ public enum BacktestTable {
         for row in rows {
             var note = "\(row.id): " + (row.source ?? "no source given")
             if row.neverShare > 0 { note += String(format: " (in %.1f%% of runs it had not happened: ∞)", 100 * row.neverShare) }
+            if let injected = row.injected { note += "; reads what injections feed: " + injected }
             lines.append(note)
         }
         let flagged = rows.filter(\.flagged)
+        let injected = rows.filter { $0.injected != nil }
+        if !injected.isEmpty {
+            lines.append("")
+            lines.append("\(injected.count) of \(rows.count) observations read quantities that incidents injected from the record feed ("
+                         + injected.map(\.id).joined(separator: ", ") + "); unless the observation takes them away, that part of "
+                         + "the value is given, not predicted. `escalation hindcast` injects nothing after the start.")
+        }
         lines.append("")
         lines.append(flagged.isEmpty
             ? "Every documented value lies within the central 90% of the simulated runs."

@@ -18,7 +18,13 @@ public struct Narrative {
         lines.append("\(s.title) — seed \(result.seed)")
         let span = s.start.map { "From \($0.long), for \(humanNumber(s.horizon)) days." }
             ?? "For \(humanNumber(s.horizon)) days."
-        lines.append(span)
+        // Which posterior draw the seed chose: a batch CSV's draw column says the same.
+        let draw = result.draw.map { d in
+            " Calibrated parameters: posterior draw \(d) of \(s.parameters.posterior!.count) ("
+                + s.parameters.names.enumerated().map { "\($1) \(humanNumber(s.parameters.posterior!.value(draw: d, parameter: $0), digits: 3))" }
+                .joined(separator: ", ") + ")."
+        } ?? ""
+        lines.append(span + draw)
         lines.append("")
         for entry in trace.entries {
             switch entry.kind {

@@ -48,9 +48,9 @@ enum ScenarioTables {
         })
         page.table(header: ["process", "action", "rate (events a day)"], rows: s.processes.map { p in
             let rate: String = switch p.rate {
-            case .constant(let r): humanNumber(r, digits: 4)
+            case .constant(let r): r.constantValue.map { humanNumber($0, digits: 4) } ?? r.description
             case .piecewise(let steps): steps.map { "from day \(humanNumber($0.start)): \(humanNumber($0.rate, digits: 4))" }.joined(separator: "; ")
-            case .dependent(let e, let m): "\(e.source) (at most \(humanNumber(m, digits: 4)))"
+            case .dependent(let e, let m): "\(e.source) (at most \(m.constantValue.map { humanNumber($0, digits: 4) } ?? m.description))"
             }
             return [(p.id, nil), (s.actions[p.action].id, nil), (rate + (p.active ? "" : "; starts inactive"), nil)]
         })

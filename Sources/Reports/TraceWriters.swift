@@ -11,7 +11,8 @@ public struct TraceJSONL {
         let s = scenario
         var out = "{\"type\":\"run\",\"scenario\":\(jsonString(s.name)),\"title\":\(jsonString(s.title)),"
             + "\"seed\":\(result.seed),\"start\":\(s.start.map { jsonString($0.iso) } ?? "null"),"
-            + "\"horizon\":\(jsonNumber(s.horizon))}\n"
+            + "\"horizon\":\(jsonNumber(s.horizon)),\"draw\":\(result.draw.map(String.init) ?? "null"),"
+            + "\"parameters\":\(object(s.parameters.names, runParameters(result)))}\n"
         for entry in trace.entries {
             var fields: [String] = []
             func add(_ key: String, _ value: String) { fields.append("\(jsonString(key)):\(value)") }
@@ -46,6 +47,13 @@ public struct TraceJSONL {
             out += "{" + fields.joined(separator: ",") + "}\n"
         }
         return out
+    }
+
+    /// The calibrated parameters' values in this run: its posterior draw, or the point values.
+    private func runParameters(_ result: RunResult) -> [Double] {
+        let slots = scenario.parameters
+        guard let d = result.draw, let posterior = slots.posterior else { return slots.pointValues }
+        return Array(posterior.draw(d))
     }
 
     private func addTime(_ time: Double, _ add: (String, String) -> Void) {

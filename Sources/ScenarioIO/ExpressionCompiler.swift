@@ -1,6 +1,12 @@
 import EscalationModel
 import Foundation
 
+/// How a parameter name compiles: to its value, or to a calibrated parameter's slot.
+enum ParameterBinding {
+    case value(Double)
+    case slot(Int)
+}
+
 /// The names an expression may use, as the scenario declares them.
 struct ExpressionSymbols {
     var stateVariables: [String]
@@ -8,6 +14,10 @@ struct ExpressionSymbols {
     var actions: [String]
     /// Named numbers from `constants:`, replaced by their values when compiled.
     var constants: [String: Double] = [:]
+    /// Named numbers from `parameters:`.
+    var parameters: [String: ParameterBinding] = [:]
+    /// The scenario's record, for `@row.field`; nil when the scenario names none.
+    var record: RecordResolver?
 
     static let reserved = Set([
         "total", "event", "day", "max_rung", "count", "first", "and", "or", "not", "true", "false",
@@ -47,6 +57,15 @@ struct ExpressionCompiler {
             return try resolve(name: name, at: at)
         case .member(let base, let field, let at, let fieldAt):
             return try resolve(base: base, field: field, at: at, fieldAt: fieldAt)
+        case .record(let id, let field, let at):
+            guard let record = symbols.record else {
+                throw ExpressionProblem(offset: at, expected: "a record: folder in the scenario before @\(id).\(field)",
+                                        found: "no record")
+            }
+            switch record.value(id, field) {
+            case .success(let d): return .constant(d.figure)
+            case .failure(let p): throw ExpressionProblem(offset: at, expected: p.expected, found: p.found, hint: p.hint)
+            }
         case .call(let name, let arguments, let at):
             return try call(name, arguments, at: at)
         case .unary(let op, let operand, _):
@@ -99,7 +118,7 @@ struct ExpressionCompiler {
     func truthy(_ x: Double) -> Bool { x != 0 && !x.isNaN }
 
     private var nameKinds: String {
-        "a state variable, a constant, total.<counter>, event.<field>, max_rung, day or a function"
+        "a state variable, a parameter, a constant, total.<counter>, event.<field>, max_rung, day or a function"
     }
 
     func resolve(name: String, at: Int) throws(ExpressionProblem) -> Folded {
@@ -113,10 +132,16 @@ struct ExpressionCompiler {
         default:
             if let i = symbols.stateVariables.firstIndex(of: name) { return .code([.state(Int32(i))]) }
             if let v = symbols.constants[name] { return .constant(v) }
+            switch symbols.parameters[name] {
+            case .value(let v)?: return .constant(v)
+            case .slot(let k)?: return .code([.parameter(Int32(k))])
+            case nil: break
+            }
             if ExpressionFunction.allCases.contains(where: { $0.name == name }) || name == "count" || name == "first" {
                 throw ExpressionProblem(offset: at, expected: "'(' after the function \(name)", found: "'\(name)' alone")
             }
-            let candidates = symbols.stateVariables + symbols.constants.keys.sorted() + ["day", "max_rung", "true", "false"]
+            let candidates = symbols.stateVariables + symbols.constants.keys.sorted() + symbols.parameters.keys.sorted()
+                + ["day", "max_rung", "true", "false"]
             throw ExpressionProblem(offset: at, expected: nameKinds, found: "'\(name)'",
                                     hint: Suggestions.hint(for: name, in: candidates))
         }

@@ -19,11 +19,13 @@ indirect enum ExpressionSyntax {
     case call(String, [ExpressionSyntax], at: Int)
     case unary(String, ExpressionSyntax, at: Int)
     case binary(String, ExpressionSyntax, ExpressionSyntax, at: Int)
+    /// `@2020-03-11-taji.us_killed`: a number from the scenario's record (the incident catalog).
+    case record(String, String, at: Int)
 
     var offset: Int {
         switch self {
         case .number(_, let at), .name(_, let at), .member(_, _, let at, _), .call(_, _, let at),
-             .unary(_, _, let at), .binary(_, _, _, let at): at
+             .unary(_, _, let at), .binary(_, _, _, let at), .record(_, _, let at): at
         }
     }
 }
@@ -40,6 +42,8 @@ struct ExpressionParser {
         case number(Double)
         case word(String)
         case symbol(String)
+        /// `@<row id>.<field>`.
+        case record(String, String)
         case end
     }
 
@@ -82,6 +86,21 @@ struct ExpressionParser {
                     throw ExpressionProblem(offset: start, expected: "a number", found: "'\(literal)'")
                 }
                 result.append((.number(value), start))
+            } else if c == "@" {
+                // A record reference: `@` row id (lowercase letters, digits, - and _), '.', field.
+                i += 1
+                let idStart = i
+                func isIDChar(_ c: Unicode.Scalar) -> Bool { ("a"..."z").contains(c) || isDigit(c) || c == "-" || c == "_" }
+                while i < chars.count && isIDChar(chars[i]) { i += 1 }
+                let id = String(String.UnicodeScalarView(chars[idStart..<i]))
+                guard !id.isEmpty, i < chars.count, chars[i] == ".", i + 1 < chars.count, isWordStart(chars[i + 1]) else {
+                    throw ExpressionProblem(offset: start, expected: "a record reference @<row id>.<field>, such as @2020-03-11-taji.us_killed",
+                                            found: "'\(String(String.UnicodeScalarView(chars[start..<min(i + 1, chars.count)])))'")
+                }
+                i += 1
+                let fieldStart = i
+                while i < chars.count && (isWordStart(chars[i]) || isDigit(chars[i])) { i += 1 }
+                result.append((.record(id, String(String.UnicodeScalarView(chars[fieldStart..<i]))), start))
             } else if isWordStart(c) {
                 while i < chars.count && (isWordStart(chars[i]) || isDigit(chars[i])) { i += 1 }
                 result.append((.word(String(String.UnicodeScalarView(chars[start..<i]))), start))
@@ -116,6 +135,7 @@ struct ExpressionParser {
         case .number(let v): "the number \(format(v))"
         case .word(let w): "'\(w)'"
         case .symbol(let s): "'\(s)'"
+        case .record(let id, let field): "@\(id).\(field)"
         case .end: "the end of the expression"
         }
     }
@@ -218,6 +238,9 @@ struct ExpressionParser {
         case .number(let v):
             advance()
             return .number(v, at: at)
+        case .record(let id, let field):
+            advance()
+            return .record(id, field, at: at)
         case .word(let w):
             if ["and", "or", "not"].contains(w) {
                 throw ExpressionProblem(offset: at, expected: "an operand", found: "'\(w)'")

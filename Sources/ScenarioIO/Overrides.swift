@@ -113,6 +113,25 @@ public struct Override: Sendable, Equatable, CustomStringConvertible {
         return nil
     }
 
+    /// Why `path` cannot be varied as a number in `root` (sweeps, sensitivity), or nil if it can:
+    /// a number written there, or the value of a calibrated parameter (`parameters.X.value`,
+    /// which pins it). Where a parameter's name stands instead of a number, says which path to
+    /// vary.
+    public static func numericProblem(_ path: [String], in root: YAMLNode) -> String? {
+        let parameters = root["parameters"]
+        if let node = lookup(path, in: root) {
+            guard let text = node.scalar else { return "the value there is \(node.kindDescription), not a number" }
+            if Double(text.replacingOccurrences(of: "_", with: "")) != nil { return nil }
+            let name = text.trimmingCharacters(in: .whitespaces)
+            if parameters?[name] != nil {
+                return "the value there is the parameter '\(name)'; vary parameters.\(name).value instead"
+            }
+            return "the value there is \(node.kindDescription), not a number"
+        }
+        if path.count == 3, path[0] == "parameters", path[2] == "value", parameters?[path[1]]?["prior"] != nil { return nil }
+        return missingReason(path, in: root) ?? "no such value"
+    }
+
     /// The existing value at the path, if any (sweeps check their paths before running).
     public static func lookup(_ path: [String], in root: YAMLNode) -> YAMLNode? {
         var node = root

@@ -1,4 +1,5 @@
 import EscalationModel
+import Record
 import Stochastics
 
 extension ScenarioCompiler {
@@ -25,23 +26,26 @@ extension ScenarioCompiler {
             guard let q = quantity(rateNode, ratePath, event: false, minimum: 0,
                                    expected: "a rate of 0 or more events per day (or an expression)") else { return nil }
             switch q {
-            case .constant(let v):
-                rate = .constant(v)
+            case .constant:
+                rate = .constant(q)
+            case .expression(let e) where e.isFixedPerRun:
+                // Only constants and calibrated parameters: the rate is fixed for a run.
+                rate = .constant(q)
             case .expression(let e):
                 guard let m = require(f, "max_rate", "the most the rate can be, for thinning") else { return nil }
                 guard let q = quantity(m, f.path("max_rate"), event: false, expected: "a maximum rate greater than 0") else {
                     return nil
                 }
-                guard let maximum = q.constantValue else {
-                    error(m, f.path("max_rate"), expected: "a number, or an expression of constants only",
+                if case .expression(let bound) = q, !bound.isFixedPerRun {
+                    error(m, f.path("max_rate"), expected: "a number, or an expression of constants and parameters only",
                           found: "an expression that changes during the run")
                     return nil
                 }
-                if maximum <= 0 {
+                if let maximum = q.constantValue, maximum <= 0 {
                     error(m, f.path("max_rate"), expected: "a maximum rate greater than 0", found: format(maximum))
                     return nil
                 }
-                rate = .dependent(e, maximum: maximum)
+                rate = .dependent(e, maximum: q)
             }
         }
         if let m = f["max_rate"], case .constant = rate {
@@ -116,8 +120,9 @@ extension ScenarioCompiler {
         let stopList = f["stop"].flatMap { references($0, f.path("stop"), kind: "a process", names: processNames) } ?? []
         var injections: [Intervention.Injection] = []
         if let i = f["inject"] {
+            let isList = if case .sequence = i.value { true } else { false }
             for (k, item) in list(i).enumerated() {
-                let here = i.scalar == nil && item.scalar == nil || i.scalar == nil ? join(f.path("inject"), String(k)) : f.path("inject")
+                let here = isList ? join(f.path("inject"), String(k)) : f.path("inject")
                 if let injection = compileInjection(item, here) { injections.append(injection) }
             }
         }
@@ -200,7 +205,8 @@ extension ScenarioCompiler {
 extension ScenarioCompiler {
     static let observationKeys = ["at", "value", "label", "documented", "source"]
 
-    /// `{at: day or date, value: expression, label, documented: number, source: text}`.
+    /// `{at: day or date, value: expression, label, documented: number or record formula, source: text}`.
+    /// A documented value from the record keeps the record's whole range (`25+`, `10-14`).
     mutating func compileObservation(_ id: String, _ node: YAMLNode, horizon: Double) -> Observation? {
         let path = join("observations", id)
         guard let f = fields(node, path, allowed: Self.observationKeys, what: "an observation") else { return nil }
@@ -212,9 +218,19 @@ extension ScenarioCompiler {
             condition($0, f.path("value"), event: false)
         }
         let label = f["label"].flatMap { text($0, f.path("label")) }
-        let documented = f["documented"].flatMap { number($0, f.path("documented"), expected: "the documented number") }
-        let source = f["source"].flatMap { text($0, f.path("source")) }
+        var documented: Documented?
+        var formula: String?
+        if let d = f["documented"] {
+            if let s = d.scalar, s.contains("@") {
+                documented = derive(s, d, f.path("documented"))?.documented
+                formula = s.trimmingCharacters(in: .whitespaces)
+            } else if let v = number(d, f.path("documented"), expected: "the documented number, or a record formula such as \"@2020-03-14-taji.us_wounded\"") {
+                documented = .exactly(v)
+            }
+        }
+        let source = f["source"].flatMap { text($0, f.path("source")) } ?? formula
         guard let day, day <= horizon, let value else { return nil }
-        return Observation(id: id, label: label, day: day, value: value, documented: documented, source: source)
+        return Observation(id: id, label: label, day: day, value: value, documented: documented?.figure,
+                           documentedRange: documented.map { $0.low...$0.high }, source: source)
     }
 }

@@ -81,9 +81,31 @@ extension ScenarioCompiler {
         return nil
     }
 
-    /// A plain number (no expression).
+    /// A number fixed before any run: written out, the name of a constant or of a parameter that
+    /// is not calibrated, or a formula of the record (`"@2020-03-11-taji.us_killed"`).
     mutating func number(_ node: YAMLNode, _ path: String, expected: String = "a number") -> Double? {
-        if let s = node.scalar, let v = parseNumber(s) { return v }
+        if let s = node.scalar {
+            if let v = parseNumber(s) { return v }
+            let name = s.trimmingCharacters(in: .whitespaces)
+            if let v = expressionSymbols.constants[name] { return v }
+            switch expressionSymbols.parameters[name] {
+            case .value(let v)?:
+                noteUses(name, at: path)
+                return v
+            case .slot?:
+                error(node, path, expected: "\(expected), fixed before the run (a calibrated parameter changes from run to run)",
+                      found: "the calibrated parameter '\(name)'")
+                return nil
+            case nil: break
+            }
+            if name.contains("@") {
+                // A formula over the record; compileExpression has said what is wrong if it fails.
+                guard let e = compileExpression(s, node, path, event: false) else { return nil }
+                if let v = e.constantValue { return v }
+                error(node, path, expected: "\(expected), fixed before the run", found: "an expression that changes during the run")
+                return nil
+            }
+        }
         error(node, path, expected: expected, found: node.kindDescription)
         return nil
     }
@@ -113,10 +135,19 @@ extension ScenarioCompiler {
         return v
     }
 
-    /// A day: a number of days from the start, or a date (`2020-03-26`), which needs `start:`.
+    /// A day: a number of days from the start, or a date (`2020-03-26`), which needs `start:`; or
+    /// a parameter or record formula giving days (`"@2020-03-29-k1-handover.day"`).
     mutating func day(_ node: YAMLNode, _ path: String) -> Double? {
         guard let s = node.scalar else {
             error(node, path, expected: "a day number or a date (YYYY-MM-DD)", found: node.kindDescription)
+            return nil
+        }
+        let name = s.trimmingCharacters(in: .whitespaces)
+        if CivilDate(iso: name) == nil, parseNumber(s) == nil,
+           name.contains("@") || expressionSymbols.parameters[name] != nil || expressionSymbols.constants[name] != nil {
+            guard let v = number(node, path, expected: "a day number or a date (YYYY-MM-DD)") else { return nil }
+            if v >= 0 { return v }
+            error(node, path, expected: "a day on or after the start (day 0)", found: "day \(format(v))")
             return nil
         }
         if let v = parseNumber(s) {
@@ -211,7 +242,13 @@ extension ScenarioCompiler {
     mutating func compileExpression(_ text: String, _ node: YAMLNode, _ path: String, event: Bool) -> CompiledExpression? {
         let compiler = ExpressionCompiler(symbols: expressionSymbols, allowsEvent: event)
         do {
-            return try compiler.compile(text)
+            let compiled = try compiler.compile(text)
+            noteUses(text, at: path)
+            if text.contains("@") {
+                recordUses.append(RecordUse(path: path, formula: text.trimmingCharacters(in: .whitespaces),
+                                            value: compiled.constantValue ?? .nan))
+            }
+            return compiled
         } catch {
             var shift = 0
             if case .scalar(_, let quoted) = node.value, quoted { shift = 1 }

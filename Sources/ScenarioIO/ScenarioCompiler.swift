@@ -1,5 +1,15 @@
 import EscalationModel
+import Record
 import Stochastics
+
+/// What the compiler makes of a scenario tree: the runnable scenario and what documents it.
+struct CompiledScenario {
+    let scenario: Scenario
+    let parameters: [ScenarioParameter]
+    let calibration: CalibrationSettings?
+    let hindcast: HindcastSettings?
+    let recordUses: [RecordUse]
+}
 
 /// Turns a merged scenario tree into a `Scenario`, checking everything first: every problem in
 /// the file is reported, with file, line, column, key path, what was expected and what was found.
@@ -20,10 +30,17 @@ struct ScenarioCompiler {
     /// The actor of each policy, read ahead for actors' `policy:` and interventions.
     var policyActors: [Int?] = []
     var actorSponsors: [Int?] = []
+    var parameters: [ScenarioParameter] = []
+    var recordUses: [RecordUse] = []
+    /// `calibration.targets` and `hindcast.score`, checked once the observations are known.
+    var calibrationNode: YAMLNode?
+    var hindcastScoreNode: YAMLNode?
+    /// The scenario's record, when it names one.
+    var catalog: Catalog?
 
-    static let topKeys = ["name", "title", "summary", "start", "horizon", "max_events", "rungs", "constants", "sides",
-                          "actors", "state", "actions", "processes", "policies", "interventions", "outcomes",
-                          "observations"]
+    static let topKeys = ["name", "title", "summary", "record", "start", "horizon", "max_events", "rungs", "constants",
+                          "parameters", "sides", "actors", "state", "actions", "processes", "policies", "interventions",
+                          "outcomes", "observations", "calibration", "hindcast"]
 
     /// Runs per replication stop at this many events unless `max_events` says otherwise.
     static let defaultMaxEvents = 100_000
@@ -32,14 +49,15 @@ struct ScenarioCompiler {
         diagnostics.error(node.location, path, expected: expected, found: found, hint: hint)
     }
 
-    static func compile(_ root: YAMLNode, name defaultName: String) throws(ScenarioError) -> Scenario {
+    static func compile(_ root: YAMLNode, name defaultName: String, catalog: Catalog? = nil) throws(ScenarioError) -> CompiledScenario {
         var compiler = ScenarioCompiler()
+        compiler.catalog = catalog
         let scenario = compiler.compileScenario(root, defaultName: defaultName)
         if let scenario, compiler.diagnostics.isEmpty { return scenario }
         throw ScenarioError(compiler.diagnostics.inFileOrder)
     }
 
-    mutating func compileScenario(_ root: YAMLNode, defaultName: String) -> Scenario? {
+    mutating func compileScenario(_ root: YAMLNode, defaultName: String) -> CompiledScenario? {
         guard let top = fields(root, "", allowed: Self.topKeys, what: "a scenario") else { return nil }
 
         let name = top["name"].flatMap { text($0, "name") } ?? defaultName
@@ -63,6 +81,10 @@ struct ScenarioCompiler {
                 }
             }
         }
+        if let r = top["record"], r.scalar == nil {
+            error(r, "record", expected: "the folder of the record (incidents.csv and sources.csv)", found: r.kindDescription)
+        }
+        if let catalog { expressionSymbols.record = RecordResolver(catalog: catalog, start: start) }
         let maxEvents = top["max_events"].flatMap {
             integer($0, "max_events", in: 1...Int.max, expected: "a whole number of events greater than 0")
         } ?? Self.defaultMaxEvents
@@ -108,6 +130,7 @@ struct ScenarioCompiler {
         actorSponsors = actorEntries.map { entry in entry.node["sponsor"]?.scalar.flatMap { actorNames.firstIndex(of: $0) } }
         expressionSymbols.stateVariables = stateNames
         expressionSymbols.actions = actionNames
+        compileParameters(top["parameters"])
 
         let actors = actorEntries.compactMap { compileActor($0.id, $0.node) }
         let stateVariables = stateEntries.compactMap { compileStateVariable($0.id, $0.node) }
@@ -117,13 +140,27 @@ struct ScenarioCompiler {
         let interventions = interventionEntries.compactMap { compileIntervention($0.id, $0.node, horizon: horizon) }
         let outcomes = outcomeEntries.compactMap { compileOutcome($0.id, $0.node) }
         let observations = observationEntries.compactMap { compileObservation($0.id, $0.node, horizon: horizon) }
+        let calibration = compileCalibration(top["calibration"])
+        let hindcast = compileHindcast(top["hindcast"])
+        for (ids, node, path) in [(calibration?.targets, calibrationNode, "calibration.targets"), (hindcast?.score, hindcastScoreNode, "hindcast.score")] {
+            guard let ids, let node else { continue }
+            for (i, id) in ids.enumerated() where !observations.contains(where: { $0.id == id && $0.documentedRange != nil }) {
+                let item = list(node).indices.contains(i) ? list(node)[i] : node
+                error(item, join(path, String(i)), expected: "an observation with a documented value",
+                      found: "'\(id)'", hint: Suggestions.hint(for: id, in: observations.map(\.id)))
+            }
+        }
 
         guard diagnostics.isEmpty else { return nil }
-        return Scenario(
+        let slots = parameters.filter(\.isCalibrated)
+        let scenario = Scenario(
             name: name, title: title, summary: summary, start: start, horizon: horizon, maxEvents: maxEvents,
             rungNames: rungNames, sides: sides, actors: actors, actions: actions, stateVariables: stateVariables,
             processes: processes, policies: policies, interventions: interventions, outcomes: outcomes,
-            observations: observations)
+            observations: observations,
+            parameters: ParameterSlots(names: slots.map(\.id), pointValues: slots.map(\.value)))
+        return CompiledScenario(scenario: scenario, parameters: parameters, calibration: calibration, hindcast: hindcast,
+                                recordUses: recordUses)
     }
 
     mutating func compileRungs(_ node: YAMLNode?) -> [String] {

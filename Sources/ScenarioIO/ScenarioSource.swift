@@ -96,9 +96,35 @@ struct ScenarioSource {
             }
             if !diagnostics.isEmpty { throw ScenarioError(diagnostics.list) }
             pairs.removeAll { $0.key == "extends" || $0.key == "include" }
+            // Paths a file names are relative to that file, wherever the scenario extending it is.
+            pairs = pairs.map { pair in
+                var pair = pair
+                switch pair.key {
+                case "record":
+                    pair.value = resolved(pair.value, resolve)
+                case "calibration", "hindcast":
+                    if case .mapping(var inner) = pair.value.value {
+                        for k in inner.indices where ["posterior", "with", "calibrate_on"].contains(inner[k].key) {
+                            inner[k].value = resolved(inner[k].value, resolve)
+                        }
+                        pair.value.value = .mapping(inner)
+                    }
+                default: break
+                }
+                return pair
+            }
             let own = YAMLNode(.mapping(pairs), at: node.location)
             return try base.map { try merge($0, own) } ?? own
         }
+    }
+}
+
+/// A path, or a list of paths, made relative to the file that wrote it.
+private func resolved(_ node: YAMLNode, _ resolve: (String) -> String) -> YAMLNode {
+    switch node.value {
+    case .scalar(let s, let quoted): return YAMLNode(.scalar(resolve(s), quoted: quoted), at: node.location)
+    case .sequence(let items): return YAMLNode(.sequence(items.map { resolved($0, resolve) }), at: node.location)
+    default: return node
     }
 }
 

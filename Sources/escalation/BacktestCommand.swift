@@ -22,6 +22,7 @@ struct BacktestCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a value of the scenario (repeatable).",
                                                          valueName: "PATH=VALUE"), transform: Override.init(parsing:))
     var overrides: [Override] = []
+    @OptionGroup var posterior: PosteriorOption
 
     func validate() throws {
         if runs < 1 { throw ValidationError("--runs must be 1 or more") }
@@ -30,7 +31,7 @@ struct BacktestCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let loaded = try ScenarioLoader.load(path: scenario, overrides: overrides)
+            let loaded = try ScenarioLoader.load(path: scenario, overrides: overrides, posterior: posterior.choice)
             let rows = try Backtest.run(scenario: loaded.scenario, runs: runs, masterSeed: seed, threads: threads)
             print(BacktestTable.render(rows, heading: "Backtest of \(loaded.scenario.title) against the documented record — \(runs) runs, seed \(seed)"),
                   terminator: "")

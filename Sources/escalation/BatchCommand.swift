@@ -54,6 +54,8 @@ struct BatchCommand: ParsableCommand {
     @Flag(help: "No progress and no outcome table.")
     var quiet = false
 
+    @OptionGroup var posterior: PosteriorOption
+
     func validate() throws {
         if runs < 1 { throw ValidationError("--runs must be 1 or more") }
         if threads < 1 { throw ValidationError("--threads must be 1 or more") }
@@ -63,7 +65,7 @@ struct BatchCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let loaded = try ScenarioLoader.load(path: scenario, overrides: overrides)
+            let loaded = try ScenarioLoader.load(path: scenario, overrides: overrides, posterior: posterior.choice)
             var request = BatchRequest(loaded: loaded, masterSeed: seed, runs: runs, threads: threads)
             request.shard = shard
             request.out = out

@@ -2,45 +2,73 @@ import ArgumentParser
 import Calibration
 import EscalationModel
 import Experiments
+import Foundation
+import ScenarioIO
 
 struct CalibrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calibrate",
-        abstract: "Fit the model's parameters to the incident catalog by maximum likelihood.",
+        abstract: "Fit a scenario's calibrated parameters to its documented observations by simulation.",
         discussion: """
-            Fits a multivariate Hawkes process over the actors (background rates, excitation matrix, \
-            decay; GSL's Nelder–Mead), with standard errors from the observed information, the \
-            branching matrix and its spectral radius, and a time-rescaling check; answer delays \
-            (gamma) and casualties by weapon (negative binomial). Writes the estimates as \
-            `constants:` that a scenario can `include:`.
+            Approximate Bayesian computation by sequential Monte Carlo on the scenario's own engine: \
+            parameters declared with a prior: under parameters: are proposed, the scenario (and any \
+            scenario it is calibrated with:) is simulated, and proposals whose observations fall inside \
+            every documented range are kept, the tolerance falling generation by generation to 0. \
+            Prints the targets, the generations and each parameter's posterior (mean, median, 90% \
+            interval, contraction); with --out writes the weighted posterior sample (CSV) and the \
+            summary beside it (.summary.txt). The same seed gives the same bytes on any number of \
+            threads. Exits 65 if it did not converge or a parameter is not identified by the data.
             """
     )
 
-    @Option(help: "The incident catalog.") var incidents = "seeds/incidents.csv"
-    @Option(help: "The sources it cites.") var sources = "seeds/sources.csv"
-    @Option(help: "First date (YYYY-MM-DD).") var from: String?
-    @Option(help: "Last date (YYYY-MM-DD).") var to: String?
-    @Option(name: .customLong("min-rung"), help: "Incidents at this rung or above are the events fitted.") var minimumRung = 3
-    @Option(help: "The parameter file to write (YAML).") var out: String
+    @Argument(help: "The scenario file (YAML).") var scenario: String
+    @Option(help: "Write the posterior sample here (CSV); the summary goes beside it.") var out: String?
+    @Option(help: "Particles a generation (default: the scenario's calibration: particles, else 1000).") var particles: Int?
+    @Option(help: "Seed (default: the scenario's calibration: seed, else 1).") var seed: UInt64?
+    @Option(help: "Simulation budget (default: the scenario's calibration: simulations).") var simulations: Int?
+    @Option(help: "Worker threads (default: all cores).") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .customLong("kernel-scale"), help: "Proposal steps use this multiple of the last population's covariance.")
+    var kernelScale = 1.0
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a value of the scenario (repeatable).", valueName: "PATH=VALUE"),
+            transform: Override.init(parsing:))
+    var overrides: [Override] = []
+    @Flag(help: "No progress lines (they go to standard error when it is a terminal).") var quiet = false
 
     func validate() throws {
-        for (name, value) in [("--from", from), ("--to", to)] {
-            if let value, CivilDate(iso: value) == nil { throw ValidationError("\(name): expected YYYY-MM-DD, found '\(value)'") }
-        }
-        if !(0...9).contains(minimumRung) { throw ValidationError("--min-rung: expected 0 to 9") }
+        if let particles, particles < 50 { throw ValidationError("--particles: expected 50 or more, found \(particles)") }
+        if let simulations, simulations < 1000 { throw ValidationError("--simulations: expected 1000 or more, found \(simulations)") }
+        if threads < 1 { throw ValidationError("--threads: expected 1 or more, found \(threads)") }
+        if !(kernelScale > 0 && kernelScale <= 10) { throw ValidationError("--kernel-scale: expected a number above 0 and at most 10, found \(kernelScale)") }
+        if let out, !out.hasSuffix(".csv") { throw ValidationError("--out: expected a file name ending in .csv, found '\(out)'") }
     }
 
     func run() throws {
-        try reportingFailures {
-            let catalog = try Catalog.load(incidents: incidents, sources: sources)
-            var options = CalibrationRun.Options()
-            options.from = from.flatMap(CivilDate.init(iso:))
-            options.to = to.flatMap(CivilDate.init(iso:))
-            options.minimumRung = minimumRung
-            let run = try CalibrationRun(catalog: catalog, options: options)
-            print(run.report(catalogPath: incidents), terminator: "")
-            try AtomicFile.write(run.parameterFile(catalogPath: incidents), to: out)
-            print("\nwrote \(out)")
+        let result = try reportingFailures { () -> SequentialABC.Result in
+            let loaded = try ScenarioLoader.load(path: scenario, overrides: overrides, posterior: .none)
+            let others = try (loaded.calibration?.with ?? []).map { try ScenarioLoader.load(path: $0, posterior: .none) }
+            let problem = try CalibrationProblem(loaded, with: others)
+            let declared = loaded.calibration ?? CalibrationSettings()
+            var settings = SequentialABC.Settings(particles: particles ?? declared.particles, seed: seed ?? declared.seed,
+                                                  simulations: simulations ?? declared.simulations, threads: threads)
+            settings.kernelScale = kernelScale
+            let clock = Date()
+            let result = try SequentialABC.run(problem, settings: settings, progress: progressLines(quiet: quiet))
+            let seconds = Date().timeIntervalSince(clock)
+            let text = result.report(problem: problem, title: loaded.scenario.title, seconds: seconds, threads: threads)
+            print(text, terminator: "")
+            if let out {
+                try AtomicFile.write(PosteriorFile.text(result.posterior), to: out)
+                let summary = String(out.dropLast(4)) + ".summary.txt"
+                // The summary without the timing line, so the same calibration writes the same bytes.
+                try AtomicFile.write(text.split(separator: "\n", omittingEmptySubsequences: false)
+                    .filter { !$0.hasPrefix("Effective sample size") }.joined(separator: "\n"), to: summary)
+                print("\nwrote \(out) and \(summary)")
+            }
+            return result
+        }
+        if !(result.converged && result.identified) {
+            complain("error: calibration did not give a usable posterior (see the lines marked above)")
+            throw ExitCode(Exit.data)
         }
     }
 }

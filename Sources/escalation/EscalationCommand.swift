@@ -7,12 +7,13 @@ struct EscalationCommand: ParsableCommand {
         commandName: "escalation",
         abstract: "Simulate tit-for-tat escalation between US forces, Iran and Iran-backed militias in Iraq.",
         discussion: """
-            Scenarios are YAML files (see docs/scenario-format.md). Exit codes: 0 ok, 64 bad \
-            command line, 65 bad scenario or data, 74 cannot read or write a file, 70 internal error.
+            Scenarios are YAML files (see docs/scenario-format.md). Exit codes: 0 ok, 1 a failed \
+            check (sbc), 64 bad command line, 65 bad scenario or data (or a fit that did not \
+            converge), 74 cannot read or write a file, 70 internal error.
             """,
         version: ProgramVersion.string,
         subcommands: [RunCommand.self, BatchCommand.self, MergeCommand.self, SweepCommand.self, ValidateCommand.self,
-                      LadderCommand.self, IncidentsCommand.self, CalibrateCommand.self, BacktestCommand.self,
-                      ReportCommand.self, SensitivityCommand.self]
+                      LadderCommand.self, IncidentsCommand.self, FitHawkesCommand.self, CalibrateCommand.self, BacktestCommand.self,
+                      ReportCommand.self, SensitivityCommand.self, SourcesCommand.self, HindcastCommand.self, SBCCommand.self]
     )
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Calibration
 import Experiments
 import Foundation
+import Record
 import ScenarioIO
 
 /// Exit codes of the command-line contract (sysexits.h).
@@ -10,6 +11,11 @@ enum Exit {
     static let data: Int32 = 65
     static let internalError: Int32 = 70
     static let io: Int32 = 74
+}
+
+/// Progress lines for long work: to standard error when it is a terminal, unless `quiet`.
+func progressLines(quiet: Bool) -> (@Sendable (String) -> Void)? {
+    quiet || isatty(STDERR_FILENO) == 0 ? nil : { @Sendable line in complain(line) }
 }
 
 /// Prints a message to standard error.

@@ -1,7 +1,7 @@
 import ArgumentParser
-import Calibration
 import EscalationModel
 import Foundation
+import Record
 import Reports
 
 struct IncidentsCommand: ParsableCommand {

@@ -28,27 +28,29 @@ struct ReportCommand: ParsableCommand {
                                                          valueName: "PATH=VALUE"), transform: Override.init(parsing:))
     var overrides: [Override] = []
     @Flag(help: "No progress line.") var quiet = false
+    @OptionGroup var posterior: PosteriorOption
 
     func validate() throws {
         if runs < 1 { throw ValidationError("--runs must be 1 or more") }
-        if input.hasSuffix(".csv") && !overrides.isEmpty {
-            throw ValidationError("--set applies to a scenario; a batch CSV's overrides are in its manifest")
+        if input.hasSuffix(".csv") && (!overrides.isEmpty || posterior.posterior != nil) {
+            throw ValidationError("--set and --posterior apply to a scenario; a batch CSV's are in its manifest")
         }
     }
 
     func run() throws {
         try reportingFailures {
-            let data: ReportData
+            var data: ReportData
             if input.hasSuffix(".csv") {
                 data = try ReportData.collect(fromBatch: input, threads: threads,
                                               progress: ProgressReporter(total: 0, quiet: true))
             } else {
-                let loaded = try ScenarioLoader.load(path: input, overrides: overrides)
+                let loaded = try ScenarioLoader.load(path: input, overrides: overrides, posterior: posterior.choice)
                 data = try ReportData.collect(scenario: loaded.scenario,
                                               manifest: ReportData.manifest(for: loaded, runs: runs, seed: seed, threads: threads),
                                               threads: threads, progress: ProgressReporter(total: runs, quiet: quiet))
+                data.loaded = loaded
             }
-            try AtomicFile.write(BatchReport.render(data), to: out)
+            try AtomicFile.write(BatchReport.render(data, extraSections: data.loaded.map { SourcesTable($0).html() } ?? ""), to: out)
             if !quiet { complain("wrote \(out)") }
         }
     }

@@ -37,6 +37,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Write to this file instead of standard output (written whole, then renamed into place).")
     var out: String?
 
+    @OptionGroup var posterior: PosteriorOption
+
     func validate() throws {
         if explain && trace != .narrative {
             throw ValidationError("--explain applies to --trace narrative only (jsonl and csv always carry every field)")
@@ -45,7 +47,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let loaded = try ScenarioLoader.load(path: scenario, overrides: overrides)
+            let loaded = try ScenarioLoader.load(path: scenario, overrides: overrides, posterior: posterior.choice)
             let simulator = Simulator(scenario: loaded.scenario)
             let (result, trace) = simulator.runTraced(seed: seed)
             let text = switch self.trace {

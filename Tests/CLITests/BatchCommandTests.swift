@@ -1,4 +1,5 @@
 import Experiments
+import Record
 import Foundation
 import TestSupport
 import Testing
@@ -53,6 +54,9 @@ struct BatchCommandTests {
         for row in [lines[1], lines[17], lines[40]] {
             let f = row.split(separator: ",").map(String.init)
             let trace = try runEscalation(["run", flagship, "--seed", f[1], "--trace", "jsonl"])
+            // The run draws the same calibrated parameters from the shipped posterior as the batch row did.
+            let first = try JSONSerialization.jsonObject(with: Data(trace.stdout.split(separator: "\n").first!.utf8)) as! [String: Any]
+            #expect(first["draw"] as? Int == Int(f[header.firstIndex(of: "draw")!]))
             let last = try JSONSerialization.jsonObject(with: Data(trace.stdout.split(separator: "\n").last!.utf8)) as! [String: Any]
             #expect(last["outcome"] as? String == f[2])
             #expect(last["actions"] as? Int == Int(f[5]))
@@ -65,6 +69,10 @@ struct BatchCommandTests {
         let manifest = try Manifest.read(Manifest.path(forCSV: out))
         #expect(manifest.seed == "11" && manifest.runs == 40 && manifest.columns == header)
         #expect(manifest.scenario == flagship)
+        // The manifest names the posterior the draws came from and records its hash.
+        let posterior = repositoryPath("Scenarios/params/taji-2020.csv")
+        #expect(manifest.posterior == "Scenarios/params/taji-2020.csv")
+        #expect(manifest.posteriorHash == SHA256.hex([UInt8](FileManager.default.contents(atPath: posterior)!)))
     }
 
     @Test func withoutOutTheCSVGoesToStandardOutputAndTheTableToStandardError() throws {
@@ -119,16 +127,24 @@ struct BatchCommandTests {
     @Test func sweepChecksEveryPathBeforeRunning() throws {
         let dir = try temporaryDirectory()
         let out = dir.appendingPathComponent("sweep.csv").path
-        let bad = try runEscalation(["sweep", flagship, "--vary", "policies.us_limited.rules.2.probability=0:1:0.5",
+        let bad = try runEscalation(["sweep", flagship, "--vary", "parameters.us_strike_p.value=0:1:0.5",
                                      "--vary", "actions.kh_rokets.rung=3:4:1", "--runs", "10", "--out", out])
         #expect(bad.status == 64)
         #expect(bad.stderr == "error: --vary actions.kh_rokets.rung: no key 'kh_rokets' under actions (did you mean 'kh_rockets'?)\n")
         #expect(!FileManager.default.fileExists(atPath: out))
-        let good = try runEscalation(["sweep", flagship, "--vary", "policies.us_limited.rules.2.probability=0:1:0.5",
-                                      "--vary", "state.c_ram.initial=0:0.5:0.5", "--runs", "20", "--out", out, "--quiet"])
+        // A path that holds a parameter's name says which path to vary instead.
+        let named = try runEscalation(["sweep", flagship, "--vary", "policies.us_limited.rules.2.probability=0:1:0.5",
+                                       "--runs", "10", "--out", out])
+        #expect(named.status == 64)
+        #expect(named.stderr == "error: --vary policies.us_limited.rules.2.probability: the value there is the parameter 'us_strike_p'; "
+                + "vary parameters.us_strike_p.value instead\n")
+        // A calibrated parameter (no value: written) is pinned at each point; an assumption may
+        // leave its range in a what-if.
+        let good = try runEscalation(["sweep", flagship, "--vary", "parameters.us_strike_p.value=0:1:0.5",
+                                      "--vary", "parameters.c_ram_start.value=0:0.5:0.5", "--runs", "20", "--out", out, "--quiet"])
         #expect(good.status == 0, "\(good.stderr)")
         let rows = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
-        #expect(rows[0] == "policies.us_limited.rules.2.probability,state.c_ram.initial,metric,n,estimate,ci95_low,ci95_high")
+        #expect(rows[0] == "parameters.us_strike_p.value,parameters.c_ram_start.value,metric,n,estimate,ci95_low,ci95_high")
         let points = Set(rows.dropFirst().map { $0.split(separator: ",").prefix(2).joined(separator: ",") })
         #expect(points == ["0,0", "0,0.5", "0.5,0", "0.5,0.5", "1,0", "1,0.5"])
     }

@@ -169,10 +169,29 @@ struct ReportCommandTests {
         #expect(!FileManager.default.fileExists(atPath: refused))
     }
 
+    /// The report's table of origins holds the same parameters and values as `escalation sources`.
+    @Test func theReportSaysWhereEveryNumberComesFrom() throws {
+        let dir = try temporaryDirectory()
+        let html = dir.appendingPathComponent("r.html").path
+        #expect(try runEscalation(["report", flagship, "--runs", "50", "--out", html, "--quiet"]).status == 0)
+        let (reader, error) = ReportReader.read(try String(contentsOfFile: html, encoding: .utf8))
+        #expect(error == nil)
+        let rows = reader.tables["sources-table"]!
+        let csv = try runEscalation(["sources", flagship, "--format", "csv"]).stdout.split(separator: "\n").dropFirst()
+        #expect(rows.count == csv.count && rows.count > 100)
+        for (row, line) in zip(rows, csv) {
+            let name = String(line.prefix { $0 != "," })
+            let value = Double(line.dropFirst(name.count + 1).prefix { $0 != "," })!
+            #expect(row[0].text.hasPrefix(name + ":"), "\(row[0].text)")
+            #expect(row[1].value == value, "\(name)")
+        }
+        #expect(reader.ids.contains("sources"))
+    }
+
     @Test func aSweepReportHasLinesForOneParameterAndHeatMapsForTwo() throws {
         let dir = try temporaryDirectory()
         let one = dir.appendingPathComponent("one.html").path, two = dir.appendingPathComponent("two.html").path
-        let r1 = try runEscalation(["sweep", flagship, "--vary", "actors.kh.control=0.2:1:0.4", "--runs", "60",
+        let r1 = try runEscalation(["sweep", flagship, "--vary", "parameters.kh_control.value=0.2:1:0.4", "--runs", "60",
                                     "--out", dir.appendingPathComponent("one.csv").path, "--report", one, "--quiet"])
         #expect(r1.status == 0, "\(r1.stderr)")
         let page1 = try String(contentsOfFile: one, encoding: .utf8)
@@ -182,8 +201,8 @@ struct ReportCommandTests {
         #expect(reader1.tables["sweep-table"]!.count >= 3 * 2, "a row per point and outcome")
         for svg in svgs(in: page1) { #expect(ReportReader.read(svg).error == nil) }
 
-        let r2 = try runEscalation(["sweep", flagship, "--vary", "actors.kh.control=0.2:1:0.4",
-                                    "--vary", "state.host_tolerance.initial=0.25:0.45:0.1", "--runs", "40",
+        let r2 = try runEscalation(["sweep", flagship, "--vary", "parameters.kh_control.value=0.2:1:0.4",
+                                    "--vary", "parameters.host_tolerance_start.value=0.25:0.45:0.1", "--runs", "40",
                                     "--out", dir.appendingPathComponent("two.csv").path, "--report", two, "--quiet"])
         #expect(r2.status == 0, "\(r2.stderr)")
         let page2 = try String(contentsOfFile: two, encoding: .utf8)
@@ -197,8 +216,8 @@ struct ReportCommandTests {
         let dir = try temporaryDirectory()
         let out = dir.appendingPathComponent("sens.csv").path, html = dir.appendingPathComponent("sens.html").path
         let result = try runEscalation(["sensitivity", flagship, "--outcome", "us_expelled", "--runs", "300",
-                                        "--only", "state.host_tolerance.initial", "--only", "actors.kh.control",
-                                        "--only", "state.host_tolerance.baseline", "--out", out, "--report", html, "--quiet"])
+                                        "--only", "parameters.host_tolerance_start.value", "--only", "parameters.kh_control.value",
+                                        "--only", "parameters.host_tolerance_baseline.value", "--out", out, "--report", html, "--quiet"])
         #expect(result.status == 0, "\(result.stderr)")
         let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
         #expect(lines.count == 4)
@@ -207,7 +226,7 @@ struct ReportCommandTests {
         let swings = lines.dropFirst().map { Double($0[swing])! }
         #expect(swings == swings.sorted(by: >), "ranked by swing")
         // More tolerance by the host at the start can only delay the expulsion vote.
-        let tolerance = try #require(lines.first { $0[path] == "state.host_tolerance.initial" })
+        let tolerance = try #require(lines.first { $0[path] == "parameters.host_tolerance_start.value" })
         let pLow = Double(tolerance[header.firstIndex(of: "p_low")!])!, pHigh = Double(tolerance[header.firstIndex(of: "p_high")!])!
         #expect(pLow > pHigh)
         let (reader, error) = ReportReader.read(try String(contentsOfFile: html, encoding: .utf8))

@@ -35,7 +35,8 @@ struct RunCommandTests {
         #expect(lines[0] == "Camp Taji, March 2020 — seed 1")
         #expect(lines.contains { $0.hasPrefix("11 Mar 2020 — Kataib Hezbollah rockets strike Camp Taji (rung 4): 2 US, 1 coalition killed") })
         #expect(lines.contains { $0.hasPrefix("Outcome: ") })
-        #expect(lines.contains { $0.hasPrefix("Ledger: US 2 killed") })
+        #expect(lines[1].hasPrefix("From 11 Mar 2020, for 180 days. Calibrated parameters: posterior draw "))
+        #expect(lines.contains { $0.hasPrefix("Ledger: US ") && $0.contains(" killed") })
     }
 
     @Test func jsonLinesCarryOneObjectPerEventWithEveryField() throws {
@@ -92,8 +93,11 @@ struct RunCommandTests {
     }
 
     @Test func validateNamesFileLineAndColumnOfABrokenCopyAndExits65() throws {
+        // The copy sits beside a link to the record, as the scenario's record: ../seeds expects.
         let dir = try temporaryDirectory()
-        let broken = dir.appendingPathComponent("taji-broken.yaml").path
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("seeds").path, withDestinationPath: repositoryPath("seeds"))
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("scenarios"), withIntermediateDirectories: true)
+        let broken = dir.appendingPathComponent("scenarios/taji-broken.yaml").path
         var text = try String(contentsOfFile: repositoryPath("Scenarios/taji-2020.yaml"), encoding: .utf8)
         text = text.replacingOccurrences(of: "    rung: 5\n    narrative: US aircraft strike five",
                                          with: "    rung: 15\n    narrative: US aircraft strike five")

@@ -49,7 +49,7 @@ struct TeachingGuideTests {
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(errors)")
         for file in ["out/strict.csv", "out/red-line.html", "out/c-ram.html", "out/control.html", "out/2011.html",
-                     "out/offramp.csv", "out/fitted.yaml", "out/tornado.html"] {
+                     "out/offramp.csv", "out/2011-rate.csv", "out/fitted.yaml", "out/tornado.html"] {
             #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(file).path), "\(file)")
         }
     }

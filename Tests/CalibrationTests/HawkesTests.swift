@@ -94,13 +94,4 @@ struct HawkesTests {
         #expect(abs(unstable.spectralRadius - 1.1) < 1e-9)
         #expect(unstable.stationaryRates == nil)
     }
-
-    @Test func countConstraintsPullTheBackgroundRateTowardTheDocumentedTotal() {
-        let window = HawkesWindow(start: 0, end: 100, events: [HawkesEvent(time: 10, type: 0), HawkesEvent(time: 60, type: 0)])
-        let alone = HawkesFit.fit(windows: [window], dimensions: 1)
-        let withTotal = HawkesFit.fit(windows: [window], constraints: [
-            CountConstraint(window: 0, type: 0, start: 0, end: 100, count: 20, label: "twenty"),
-        ], dimensions: 1)
-        #expect(withTotal.parameters.mu[0] > alone.parameters.mu[0] * 3)
-    }
 }

@@ -150,13 +150,14 @@ struct BatchTests {
     @Test func aSweepPointEqualToTheBaseScenarioReproducesThePlainBatch() throws {
         let dir = try temporaryDirectory()
         let plain = try batch(runs: 1500, threads: 2, in: dir, name: "plain")
-        let vary = try Vary(parsing: "policies.us_limited.rules.2.probability=0.8:1:0.1")
+        // The base scenario has host_tolerance_depot_strike = 0.04.
+        let vary = try Vary(parsing: "parameters.host_tolerance_depot_strike.value=0.02:0.06:0.02")
         let points = try Sweep.run(Sweep.Request(path: scenarioPath, overrides: [], varies: [vary], runs: 1500,
                                                  masterSeed: 3, threads: 2))
-        #expect(points.map(\.values) == [[0.8], [0.9], [1]])
+        #expect(points.map(\.values) == [[0.02], [0.04], [0.06]])
         let sweep = Sweep.csv(varies: [vary], points: points)
         let base = plain.summary.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
-        let rows = sweep.split(separator: "\n").filter { $0.hasPrefix("0.9,") }
+        let rows = sweep.split(separator: "\n").filter { $0.hasPrefix("0.04,") }
         for row in rows {
             let f = row.split(separator: ",", omittingEmptySubsequences: false)
             let match = base.first { $0[0] == f[1] }!
@@ -164,8 +165,8 @@ struct BatchTests {
             #expect([f[3], f[4], f[5]] == [match[2], match[4], match[5]], "\(f[1])")
         }
         #expect(rows.count == base.filter { !$0[0].hasPrefix("days_to_") }.count)
-        // Common random numbers: the points share streams, so the answer probability moves the
-        // share of Iraqi expulsion in one direction only.
+        // Common random numbers: the points share streams, so what each strike costs the host's
+        // tolerance moves the share of Iraqi expulsion in one direction only.
         let expelled = points.map { $0.summary.probability(ofOutcome: 1) }
         #expect(expelled[0] <= expelled[1] && expelled[1] <= expelled[2])
     }

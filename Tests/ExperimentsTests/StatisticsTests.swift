@@ -1,5 +1,6 @@
 import Experiments
 import Foundation
+import Record
 import Testing
 
 /// The numbers a summary reports, against known values and direct computations.

@@ -26,7 +26,7 @@ struct DiagnosticTests {
             "test.yaml:8:32: error: actions.hit: expected a key of an action (actor, target, rung, narrative, casualties, interception, effects, triggers), found 'rnug'; did you mean 'rung'?",
         ])
         #expect(diagnostics(Self.base + "\nhorizn: 3").first
-                == "test.yaml:8:1: error: expected a key of a scenario (name, title, summary, start, horizon, max_events, rungs, constants, sides, actors, state, actions, processes, policies, interventions, outcomes, observations), found 'horizn'; did you mean 'horizon'?")
+                == "test.yaml:8:1: error: expected a key of a scenario (name, title, summary, record, start, horizon, max_events, rungs, constants, parameters, sides, actors, state, actions, processes, policies, interventions, outcomes, observations, calibration, hindcast), found 'horizn'; did you mean 'horizon'?")
     }
 
     @Test func wrongTypesSayWhatWasExpected() {
@@ -132,7 +132,7 @@ struct DiagnosticTests {
     @Test func unknownNamesInExpressionsGetSuggestions() {
         let text = Self.base + "\nstate: {tension: 0}\noutcomes: {hot: {when: tensoin > 0.9 or total.us_kiled > 3 or count(rocket) > 2}}"
         #expect(diagnostics(text) == [
-            "test.yaml:9:24: error: outcomes.hot.when: expected a state variable, a constant, total.<counter>, event.<field>, max_rung, day or a function, found 'tensoin'; did you mean 'tension'?",
+            "test.yaml:9:24: error: outcomes.hot.when: expected a state variable, a parameter, a constant, total.<counter>, event.<field>, max_rung, day or a function, found 'tensoin'; did you mean 'tension'?",
         ])
         let total = Self.base + "\noutcomes: {hot: {when: total.us_kiled > 3}}"
         #expect(diagnostics(total) == [

@@ -21,7 +21,8 @@ public struct BatchSummary: Sendable {
         self.table = table
         outcomeCounts = [Int](repeating: 0, count: table.outcomeNames.count)
         daysTo = [Metric](repeating: Metric(), count: table.outcomeNames.count)
-        metrics = [Metric](repeating: Metric(), count: table.layout.width - 1)
+        // Every column after `outcome` but the posterior draw, which is an index, not a measure.
+        metrics = [Metric](repeating: Metric(), count: table.layout.width - 1 - (table.layout.draws ? 1 : 0))
     }
 
     public mutating func add(_ record: UnsafeBufferPointer<Double>) {
@@ -29,14 +30,14 @@ public struct BatchSummary: Sendable {
         let outcome = Int(record[RecordLayout.outcome])
         outcomeCounts[outcome] += 1
         daysTo[outcome].add(record[RecordLayout.outcomeDay])
-        for i in 1..<record.count { metrics[i - 1].add(record[i]) }
+        for i in metrics.indices { metrics[i].add(record[i + 1]) }
     }
 
     public mutating func add(_ record: [Double]) {
         record.withUnsafeBufferPointer { add($0) }
     }
 
-    public var metricNames: [String] { Array(table.metricColumns.dropFirst()) }
+    public var metricNames: [String] { Array(table.metricColumns.dropFirst().prefix(metrics.count)) }
 
     public func probability(ofOutcome k: Int) -> Double { n > 0 ? Double(outcomeCounts[k]) / Double(n) : .nan }
 

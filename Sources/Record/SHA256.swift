@@ -1,5 +1,5 @@
 /// SHA-256 (FIPS 180-4), for the content hash that ties a batch to the exact scenario text it
-/// ran. Small inputs only: scenario files.
+/// ran (and the record and posterior it read). Small inputs only: scenario and record files.
 public enum SHA256 {
     public static func hex(_ bytes: [UInt8]) -> String {
         digest(bytes).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()

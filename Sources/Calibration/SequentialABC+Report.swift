@@ -1,0 +1,80 @@
+import EscalationModel
+import Foundation
+import Stochastics
+
+extension SequentialABC.Result {
+    /// The summary a person reads: what was fitted to what, how the tolerance fell, each
+    /// parameter's prior and posterior, and whether the fit can be trusted.
+    public func report(problem: CalibrationProblem, title: String, seconds: Double, threads: Int) -> String {
+        var lines: [String] = []
+        lines.append("Calibration of \(title): \(problem.names.count) parameters, \(problem.targets.count) documented targets "
+                     + "in \(problem.episodes.count) episode\(problem.episodes.count == 1 ? "" : "s")")
+        lines.append("")
+        lines.append("Targets (a simulated value inside the documented range matches the record):")
+        var targetRows = [["episode", "target", "documented", "source"]]
+        for t in problem.targets {
+            targetRows.append([problem.episodes[t.episode].name, t.label, range(t.accepted), t.source ?? ""])
+        }
+        lines += table(targetRows, numeric: [])
+        lines.append("")
+        lines.append("Sequential Monte Carlo (ABC), \(posterior.count) particles a generation:")
+        var generationRows = [["generation", "tolerance", "acceptance", "simulations", "ESS"]]
+        for (g, gen) in generations.enumerated() {
+            generationRows.append([String(g), g == 0 ? "prior" : SequentialABC.fmt(gen.tolerance),
+                                   SequentialABC.fmt(100 * gen.acceptance) + "%", String(gen.simulations),
+                                   String(Int(gen.effectiveSampleSize.rounded()))])
+        }
+        lines += table(generationRows, numeric: [1, 2, 3, 4])
+        lines.append("")
+        lines.append("Posterior (weighted sample; 90% interval from the 5th to the 95th percentile):")
+        var rows = [["parameter", "prior", "mean", "median", "90% interval", "contraction", ""]]
+        for p in parameters {
+            rows.append([p.name, p.prior.description, number(p.mean), number(p.median), "\(number(p.low)) – \(number(p.high))",
+                         String(format: "%.2f", p.contraction), p.identified ? "" : "NOT IDENTIFIED"])
+        }
+        lines += table(rows, numeric: [2, 3, 5])
+        lines.append("")
+        lines.append("Effective sample size \(Int(posterior.effectiveSampleSize.rounded())) of \(posterior.count) draws; "
+                     + "\(simulations) simulations in \(String(format: "%.1f", seconds)) s on \(threads) thread\(threads == 1 ? "" : "s").")
+        lines.append("Contraction is 1 − posterior variance / prior variance (of the value for a probability or a uniform range, "
+                     + "of its logarithm for a rate or a mean); below 0.1 the record barely informs the parameter.")
+        if converged && identified {
+            lines.append("Converged: the last generation matches every documented value exactly (tolerance 0).")
+        } else {
+            for p in problems { lines.append("DID NOT CONVERGE: \(p)") }
+            for p in parameters where !p.identified {
+                lines.append("NOT IDENTIFIED: \(p.name): the posterior is almost as wide as the prior (contraction "
+                             + "\(String(format: "%.2f", p.contraction))); the targets say little about it. Fix it as an assumption, "
+                             + "or add a target that depends on it.")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    func range(_ r: ClosedRange<Double>) -> String {
+        if r.upperBound == .infinity { return "at least \(number(r.lowerBound))" }
+        if r.lowerBound == r.upperBound { return number(r.lowerBound) }
+        return "\(number(r.lowerBound)) to \(number(r.upperBound))"
+    }
+
+    func number(_ x: Double) -> String {
+        if !x.isFinite { return x > 0 ? "∞" : "−∞" }
+        if x == x.rounded() && abs(x) < 1e9 { return String(Int(x)) }
+        let a = abs(x)
+        return String(format: a >= 100 ? "%.1f" : a >= 1 ? "%.3g" : a >= 0.001 ? "%.3g" : "%.2e", x)
+    }
+
+    func table(_ rows: [[String]], numeric: Set<Int>) -> [String] {
+        let widths = rows[0].indices.map { c in rows.map { $0[c].count }.max()! }
+        return rows.map { row in
+            var line = "  "
+            for (c, cell) in row.enumerated() {
+                let pad = String(repeating: " ", count: widths[c] - cell.count)
+                line += numeric.contains(c) ? pad + cell : cell + pad
+                line += "   "
+            }
+            while line.hasSuffix(" ") { line.removeLast() }
+            return line
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Calibration
+import Foundation
+import ScenarioIO
+
+struct HindcastCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hindcast",
+        abstract: "Score a documented episode out of sample against a baseline with no reciprocity.",
+        discussion: """
+            Starts each scenario on its start day and injects nothing after it; takes its parameters \
+            from a calibration on the scenarios its hindcast: calibrate_on: names (whose records all \
+            end before the start), or from the priors when there are none; then scores each \
+            documented outcome after the start by the probability the model gives it (a log score), \
+            its percentile, and for exact values the CRPS, beside a baseline in which every action \
+            happens as a Poisson process at the model's own mean rate and nobody answers anybody.
+            """
+    )
+
+    @Argument(help: "Scenario files (YAML).") var scenarios: [String]
+    @Option(help: "Runs of the model and of the baseline.") var runs = 10_000
+    @Option(help: "Seed.") var seed: UInt64 = 1
+    @Option(help: "Particles for the calibration (default: the calibrated scenario's own).") var particles: Int?
+    @Option(help: "Worker threads (default: all cores).") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Flag(help: "No progress lines (they go to standard error when it is a terminal).") var quiet = false
+
+    func validate() throws {
+        if scenarios.isEmpty { throw ValidationError("name at least one scenario file") }
+        if runs < 100 { throw ValidationError("--runs: expected 100 or more, found \(runs)") }
+        if let particles, particles < 50 { throw ValidationError("--particles: expected 50 or more, found \(particles)") }
+        if threads < 1 { throw ValidationError("--threads: expected 1 or more, found \(threads)") }
+    }
+
+    func run() throws {
+        try reportingFailures {
+            var totals: [(title: String, model: Int, baseline: Int, neither: Int, rows: Int)] = []
+            for (i, path) in scenarios.enumerated() {
+                let loaded = try ScenarioLoader.load(path: path, posterior: .none)
+                let earlier = try (loaded.hindcast?.calibrateOn ?? []).map { try ScenarioLoader.load(path: $0, posterior: .none) }
+                let settings = Hindcast.Settings(runs: runs, seed: seed, particles: particles ?? 0, simulations: 0, threads: threads)
+                let result = try Hindcast.run(loaded, calibrateOn: earlier, settings: settings, progress: progressLines(quiet: quiet))
+                if i > 0 { print("") }
+                print(result.report(), terminator: "")
+                if let note = loaded.hindcast?.note { print("  " + note) }
+                totals.append((loaded.scenario.title, result.modelWins, result.baselineWins, result.bothMiss, result.rows.count))
+            }
+            if totals.count > 1 {
+                print("\nSummary: " + totals.map {
+                    "\($0.title): model \($0.model), baseline \($0.baseline)" + ($0.neither > 0 ? ", neither \($0.neither)" : "") + " of \($0.rows)"
+                }.joined(separator: "; "))
+            }
+        }
+    }
+}
