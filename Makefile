@@ -40,9 +40,10 @@ calibrate: release
 	.build/release/escalation fit-hawkes --out Scenarios/params/fitted.yaml > /dev/null
 
 # Simulation-based calibration on the 2011 scenario: ranks of the truth and coverage of the 90%
-# intervals over 200 synthetic records (docs/calibration.md quotes its output).
+# intervals over 100 synthetic records, 500 particles each (about 15 minutes on 2 cores;
+# docs/calibration.md quotes its output).
 sbc: release
-	.build/release/escalation sbc Scenarios/withdrawal-2011.yaml --sets 200 --particles 1000 --seed 1
+	.build/release/escalation sbc Scenarios/withdrawal-2011.yaml --sets 100 --particles 500 --seed 1
 
 # Out-of-sample hindcasts of the three documented episodes against a no-reciprocity baseline.
 hindcast: release

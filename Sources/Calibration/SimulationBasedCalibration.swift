@@ -12,10 +12,14 @@ import Stochastics
 /// interval covers it. If the calibration is right, the ranks are uniform and the intervals
 /// cover the truth 90% of the time, whatever the prior and the model.
 ///
-/// A synthetic record reads the simulated values the way the real record is read: an exact
-/// target keeps the value itself; a floor ("at least a") becomes the floor when the value reaches
-/// it; a range [a, b] is kept when the value falls in it. Each reading is a partition of the
-/// possible values, so the exact posterior of the synthetic record is what calibration targets.
+/// A synthetic record reads the simulated values the way the real record is read: a floor ("at
+/// least a") becomes the floor when the value reaches it; a range [a, b] is kept when the value
+/// falls in it. A whole-number value outside the documented range is read by its distance d from
+/// the range: exactly when d ≤ 4, else in the cell d ∈ [2^k + 1, 2^(k+1)] (5–8, 9–16, 17–32, ...)
+/// on its side. Without that, a prior draw that makes forty attacks asks the fit to hit forty on
+/// the dot in three targets at once, and one set can cost more simulations than all others. Each
+/// reading is a partition of the possible values, so the exact posterior of the synthetic record
+/// given its cells is what calibration targets, and the ranks stay uniform if calibration is right.
 public enum SimulationBasedCalibration {
     public struct Settings: Sendable {
         public var sets: Int
@@ -69,7 +73,18 @@ public enum SimulationBasedCalibration {
         if value.isNaN { return Double.infinity...Double.infinity }
         if documented.upperBound == .infinity, value >= documented.lowerBound { return documented }
         if documented.lowerBound < documented.upperBound, documented.contains(value) { return documented }
-        return value...value
+        guard value == value.rounded(), value.magnitude < 1e15,
+              documented.lowerBound.isFinite || documented.upperBound.isFinite else { return value...value }
+        // Distance from the documented range, and the cell of distances it falls in.
+        let above = value > documented.upperBound
+        let edge = above ? documented.upperBound : documented.lowerBound
+        guard edge.isFinite, edge == edge.rounded() else { return value...value }
+        let distance = (value - edge).magnitude
+        guard distance > 4 else { return value...value }
+        var high = 8.0
+        while high < distance { high *= 2 }
+        let low = high / 2 + 1
+        return above ? (edge + low)...(edge + high) : (edge - high)...(edge - low)
     }
 
     /// One synthetic record's fit.

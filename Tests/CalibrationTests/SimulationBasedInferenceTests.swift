@@ -137,6 +137,34 @@ struct SimulationBasedInferenceTests {
         #expect(SimulationBasedCalibration.coverageRange(sets: 100, probability: 0.9, alpha: 0.01) == 82...97)
     }
 
+    /// The synthetic reading is a partition of the whole numbers: every value lies in its own
+    /// cell, two values share a cell or their cells are disjoint, the documented range is one
+    /// cell, and far values fall in wider cells (so a fit need not hit forty on the dot).
+    @Test func theSyntheticReadingPartitionsTheValues() {
+        let documented: [ClosedRange<Double>] = [5...6, 0...0, 7...Double.infinity, 3...3, -2...4]
+        for range in documented {
+            let values = (-100...200).map(Double.init)
+            let cells = values.map { SimulationBasedCalibration.synthetic($0, readAs: range) }
+            for (v, cell) in zip(values, cells) {
+                #expect(cell.contains(v), "\(v) not in its cell \(cell) for \(range)")
+                if range.lowerBound < range.upperBound, range.contains(v) { #expect(cell == range) }
+            }
+            for i in values.indices {
+                for j in values.indices where j > i && cells[i] != cells[j] {
+                    #expect(!cells[i].overlaps(cells[j]), "\(cells[i]) and \(cells[j]) overlap for \(range)")
+                }
+            }
+        }
+        // Exact within 4 of the range, then cells that double in width.
+        #expect(SimulationBasedCalibration.synthetic(10, readAs: 5...6) == 10...10)
+        #expect(SimulationBasedCalibration.synthetic(11, readAs: 5...6) == 11...14)
+        #expect(SimulationBasedCalibration.synthetic(40, readAs: 5...6) == 39...70)
+        #expect(SimulationBasedCalibration.synthetic(3, readAs: 7...Double.infinity) == 3...3)
+        #expect(SimulationBasedCalibration.synthetic(2, readAs: 7...Double.infinity) == -1...2)
+        #expect(SimulationBasedCalibration.synthetic(-30, readAs: 0...0) == -32...(-17))
+        #expect(SimulationBasedCalibration.synthetic(2.5, readAs: 0...0) == 2.5...2.5)
+    }
+
     // MARK: Hindcasts
 
     /// Every attack answered at once: the number of answers less the number of attacks is 0 in
