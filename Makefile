@@ -3,7 +3,7 @@ SWIFT ?= swift
 SCENARIO ?= Scenarios/taji-2020.yaml
 SEED ?= 1
 
-.PHONY: deps build release test demo bench golden calibrate sbc hindcast clean
+.PHONY: deps build release test demo bench golden calibrate sbc hindcast fuzz clean
 
 deps:
 	@scripts/install-deps
@@ -14,10 +14,12 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --product escalation
 
-# Unit, statistical and end-to-end tests, then the JSON Schema check of every bundled scenario.
+# Unit, statistical and end-to-end tests, the replay of every input fuzzing ever caught, then
+# the JSON Schema check of every bundled scenario.
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	.build/debug/escalation-fuzz Tests/fuzz-corpus
 	python3 scripts/check_schema.py docs/scenario.schema.json Scenarios
 
 # A batch of the flagship scenario: the outcome table on the terminal, the per-run CSV, summary
@@ -48,6 +50,13 @@ sbc: release
 # Out-of-sample hindcasts of the three documented episodes against a no-reciprocity baseline.
 hindcast: release
 	.build/release/escalation hindcast Scenarios/withdrawal-2011.yaml Scenarios/soleimani-2020.yaml Scenarios/taji-2020.yaml
+
+# Fuzzing for FUZZ_SECONDS (libFuzzer on the loader and engine, then the command line); see
+# docs/limits.md. Anything it catches is saved under Tests/fuzz-corpus/ and replayed by make test.
+FUZZ_SECONDS ?= 60
+fuzz: release
+	$(SWIFT) build -c release --build-path .build/fuzz --product escalation-fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING
+	scripts/fuzz $(FUZZ_SECONDS)
 
 bench: deps
 	$(SWIFT) build -c release --product escalation-bench

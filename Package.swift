@@ -32,10 +32,12 @@ let package = Package(
         .executableTarget(
             name: "escalation",
             dependencies: [
-                "ScenarioIO", "Experiments", "Reports", "Calibration", "EscalationModel", "Record",
+                "ScenarioIO", "Experiments", "Reports", "Calibration", "EscalationModel", "Record", "Stochastics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The fuzz target (`make fuzz` builds it with -sanitize=fuzzer; plain, it replays inputs).
+        .executableTarget(name: "escalation-fuzz", dependencies: ["ScenarioIO", "EscalationModel"]),
         .executableTarget(name: "escalation-bench", dependencies: ["ScenarioIO", "EscalationModel", "Experiments", "Stochastics"]),
         .target(name: "TestSupport", dependencies: ["ScenarioIO", "EscalationModel"], path: "Tests/TestSupport"),
         .testTarget(name: "StochasticsTests", dependencies: ["Stochastics", "TestSupport"]),

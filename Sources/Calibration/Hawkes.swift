@@ -147,13 +147,13 @@ public enum Hawkes {
         var events: [HawkesEvent] = []
         var pending: [HawkesEvent] = []
         for i in 0..<p.dimensions {
-            let n = Int(stream.poisson(mean: p.mu[i] * horizon))
+            let n = Int(min(stream.poisson(mean: p.mu[i] * horizon), 1e6))
             for _ in 0..<n { pending.append(HawkesEvent(time: stream.flat(0, horizon), type: i)) }
         }
         while let parent = pending.popLast() {
             events.append(parent)
             for i in 0..<p.dimensions {
-                let children = Int(stream.poisson(mean: p.alpha[i][parent.type]))
+                let children = Int(min(stream.poisson(mean: p.alpha[i][parent.type]), 1e6))
                 for _ in 0..<children {
                     let t = parent.time + stream.exponential(mean: 1 / p.beta)
                     if t < horizon { pending.append(HawkesEvent(time: t, type: i)) }

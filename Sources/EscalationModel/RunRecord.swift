@@ -54,6 +54,10 @@ extension Simulator {
                 ? (scenario.runawayOutcome, end.time) : (scenario.unresolvedOutcome, endDay)
             core.now = day
         }
+        if core.invalid {
+            (outcome, day) = (scenario.invalidOutcome, core.invalidTime)
+            core.now = day
+        }
         let b = buffers
         record[RecordLayout.outcome] = Double(outcome)
         record[RecordLayout.outcomeDay] = day

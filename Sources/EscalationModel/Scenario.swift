@@ -81,10 +81,12 @@ public final class Scenario: @unchecked Sendable {
     public static let maxActors = 64
 
     /// Outcome names in result order: the declared outcomes, then `unresolved` (the horizon came
-    /// first) and `runaway` (the cap on events came first).
-    public var outcomeNames: [String] { outcomes.map(\.id) + ["unresolved", "runaway"] }
+    /// first), `runaway` (the cap on events came first) and `invalid` (a value computed during
+    /// the run was infinite, not a number, or beyond what a sampler can draw).
+    public var outcomeNames: [String] { outcomes.map(\.id) + ["unresolved", "runaway", "invalid"] }
     public var unresolvedOutcome: Int { outcomes.count }
     public var runawayOutcome: Int { outcomes.count + 1 }
+    public var invalidOutcome: Int { outcomes.count + 2 }
 
     /// The date of a day, when the scenario has a start date.
     public func date(ofDay day: Double) -> CivilDate? {

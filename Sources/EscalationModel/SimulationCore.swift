@@ -74,6 +74,10 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
     var eventCountersDirty = true
     var outcome: Int32 = -1
     var outcomeTime = 0.0
+    /// A value computed during the run was infinite, not a number, or beyond a sampler's range:
+    /// the run ends at once as `invalid`.
+    var invalid = false
+    var invalidTime = 0.0
     /// A state-dependent rate was found above its declared maximum (thinning was inexact).
     var rateExceeded = false
 
@@ -136,7 +140,11 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         buffers.grimTriggered.update(repeating: false, count: buffers.rules)
         buffers.lastHit.update(repeating: -.infinity, count: buffers.rules * buffers.actors)
         buffers.lastLoud.update(repeating: 0, count: buffers.outcomes)
-        for k in 0..<buffers.processes { buffers.processRate[k] = value(processes[k].rate) }
+        for k in 0..<buffers.processes {
+            let rate = value(processes[k].rate)
+            buffers.processRate[k] = rate
+            if !rate.isFinite { invalidate() }
+        }
         for k in 0..<buffers.processes {
             buffers.processEpoch[k] = 0
             buffers.processActive[k] = processes[k].active
@@ -174,7 +182,7 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         case .observation:
             buffers.observed[Int(e.index)] = observe(Int(e.index))
         }
-        return outcome < 0
+        return outcome < 0 && !invalid
     }
 
     /// Action `a` happens now: casualties, ledger, effects, outcome checks, then what it sets
@@ -356,6 +364,8 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
     }
 
     mutating func reach(_ k: Int32) {
+        // An invalid value this event (a casualty draw replaced by 0) must not decide an outcome.
+        if invalid { return }
         outcome = k
         outcomeTime = now
         if Observer.records { observer.outcomeReached(Int(k), time: now, state: snapshot()) }
@@ -489,9 +499,24 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         }
     }
 
+    /// A draw. Parameters an expression made infinite or not a number, or a count whose mean
+    /// is beyond its sampler (+∞ from `Distribution.sample`), end the run as `invalid`.
     @inline(__always)
     mutating func sample(_ d: DrawSpec) -> Double {
-        Distribution.sample(d.kind, value(d.a), value(d.b), d.table, d.values, stream)
+        let a = value(d.a), b = value(d.b)
+        let x = Distribution.sample(d.kind, a, b, d.table, d.values, stream)
+        if x.isFinite && a.isFinite && b.isFinite { return x }
+        invalidate()
+        return 0
+    }
+
+    /// Ends the run as `invalid` at the current time (the first such moment counts).
+    @inline(never)
+    mutating func invalidate() {
+        if !invalid {
+            invalid = true
+            invalidTime = now
+        }
     }
 }
 

@@ -45,7 +45,11 @@ public final class Simulator {
         let end = execute(&core, seed: seed)
         let result = result(of: &core, end: end, seed: seed)
         var entries = core.observer.entries
-        if core.outcome < 0 {
+        if core.invalid {
+            // The run ended invalid: that is its outcome, whatever else the event reached.
+            entries.removeAll { if case .outcome = $0.kind { true } else { false } }
+            entries.append(TraceEntry(time: result.outcomeDay, kind: .outcome(result.outcome), state: result.finalState))
+        } else if core.outcome < 0 {
             entries.append(TraceEntry(time: result.outcomeDay, kind: .outcome(result.outcome),
                                       state: result.finalState))
         }
@@ -56,6 +60,7 @@ public final class Simulator {
         setParameters(seed: seed)
         stream.reseed(seed)
         core.start(queue: &queue)
+        if core.invalid { return RunEnd(reason: .stopped, events: 0, time: 0) }
         return queue.run(&core, horizon: endDay, maxEvents: scenario.maxEvents)
     }
 
@@ -86,6 +91,11 @@ public final class Simulator {
                 outcome = scenario.unresolvedOutcome
                 day = endDay
             }
+            core.now = day
+        }
+        if core.invalid {
+            outcome = scenario.invalidOutcome
+            day = core.invalidTime
             core.now = day
         }
         let b = buffers

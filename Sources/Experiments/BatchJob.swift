@@ -56,9 +56,13 @@ public enum BatchJob {
         var summary = BatchSummary(table: table)
         var start = range.lowerBound
         let sink: OutputSink
+        // Every output is claimed (checked and locked) before anything runs.
+        let outputs = try OutputFiles([request.out, request.out.map(Manifest.path(forCSV:)), request.summary].compactMap { $0 })
 
         if let out = request.out {
             let partial = out + ".partial", plan = out + ".partial.json"
+            try OutputFiles.checkTarget(partial)
+            try OutputFiles.checkTarget(plan)
             let file = FileManager.default
             if request.resume && file.fileExists(atPath: partial) {
                 let previous = try Manifest.read(plan)
@@ -68,22 +72,28 @@ public enum BatchJob {
                     throw BatchError("cannot resume \(partial): it was made with a different "
                                      + differences.joined(separator: ", ") + "; run without --resume to start over")
                 }
-                start = try recover(partial: partial, table: table, range: range, into: &summary)
+                let verifier = RowVerifier(scenario: scenario, masterSeed: request.masterSeed, range: range)
+                start = try recover(partial: partial, table: table, range: range, verifier: verifier, into: &summary)
             } else {
                 // The plan first: a partial file never exists without the plan that made it.
-                try? file.removeItem(atPath: partial)
-                try AtomicFile.write(manifest.encoded(), to: plan)
-                do {
-                    try Data(table.header.utf8).write(to: URL(fileURLWithPath: partial))
-                } catch {
-                    throw AtomicFile.WriteError(path: out, reason: AtomicFile.reason(creating: partial))
-                }
+                unlink(partial)
+                unlink(plan)
+                let planWriter = try FileWriter.create(plan, reportedAs: out)
+                do { try planWriter.write(manifest.encoded()) } catch { planWriter.abandon(); throw error }
+                try planWriter.finish()
+                let header = try FileWriter.create(partial, reportedAs: out)
+                do { try header.write(table.header) } catch { header.abandon(); throw error }
+                try header.finish()
             }
             sink = try OutputSink(appendingTo: partial, reportedAs: out)
         } else {
             if request.resume { throw BatchError("--resume needs --out: a batch written to standard output cannot be resumed") }
             sink = OutputSink.standardOutput()
-            try sink.write(table.header)
+            do {
+                try sink.write(table.header)
+            } catch is ClosedPipe where request.summary != nil {
+                throw Self.closedBeforeSummary(request.summary!)
+            }
         }
 
         let progress = ProgressReporter(total: range.count, quiet: request.quiet)
@@ -92,6 +102,7 @@ public enum BatchJob {
         var exceeded = false
         var done = start - range.lowerBound
         let engine = BatchEngine(scenario: scenario)
+        do {
         try engine.run(range: start..<range.upperBound, masterSeed: request.masterSeed, threads: request.threads,
                        rows: table) { chunk in
             try sink.write(chunk.text)
@@ -101,29 +112,48 @@ public enum BatchJob {
             done += chunk.count
             progress.update(done: done)
         }
+        } catch is ClosedPipe where request.summary != nil {
+            // Rows to a reader that has gone: stop, and say that the summary was not written.
+            progress.finish()
+            throw Self.closedBeforeSummary(request.summary!)
+        }
         let seconds = Date().timeIntervalSince(clock)
         progress.finish()
         try sink.finish()
         manifest.finished = Manifest.timestamp()
 
-        if let summaryPath = request.summary { try AtomicFile.write(summary.csv(), to: summaryPath) }
+        // All outputs or none: the summary and manifest are staged beside their targets, then
+        // everything is renamed into place together.
+        if let summaryPath = request.summary { try outputs.stage(summary.csv(), for: summaryPath) }
         if let out = request.out {
-            try AtomicFile.write(manifest.encoded(), to: Manifest.path(forCSV: out))
-            try AtomicFile.commit(out + ".partial", to: out)
-            try? FileManager.default.removeItem(atPath: out + ".partial.json")
+            try outputs.stage(manifest.encoded(), for: Manifest.path(forCSV: out))
+            outputs.adopt(out + ".partial", for: out, keep: true)
+            // The plan goes once the batch is in place, before the lock is let go.
+            outputs.removeOnCommit(out + ".partial.json")
         }
+        try outputs.commit()
         return BatchResult(summary: summary, manifest: manifest, computed: range.upperBound - start,
                            kernelEvents: kernelEvents, seconds: seconds, rateExceeded: exceeded)
     }
 
+    /// Rows to a reader that has gone: the batch stops, and says its summary was not written.
+    static func closedBeforeSummary(_ summary: String) -> WriteError {
+        WriteError(path: "standard output", reason: "the reader closed the pipe before the batch finished, "
+                   + "so the summary \(summary) was not written", code: EPIPE)
+    }
+
     /// Reads the complete rows of a partial file back into the summary, cuts off a row the kill
     /// left half written, and returns the replication to continue from.
-    static func recover(partial: String, table: RunTable, range: Range<Int>, into summary: inout BatchSummary) throws -> Int {
+    static func recover(partial: String, table: RunTable, range: Range<Int>, verifier: RowVerifier,
+                        into summary: inout BatchSummary) throws -> Int {
         var reader = try LineReader(path: partial)
         defer { reader.close() }
         guard let header = try reader.next() else {
             // Killed before the header was complete: start the file again.
-            try Data(table.header.utf8).write(to: URL(fileURLWithPath: partial))
+            guard truncate(partial, 0) == 0 else { throw WriteError(path: partial, errno: errno) }
+            let writer = try FileWriter.append(partial, reportedAs: partial)
+            do { try writer.write(table.header) } catch { writer.abandon(); throw error }
+            try writer.finish()
             return range.lowerBound
         }
         guard header + "\n" == table.header else {
@@ -131,59 +161,46 @@ public enum BatchJob {
         }
         var record = [Double](repeating: 0, count: table.layout.width)
         var next = range.lowerBound
+        var last: (run: Int, seed: UInt64, line: String)?
         while let line = try reader.next() {
-            guard let (run, _) = table.parseRow(line, into: &record), run == next else {
+            guard let (run, seed) = table.parseRow(line, into: &record), run == next else {
                 throw BatchError("cannot resume \(partial): row \(next - range.lowerBound + 1) is not run \(next); run without --resume")
             }
+            do {
+                try verifier.check(run: run, seed: seed, line: line, file: partial)
+            } catch let error as BatchError {
+                throw BatchError("cannot resume: \(error.description); run without --resume to start over")
+            }
+            last = (run, seed, String(line))
             summary.add(record)
             next += 1
         }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: partial))
-        try handle.truncate(atOffset: reader.offset)
-        try handle.close()
+        // The last complete row is where the batch continues from: always simulated again.
+        if let last {
+            do {
+                try verifier.check(run: last.run, seed: last.seed, line: last.line, file: partial, always: true)
+            } catch let error as BatchError {
+                throw BatchError("cannot resume: \(error.description); run without --resume to start over")
+            }
+        }
+        guard truncate(partial, off_t(reader.offset)) == 0 else { throw WriteError(path: partial, errno: errno) }
         return next
     }
 }
 
 /// Where rows go: standard output, or a partial file appended to as chunks arrive.
 final class OutputSink {
-    let handle: FileHandle
-    let path: String
-    let isFile: Bool
+    let writer: FileWriter
 
-    init(appendingTo path: String, reportedAs name: String) throws {
-        guard let handle = FileHandle(forUpdatingAtPath: path) else {
-            throw AtomicFile.WriteError(path: name, reason: "cannot open \(path)")
-        }
-        try handle.seekToEnd()
-        self.handle = handle
-        self.path = name
-        self.isFile = true
+    init(appendingTo path: String, reportedAs name: String) throws(WriteError) {
+        writer = try FileWriter.append(path, reportedAs: name)
     }
 
-    private init(handle: FileHandle) {
-        self.handle = handle
-        self.path = "standard output"
-        self.isFile = false
-    }
+    private init(writer: FileWriter) { self.writer = writer }
 
-    static func standardOutput() -> OutputSink { OutputSink(handle: .standardOutput) }
+    static func standardOutput() -> OutputSink { OutputSink(writer: .standardOutput) }
 
-    func write(_ text: String) throws {
-        do {
-            try handle.write(contentsOf: Data(text.utf8))
-        } catch {
-            throw AtomicFile.WriteError(path: path, reason: error.localizedDescription)
-        }
-    }
+    func write(_ text: String) throws { try writer.write(text) }
 
-    func finish() throws {
-        guard isFile else { return }
-        do {
-            try handle.synchronize()
-            try handle.close()
-        } catch {
-            throw AtomicFile.WriteError(path: path, reason: error.localizedDescription)
-        }
-    }
+    func finish() throws { try writer.finish() }
 }

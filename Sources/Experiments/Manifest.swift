@@ -85,9 +85,36 @@ public struct Manifest: Codable, Equatable, Sendable {
             throw BatchError("no manifest at \(path) (a batch CSV needs the manifest written beside it)")
         }
         do {
-            return try JSONDecoder().decode(Manifest.self, from: data)
+            let manifest = try JSONDecoder().decode(Manifest.self, from: data)
+            if manifest.runs < 1 || manifest.shard.first < 0 || manifest.shard.first > manifest.shard.end
+                || manifest.shard.end > manifest.runs || UInt64(manifest.seed) == nil {
+                throw BatchError("\(path) is not a manifest escalation wrote: its seed, runs or shard range are impossible "
+                                 + "(seed \(abbreviated(manifest.seed)), runs \(manifest.runs), shard runs \(manifest.shard.first)..<\(manifest.shard.end))")
+            }
+            return manifest
+        } catch let error as BatchError {
+            throw error
+        } catch let error as DecodingError {
+            throw BatchError("\(path) is not a manifest escalation wrote: \(Self.explain(error))")
         } catch {
-            throw BatchError("\(path) is not a manifest this version of escalation can read: \(error)")
+            throw BatchError("\(path) is not a manifest escalation wrote: it is not JSON")
+        }
+    }
+
+    /// A decoding failure in words: the field and what was wrong with it.
+    static func explain(_ error: DecodingError) -> String {
+        func field(_ path: [CodingKey]) -> String {
+            path.isEmpty ? "the top level" : "field '" + path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".") + "'"
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "\(field(context.codingPath + [key])) is missing"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return "\(field(context.codingPath)) has the wrong type"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "it is not JSON" : "\(field(context.codingPath)) is not valid"
+        @unknown default:
+            return "it does not have a manifest's fields"
         }
     }
 

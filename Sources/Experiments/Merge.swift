@@ -1,4 +1,5 @@
 import Foundation
+import ScenarioIO
 
 /// Joins the shards of one batch into the CSV (and summary) the batch run whole would have
 /// written, byte for byte. Shards must come from the same program version, scenario text,
@@ -13,7 +14,14 @@ public enum Merge {
     public static func merge(inputs: [String], out: String, summaryPath: String?) throws -> Result {
         guard !inputs.isEmpty else { throw BatchError("name at least one shard CSV") }
         var shards: [(path: String, manifest: Manifest)] = []
-        for path in inputs { shards.append((path, try Manifest.read(Manifest.path(forCSV: path)))) }
+        for path in inputs {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw SourceReadError(path: path, reason: "no such shard file")
+            }
+            if isDirectory.boolValue { throw BatchError("\(path) is a folder; name the shard CSV files") }
+            shards.append((path, try Manifest.read(Manifest.path(forCSV: path))))
+        }
         let reference = shards[0]
         for shard in shards.dropFirst() {
             let differences = shard.manifest.differences(from: reference.manifest)
@@ -40,14 +48,21 @@ public enum Merge {
             throw BatchError("runs \(expected)..<\(reference.manifest.runs) are missing: no shard covers them")
         }
 
+        // The rows are checked against the scenario that made them (see RowVerifier).
+        let loaded = try reference.manifest.loadScenario(besideCSV: reference.path, purpose: "checking the shards' rows")
+        guard let masterSeed = UInt64(reference.manifest.seed) else { throw BatchError("\(reference.path): its manifest's seed is not a number") }
         let header = reference.manifest.columns.joined(separator: ",")
-        let temporary = AtomicFile.temporaryPath(for: out)
-        guard FileManager.default.createFile(atPath: temporary, contents: Data((header + "\n").utf8)),
-              let output = FileHandle(forWritingAtPath: temporary) else {
-            throw AtomicFile.WriteError(path: out, reason: AtomicFile.reason(creating: temporary))
+        let outputs = try OutputFiles([out, Manifest.path(forCSV: out), summaryPath].compactMap { $0 })
+        let inputs = Set(shards.flatMap { [OutputFiles.canonical($0.path), OutputFiles.canonical(Manifest.path(forCSV: $0.path))] })
+        for output in outputs.targets where inputs.contains(OutputFiles.canonical(output)) {
+            throw BatchError("\(output) is a shard or a shard's manifest as well as an output of the merge; name another file")
         }
-        defer { try? FileManager.default.removeItem(atPath: temporary) }
-        try output.seekToEnd()
+        let temporary = OutputFiles.temporaryPath(for: out)
+        let output = try FileWriter.create(temporary, reportedAs: out)
+        outputs.adopt(temporary, for: out, keep: false)
+        var finished = false
+        defer { if !finished { output.abandon() } }
+        try output.write(header + "\n")
 
         // The summary needs the scenario's names; rebuild the run table from the columns.
         var summary: BatchSummary?
@@ -60,6 +75,8 @@ public enum Merge {
                 throw BatchError("\(shard.path): its header does not match its manifest's columns")
             }
             var next = shard.manifest.shard.first
+            let verifier = RowVerifier(scenario: loaded.scenario, masterSeed: masterSeed,
+                                       range: shard.manifest.shard.first..<shard.manifest.shard.end)
             var block = ""
             while let line = try reader.next() {
                 if table == nil {
@@ -67,15 +84,16 @@ public enum Merge {
                     summary = BatchSummary(table: table!)
                     record = [Double](repeating: 0, count: table!.layout.width)
                 }
-                guard let (run, _) = table!.parseRow(line, into: &record), run == next else {
+                guard let (run, seed) = table!.parseRow(line, into: &record), run == next else {
                     throw BatchError("\(shard.path): line \(next - shard.manifest.shard.first + 2) is not run \(next)")
                 }
+                try verifier.check(run: run, seed: seed, line: line, file: shard.path)
                 summary!.add(record)
                 next += 1
                 block += line
                 block += "\n"
                 if block.utf8.count > 1 << 22 {
-                    try write(block, to: output, path: out)
+                    try output.write(block)
                     block = ""
                 }
             }
@@ -86,29 +104,17 @@ public enum Merge {
                 throw BatchError("\(shard.path) has \(next - shard.manifest.shard.first) rows; its manifest says "
                                  + "\(shard.manifest.shard.end - shard.manifest.shard.first)")
             }
-            try write(block, to: output, path: out)
+            try output.write(block)
         }
-        do {
-            try output.synchronize()
-            try output.close()
-        } catch {
-            throw AtomicFile.WriteError(path: out, reason: error.localizedDescription)
-        }
+        finished = true
+        try output.finish()
         var manifest = reference.manifest
         manifest.shard = .init(index: 1, count: 1, first: 0, end: manifest.runs)
         manifest.started = shards.map(\.manifest.started).min() ?? manifest.started
         manifest.finished = shards.map(\.manifest.finished).max() ?? manifest.finished
-        if let summaryPath, let summary { try AtomicFile.write(summary.csv(), to: summaryPath) }
-        try AtomicFile.write(manifest.encoded(), to: Manifest.path(forCSV: out))
-        try AtomicFile.commit(temporary, to: out)
+        if let summaryPath, let summary { try outputs.stage(summary.csv(), for: summaryPath) }
+        try outputs.stage(manifest.encoded(), for: Manifest.path(forCSV: out))
+        try outputs.commit()
         return Result(manifest: manifest, summary: summary, runs: manifest.runs)
-    }
-
-    static func write(_ text: String, to handle: FileHandle, path: String) throws {
-        do {
-            try handle.write(contentsOf: Data(text.utf8))
-        } catch {
-            throw AtomicFile.WriteError(path: path, reason: error.localizedDescription)
-        }
     }
 }

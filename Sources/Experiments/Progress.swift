@@ -27,12 +27,12 @@ public final class ProgressReporter {
         let percent = total > 0 ? 100 * Double(done) / Double(total) : 100
         let line = String(format: "%d/%d %@ (%.0f%%) · %@ %@/s · %@ left", done, total, label, percent,
                           Self.grouped(rate), label, Self.duration(left))
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+        StandardError.write("\r\u{1B}[K" + line)
         drawn = true
     }
 
     public func finish() {
-        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if drawn { StandardError.write("\r\u{1B}[K") }
     }
 
     static func grouped(_ x: Double) -> String {

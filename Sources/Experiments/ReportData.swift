@@ -158,22 +158,8 @@ extension ReportData {
     /// byte, so the report describes exactly that batch.
     public static func collect(fromBatch csv: String, threads: Int, progress: ProgressReporter? = nil) throws -> ReportData {
         let manifest = try Manifest.read(Manifest.path(forCSV: csv))
-        var scenarioPath = manifest.scenario
-        if !FileManager.default.fileExists(atPath: scenarioPath) {
-            let beside = ((csv as NSString).deletingLastPathComponent as NSString).appendingPathComponent(scenarioPath)
-            if FileManager.default.fileExists(atPath: beside) { scenarioPath = beside }
-        }
-        let overrides = try manifest.overrides.map { try Override(parsing: $0) }
-        let choice: PosteriorChoice = switch manifest.posterior {
-        case nil: .declared
-        case "none"?: .none
-        case let path?: .file(path)
-        }
-        let loaded = try ScenarioLoader.load(path: scenarioPath, overrides: overrides, posterior: choice)
-        guard Manifest.scenarioHash(loaded) == manifest.scenarioHash else {
-            throw BatchError("\(scenarioPath) has changed since \(csv) was made (its content hash differs from the manifest's); "
-                             + "a report must describe the scenario that was run")
-        }
+        let loaded = try manifest.loadScenario(besideCSV: csv, purpose: "a report")
+        let scenarioPath = loaded.path
         var data = try collect(scenario: loaded.scenario, manifest: manifest, threads: threads, progress: progress)
         data.loaded = loaded
         // The batch's CSV, row by row, must be what the scenario gives, and its summary the one

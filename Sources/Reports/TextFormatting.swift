@@ -97,6 +97,7 @@ extension Scenario {
         switch outcome {
         case unresolvedOutcome: "unresolved (the horizon came first)"
         case runawayOutcome: "runaway (the cap of \(maxEvents) events per run came first)"
+        case invalidOutcome: "invalid (a value was infinite, NaN or beyond its sampler)"
         default: outcomes[outcome].label == outcomes[outcome].id ? outcomes[outcome].id
             : "\(outcomes[outcome].label) (\(outcomes[outcome].id))"
         }

@@ -1,3 +1,5 @@
+import Record
+
 /// Where something is in a source: a scenario file, or a `--set` argument.
 public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
     public let file: String
@@ -32,10 +34,11 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
 
     public init(_ location: SourceLocation, path: String, expected: String, found: String, hint: String? = nil) {
         self.location = location
-        self.path = path
+        // A value echoed back is cut short: a message need not repeat 100,000 characters.
+        self.path = abbreviated(path, limit: 120)
         self.expected = expected
-        self.found = found
-        self.hint = hint
+        self.found = abbreviated(found, limit: 120)
+        self.hint = hint.map { abbreviated($0, limit: 200) }
     }
 
     /// `file:line:col: error: path: expected …, found …; hint`
@@ -59,6 +62,11 @@ public struct ScenarioError: Error, Sendable, CustomStringConvertible {
 public struct SourceReadError: Error, Sendable, CustomStringConvertible {
     public let path: String
     public let reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
 
     public var description: String { "cannot read '\(path)': \(reason)" }
 }

@@ -38,6 +38,17 @@ indirect enum ExpressionSyntax {
 ///     neg := '-' neg | pow                    pow := atom ('^' neg)?
 ///     atom := number | name | name '.' name | name '(' args ')' | '(' or ')'
 struct ExpressionParser {
+    /// The longest expression text accepted, in characters: far beyond any real scenario
+    /// (the longest bundled one is under 200), and short enough that the tree of the longest
+    /// chain (`1+1+...`, one node a two characters) compiles and is freed well within a stack.
+    static let maximumLength = 4_000
+    /// The deepest nesting of parentheses, calls, unary operators and powers. The parser and
+    /// compiler recurse once a level; this keeps them far from the end of a thread's stack.
+    static let maximumDepth = 64
+    /// The most binary operators in one expression. A chain `a + b + ...` is a tree as deep as
+    /// it is long, so this bounds the depth the compiler walks as well.
+    static let maximumOperators = 500
+
     enum Token: Equatable {
         case number(Double)
         case word(String)
@@ -49,8 +60,15 @@ struct ExpressionParser {
 
     private var tokens: [(token: Token, offset: Int)] = []
     private var position = 0
+    private var depth = 0
+    private var operators = 0
 
     static func parse(_ text: String) throws(ExpressionProblem) -> ExpressionSyntax {
+        let length = text.unicodeScalars.count
+        if length > maximumLength {
+            throw ExpressionProblem(offset: 0, expected: "an expression of at most \(maximumLength) characters",
+                                    found: "\(length) characters")
+        }
         var parser = ExpressionParser()
         parser.tokens = try tokenize(text)
         let tree = try parser.parseOr()
@@ -147,6 +165,7 @@ struct ExpressionParser {
         var left = try parseAnd()
         while isWord("or") || isSymbol("||") {
             let at = offset
+            try countOperator()
             advance()
             left = .binary("or", left, try parseAnd(), at: at)
         }
@@ -157,16 +176,37 @@ struct ExpressionParser {
         var left = try parseNot()
         while isWord("and") || isSymbol("&&") {
             let at = offset
+            try countOperator()
             advance()
             left = .binary("and", left, try parseNot(), at: at)
         }
         return left
     }
 
+    /// One more binary operator, within the limit.
+    private mutating func countOperator() throws(ExpressionProblem) {
+        operators += 1
+        if operators > Self.maximumOperators {
+            throw ExpressionProblem(offset: offset, expected: "at most \(Self.maximumOperators) operators in one expression",
+                                    found: "more")
+        }
+    }
+
+    /// One level deeper (a parenthesis, call, unary operator or power), within the limit.
+    private mutating func descend() throws(ExpressionProblem) {
+        depth += 1
+        if depth > Self.maximumDepth {
+            throw ExpressionProblem(offset: offset, expected: "at most \(Self.maximumDepth) levels of nesting",
+                                    found: "more")
+        }
+    }
+
     private mutating func parseNot() throws(ExpressionProblem) -> ExpressionSyntax {
         if isWord("not") || isSymbol("!") {
             let at = offset
             advance()
+            try descend()
+            defer { depth -= 1 }
             return .unary("not", try parseNot(), at: at)
         }
         return try parseComparison()
@@ -176,6 +216,7 @@ struct ExpressionParser {
         let left = try parseSum()
         for op in ["<", "<=", ">", ">=", "==", "!="] where isSymbol(op) {
             let at = offset
+            try countOperator()
             advance()
             let right = try parseSum()
             for again in ["<", "<=", ">", ">=", "==", "!="] where isSymbol(again) {
@@ -192,6 +233,7 @@ struct ExpressionParser {
         while isSymbol("+") || isSymbol("-") {
             guard case .symbol(let op) = current else { break }
             let at = offset
+            try countOperator()
             advance()
             left = .binary(op, left, try parseProduct(), at: at)
         }
@@ -203,6 +245,7 @@ struct ExpressionParser {
         while isSymbol("*") || isSymbol("/") || isSymbol("%") {
             guard case .symbol(let op) = current else { break }
             let at = offset
+            try countOperator()
             advance()
             left = .binary(op, left, try parseNegation(), at: at)
         }
@@ -213,10 +256,14 @@ struct ExpressionParser {
         if isSymbol("-") {
             let at = offset
             advance()
+            try descend()
+            defer { depth -= 1 }
             return .unary("-", try parseNegation(), at: at)
         }
         if isSymbol("+") {
             advance()
+            try descend()
+            defer { depth -= 1 }
             return try parseNegation()
         }
         return try parsePower()
@@ -226,7 +273,10 @@ struct ExpressionParser {
         let base = try parseAtom()
         if isSymbol("^") {
             let at = offset
+            try countOperator()
             advance()
+            try descend()
+            defer { depth -= 1 }
             return .binary("^", base, try parseNegation(), at: at)
         }
         return base
@@ -258,6 +308,8 @@ struct ExpressionParser {
             }
             if isSymbol("(") {
                 advance()
+                try descend()
+                defer { depth -= 1 }
                 var arguments: [ExpressionSyntax] = []
                 if !isSymbol(")") {
                     arguments.append(try parseOr())
@@ -276,6 +328,8 @@ struct ExpressionParser {
             return .name(w, at: at)
         case .symbol("("):
             advance()
+            try descend()
+            defer { depth -= 1 }
             let inner = try parseOr()
             guard isSymbol(")") else {
                 throw ExpressionProblem(offset: offset, expected: "')'", found: describe(current))

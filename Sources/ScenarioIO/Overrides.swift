@@ -1,3 +1,5 @@
+import Record
+
 /// A `--set PATH=VALUE` from the command line: a change to the merged scenario tree before it
 /// is compiled, so every check a file gets applies to the overridden value too.
 public struct Override: Sendable, Equatable, CustomStringConvertible {
@@ -39,12 +41,12 @@ public struct Override: Sendable, Equatable, CustomStringConvertible {
     /// Sets the value at the path in `root`. The parent of the last key must exist; the last key
     /// may be new (the compiler then checks it is a key the scenario format knows).
     public func apply(to root: inout YAMLNode) throws(OverrideError) {
-        let file = "\(option) \(pathString)"
+        let file = "\(option) \(abbreviated(pathString, limit: 100))"
         let parsed: YAMLNode?
         do {
             parsed = try YAMLReader.parse(text, file: file)
         } catch {
-            throw OverrideError(argument: description, message: "expected a YAML value, found '\(text)'")
+            throw OverrideError(argument: description, message: "expected a YAML value, found '\(abbreviated(text))'")
         }
         let value = parsed ?? YAMLNode(.null, at: SourceLocation(file: file, line: 1, column: 1))
         try Override.set(value, at: path[...], in: &root, walked: [], argument: description)
@@ -152,5 +154,5 @@ public struct Override: Sendable, Equatable, CustomStringConvertible {
 public struct OverrideError: Error, Sendable, CustomStringConvertible {
     public let argument: String
     public let message: String
-    public var description: String { "--set \(argument): \(message)" }
+    public var description: String { "--set \(abbreviated(argument)): \(abbreviated(message, limit: 200))" }
 }

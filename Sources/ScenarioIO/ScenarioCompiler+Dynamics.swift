@@ -169,8 +169,8 @@ extension ScenarioCompiler {
 
     mutating func compileOutcome(_ id: String, _ node: YAMLNode) -> Outcome? {
         let path = join("outcomes", id)
-        if id == "unresolved" || id == "runaway" {
-            error(node, path, expected: "an outcome name other than unresolved and runaway (they are built in)",
+        if id == "unresolved" || id == "runaway" || id == "invalid" {
+            error(node, path, expected: "an outcome name other than unresolved, runaway and invalid (they are built in)",
                   found: "'\(id)'")
             return nil
         }

@@ -44,6 +44,9 @@ struct ScenarioCompiler {
 
     /// Runs per replication stop at this many events unless `max_events` says otherwise.
     static let defaultMaxEvents = 100_000
+    /// The most `max_events` may say: it bounds a run's time and memory (a traced `run` keeps
+    /// every event; at this cap a JSON Lines trace is 443 MB and the process peaks at 1.1 GB).
+    static let maximumMaxEvents = 1_000_000
 
     mutating func error(_ node: YAMLNode, _ path: String, expected: String, found: String, hint: String? = nil) {
         diagnostics.error(node.location, path, expected: expected, found: found, hint: hint)
@@ -86,7 +89,8 @@ struct ScenarioCompiler {
         }
         if let catalog { expressionSymbols.record = RecordResolver(catalog: catalog, start: start) }
         let maxEvents = top["max_events"].flatMap {
-            integer($0, "max_events", in: 1...Int.max, expected: "a whole number of events greater than 0")
+            integer($0, "max_events", in: 1...Self.maximumMaxEvents,
+                    expected: "a whole number of events from 1 to \(Self.maximumMaxEvents)")
         } ?? Self.defaultMaxEvents
         let rungNames = compileRungs(top["rungs"])
 

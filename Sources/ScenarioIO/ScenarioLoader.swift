@@ -84,7 +84,7 @@ public enum ScenarioLoader {
                 throw ScenarioError([Diagnostic(node.location, path: "record", expected: "a folder holding incidents.csv and sources.csv",
                                                 found: "no file at \(error.path)")])
             }
-            recordPath = folder
+            recordPath = Self.tidy(folder)
             for name in ["incidents.csv", "sources.csv"] {
                 let file = (folder as NSString).appendingPathComponent(name)
                 files.append(SourceFile(path: file, text: (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""))
@@ -131,6 +131,16 @@ public enum ScenarioLoader {
     }
 
     /// Compiles scenario text that is not in a file (tests, tools). `file` names it in messages.
+    /// A scenario from the bytes of a file, within the limits a file on disk gets (size, UTF-8).
+    public static func load(data: Data, file: String) throws -> Scenario {
+        if data.count > SourceText.maximumBytes {
+            throw ScenarioError([Diagnostic(SourceLocation(file: file, line: 1, column: 1), path: "",
+                                            expected: "a scenario file of at most \(SourceText.maximumBytes) bytes (1 MiB)",
+                                            found: "a larger file")])
+        }
+        return try load(text: SourceText.decode(data, file: file), file: file)
+    }
+
     public static func load(text: String, file: String = "<scenario>") throws -> Scenario {
         try loaded(text: text, file: file).scenario
     }
@@ -154,5 +164,15 @@ public enum ScenarioLoader {
     /// The merged tree of a scenario file, before compiling (for checking `--vary` paths).
     public static func tree(path: String) throws -> YAMLNode {
         try ScenarioSource.load(path: path).root
+    }
+
+    /// `Scenarios/../seeds` as `seeds`: a path for people to read (the folder is opened as given).
+    static func tidy(_ path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) where part != "." {
+            if part == "..", let last = parts.last, last != ".." { parts.removeLast() } else { parts.append(part) }
+        }
+        let joined = parts.joined(separator: "/")
+        return path.hasPrefix("/") ? "/" + joined : (joined.isEmpty ? "." : joined)
     }
 }

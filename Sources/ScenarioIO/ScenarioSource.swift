@@ -40,18 +40,18 @@ struct ScenarioSource {
                                                 expected: "a chain of extends: without cycles",
                                                 found: cycle.joined(separator: " → "))])
             }
-            let text: String
+            let data: Data
             do {
-                text = try String(contentsOfFile: path, encoding: .utf8)
-            } catch {
-                let reason = FileManager.default.fileExists(atPath: path) ? "not readable as UTF-8 text" : "no such file"
+                data = try SourceText.read(path)
+            } catch let error as SourceReadError {
                 if let reference {
                     throw ScenarioError([Diagnostic(reference.location, path: "",
                                                     expected: "a readable scenario file",
-                                                    found: "\(reason) at '\(path)'")])
+                                                    found: "\(error.reason) at '\(path)'")])
                 }
-                throw SourceReadError(path: path, reason: reason)
+                throw error
             }
+            let text = try SourceText.decode(data, file: path)
             files.append((path, text))
             guard let node = try YAMLReader.parse(text, file: path) else { return nil }
             guard case .mapping(var pairs) = node.value else {

@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// A YAML document as a tree whose every node knows where it came from, so that problems found
@@ -42,8 +43,16 @@ public struct YAMLNode: Sendable {
 }
 
 enum YAMLReader {
+    /// The most nodes a document may hold once its aliases are expanded (the largest bundled
+    /// scenario has about 3,000): a few hundred bytes of nested aliases can otherwise stand for
+    /// billions of nodes.
+    static let maximumNodes = 100_000
+    /// The deepest nesting of mappings and lists (the bundled scenarios reach 7).
+    static let maximumDepth = 64
+
     /// Parses `text` (from `file`) into a tree; syntax errors become diagnostics at their place.
     static func parse(_ text: String, file: String) throws(ScenarioError) -> YAMLNode? {
+        try refuseComplexKeys(text, file: file)
         let composed: Node?
         do {
             composed = try Yams.compose(yaml: text)
@@ -53,11 +62,48 @@ enum YAMLReader {
             throw ScenarioError([Diagnostic(SourceLocation(file: file, line: 1, column: 1), path: "",
                                             expected: "valid YAML", found: "\(error)")])
         }
-        return composed.map { convert($0, file: file) }
+        guard let composed else { return nil }
+        var budget = maximumNodes
+        return try convert(composed, file: file, depth: 0, budget: &budget)
     }
 
-    static func convert(_ node: Node, file: String) -> YAMLNode {
+    /// Keys must be plain names. An alias, a list or a mapping as a key (`*a: 1`, `? [x]`) is
+    /// refused before parsing: the YAML library compares keys by hashing them whole, aliases
+    /// expanded, so a few hundred bytes of nested aliases used as a key would take hours.
+    static func refuseComplexKeys(_ text: String, file: String) throws(ScenarioError) {
+        let patterns = [
+            (#"^\s*(?:-\s+)*\?(?:\s|$)"#, "an explicit key ('? ')"),
+            (#"^\s*(?:-\s+)*\*[^\s:,\[\]{}]+\s*:(?:\s|$)"#, "an alias (*name) as a key"),
+            (#"[{,]\s*\*[^\s:,\[\]{}]+\s*:(?:\s|$)"#, "an alias (*name) as a key"),
+            (#"^\s*(?:-\s+)*[\[{][^#]*[\]}]\s*:(?:\s|$)"#, "a list or mapping as a key"),
+        ].map { (try! NSRegularExpression(pattern: $0.0), $0.1) }
+        var lineNumber = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            guard line.contains(":") || line.contains("?") else { continue }
+            let string = String(line)
+            let range = NSRange(string.startIndex..., in: string)
+            for (pattern, what) in patterns {
+                if let match = pattern.firstMatch(in: string, range: range) {
+                    let column = string[..<(Range(match.range, in: string)?.lowerBound ?? string.startIndex)].unicodeScalars.count + 1
+                    throw ScenarioError([Diagnostic(SourceLocation(file: file, line: lineNumber, column: column), path: "",
+                                                    expected: "a plain name as each key", found: what)])
+                }
+            }
+        }
+    }
+
+    static func convert(_ node: Node, file: String, depth: Int, budget: inout Int) throws(ScenarioError) -> YAMLNode {
         let location = SourceLocation(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
+        budget -= 1
+        if budget < 0 {
+            throw ScenarioError([Diagnostic(location, path: "", expected: "at most \(maximumNodes) values once aliases (*name) are expanded",
+                                            found: "more (an alias that repeats a large part of the file many times?)")])
+        }
+        if depth > maximumDepth {
+            throw ScenarioError([Diagnostic(location, path: "", expected: "mappings and lists nested at most \(maximumDepth) deep",
+                                            found: "deeper")])
+        }
         switch node {
         case .scalar(let scalar):
             let quoted = scalar.style == .singleQuoted || scalar.style == .doubleQuoted
@@ -67,12 +113,19 @@ enum YAMLReader {
             }
             return YAMLNode(.scalar(scalar.string, quoted: quoted), at: location)
         case .sequence(let sequence):
-            return YAMLNode(.sequence(sequence.map { convert($0, file: file) }), at: location)
+            var items: [YAMLNode] = []
+            for item in sequence { items.append(try convert(item, file: file, depth: depth + 1, budget: &budget)) }
+            return YAMLNode(.sequence(items), at: location)
         case .mapping(let mapping):
-            let pairs = mapping.map { pair in
-                let key = convert(pair.key, file: file)
-                return (key: key.scalar ?? "\(pair.key)", keyLocation: key.location,
-                        value: convert(pair.value, file: file))
+            var pairs: [(key: String, keyLocation: SourceLocation, value: YAMLNode)] = []
+            for pair in mapping {
+                let key = try convert(pair.key, file: file, depth: depth + 1, budget: &budget)
+                guard let name = key.scalar ?? pair.key.string else {
+                    throw ScenarioError([Diagnostic(key.location, path: "", expected: "a plain key (a name)",
+                                                    found: key.kindDescription + " as a key")])
+                }
+                pairs.append((key: name, keyLocation: key.location,
+                              value: try convert(pair.value, file: file, depth: depth + 1, budget: &budget)))
             }
             return YAMLNode(.mapping(pairs), at: location)
         case .alias(let alias):

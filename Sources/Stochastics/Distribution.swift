@@ -53,6 +53,11 @@ public struct Distribution: Sendable, Equatable {
         }
     }
 
+    /// The largest mean a Poisson or negative-binomial draw may have (a million casualties or
+    /// events in one draw is beyond anything this model describes). Larger means are refused
+    /// when a scenario is loaded, and end a run as `invalid` when an expression computes one.
+    public static let maximumCountMean = 1e6
+
     public var kind: Kind
     public var a: Double
     public var b: Double
@@ -160,6 +165,9 @@ public struct Distribution: Sendable, Equatable {
         func nonNegative(_ x: Double, _ name: String) -> (expected: String, found: String)? {
             x >= 0 && x.isFinite ? nil : ("\(name) of 0 or more", format(x))
         }
+        func atMost(_ x: Double, _ limit: Double, _ name: String) -> (expected: String, found: String)? {
+            x <= limit ? nil : ("\(name) of at most \(format(limit))", format(x))
+        }
         func finite(_ x: Double, _ name: String) -> (expected: String, found: String)? {
             x.isFinite ? nil : ("\(name) a finite number", format(x))
         }
@@ -176,9 +184,9 @@ public struct Distribution: Sendable, Equatable {
         case .lognormal:
             return finite(a, "mu") ?? nonNegative(b, "sigma")
         case .poisson:
-            return nonNegative(a, "mean")
+            return nonNegative(a, "mean") ?? atMost(a, Self.maximumCountMean, "mean")
         case .negativeBinomial:
-            return nonNegative(a, "mean") ?? positive(b, "dispersion")
+            return nonNegative(a, "mean") ?? atMost(a, Self.maximumCountMean, "mean") ?? positive(b, "dispersion")
         case .bernoulli:
             return a >= 0 && a <= 1 ? nil : ("probability from 0 to 1", format(a))
         case .discrete:

@@ -104,14 +104,25 @@ public final class RandomStream {
     @inlinable
     public func flat(_ low: Double, _ high: Double) -> Double { gsl_ran_flat(rng, low, high) }
 
+    /// Poisson; a mean above `Distribution.maximumCountMean` (or not a number) gives +∞, which
+    /// the simulator reads as an invalid run. GSL's sampler counts in 32 bits and does not come
+    /// back from a mean near 5e9.
     @inlinable
-    public func poisson(mean: Double) -> Double { Double(gsl_ran_poisson(rng, mean)) }
+    public func poisson(mean: Double) -> Double {
+        mean <= Distribution.maximumCountMean ? Double(gsl_ran_poisson(rng, mean)) : .infinity
+    }
 
     /// Negative binomial with the given mean and dispersion (GSL's `n`, the "size"): variance
-    /// mean + mean² / dispersion. GSL takes success probability p = n / (n + mean).
+    /// mean + mean² / dispersion. GSL takes success probability p = n / (n + mean), and
+    /// `gsl_ran_negative_binomial` is a Poisson draw with a gamma-distributed mean; this is the
+    /// same two draws in the same order (the same numbers), with the gamma's draw checked
+    /// against the Poisson sampler's limit first (+∞ if beyond it).
     @inlinable
     public func negativeBinomial(mean: Double, dispersion: Double) -> Double {
-        Double(gsl_ran_negative_binomial(rng, dispersion / (dispersion + mean), dispersion))
+        let p = dispersion / (dispersion + mean)
+        let x = gsl_ran_gamma(rng, dispersion, 1.0)
+        let lambda = x * (1 - p) / p
+        return lambda <= Distribution.maximumCountMean ? Double(gsl_ran_poisson(rng, lambda)) : .infinity
     }
 
     /// An index drawn from a preprocessed discrete table.

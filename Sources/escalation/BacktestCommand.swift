@@ -16,9 +16,9 @@ struct BacktestCommand: ParsableCommand {
     )
 
     @Argument(help: "The scenario file (YAML).") var scenario: String
-    @Option(help: "Replications.") var runs = 10_000
-    @Option(help: "Master seed.") var seed: UInt64 = 1
-    @Option(help: "Worker threads (default: all cores).") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(parsing: .unconditional, help: "Replications.") var runs = 10_000
+    @Option(parsing: .unconditional, help: "Master seed.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Worker threads (default: all cores).") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a value of the scenario (repeatable).",
                                                          valueName: "PATH=VALUE"), transform: Override.init(parsing:))
     var overrides: [Override] = []
@@ -33,7 +33,7 @@ struct BacktestCommand: ParsableCommand {
         try reportingFailures {
             let loaded = try ScenarioLoader.load(path: scenario, overrides: overrides, posterior: posterior.choice)
             let rows = try Backtest.run(scenario: loaded.scenario, runs: runs, masterSeed: seed, threads: threads)
-            print(BacktestTable.render(rows, heading: "Backtest of \(loaded.scenario.title) against the documented record — \(runs) runs, seed \(seed)"),
+            try say(BacktestTable.render(rows, heading: "Backtest of \(loaded.scenario.title) against the documented record — \(runs) runs, seed \(seed)"),
                   terminator: "")
         }
     }

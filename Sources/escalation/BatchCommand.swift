@@ -4,6 +4,7 @@ import Experiments
 import Foundation
 import Reports
 import ScenarioIO
+import Stochastics
 
 struct BatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,13 +24,13 @@ struct BatchCommand: ParsableCommand {
     @Argument(help: "The scenario file (YAML).")
     var scenario: String
 
-    @Option(help: "Number of replications in the whole batch.")
+    @Option(parsing: .unconditional, help: "Number of replications in the whole batch.")
     var runs: Int
 
-    @Option(help: "Master seed: replication k uses the stream of (seed, k).")
+    @Option(parsing: .unconditional, help: "Master seed: replication k uses the stream of (seed, k).")
     var seed: UInt64 = 1
 
-    @Option(help: "Worker threads (default: all cores).")
+    @Option(parsing: .unconditional, help: "Worker threads (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: ArgumentHelp("Run only the I-th of N contiguous slices of the replications.", valueName: "I/N"),
@@ -76,6 +77,12 @@ struct BatchCommand: ParsableCommand {
             if result.rateExceeded {
                 complain("warning: a state-dependent rate went above its max_rate in some runs; raise max_rate for exact results")
             }
+            let invalid = result.summary.outcomeCounts[loaded.scenario.invalidOutcome]
+            if invalid > 0 {
+                complain("warning: \(invalid) run\(invalid == 1 ? "" : "s") ended invalid: a value computed during the run was "
+                         + "infinite, not a number, or beyond its sampler's range (a Poisson or negative-binomial mean above "
+                         + "\(format(Distribution.maximumCountMean))); replay one with `escalation run --seed` and its seed column")
+            }
             guard !quiet else { return }
             let range = shard.range(ofRuns: runs)
             let shardText = shard == .whole ? "" : ", shard \(shard) (runs \(range.lowerBound)..<\(range.upperBound))"
@@ -84,7 +91,7 @@ struct BatchCommand: ParsableCommand {
                 + "\(threads) thread\(threads == 1 ? "" : "s"): \(humanNumber(result.seconds, digits: 1)) s, "
                 + "\(Int(rate)) runs/s"
             let table = BatchTable(scenario: loaded.scenario, summary: result.summary).render(heading: heading)
-            if out == nil { complain(table) } else { print(table, terminator: "") }
+            if out == nil { complain(table) } else { try say(table, terminator: "") }
         }
     }
 }

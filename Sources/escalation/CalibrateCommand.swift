@@ -23,10 +23,10 @@ struct CalibrateCommand: ParsableCommand {
 
     @Argument(help: "The scenario file (YAML).") var scenario: String
     @Option(help: "Write the posterior sample here (CSV); the summary goes beside it.") var out: String?
-    @Option(help: "Particles a generation (default: the scenario's calibration: particles, else 1000).") var particles: Int?
-    @Option(help: "Seed (default: the scenario's calibration: seed, else 1).") var seed: UInt64?
-    @Option(help: "Simulation budget (default: the scenario's calibration: simulations).") var simulations: Int?
-    @Option(help: "Worker threads (default: all cores).") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(parsing: .unconditional, help: "Particles a generation (default: the scenario's calibration: particles, else 1000).") var particles: Int?
+    @Option(parsing: .unconditional, help: "Seed (default: the scenario's calibration: seed, else 1).") var seed: UInt64?
+    @Option(parsing: .unconditional, help: "Simulation budget (default: the scenario's calibration: simulations).") var simulations: Int?
+    @Option(parsing: .unconditional, help: "Worker threads (default: all cores).") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(name: .customLong("kernel-scale"), help: "Proposal steps use this multiple of the last population's covariance.")
     var kernelScale = 1.0
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a value of the scenario (repeatable).", valueName: "PATH=VALUE"),
@@ -44,6 +44,8 @@ struct CalibrateCommand: ParsableCommand {
 
     func run() throws {
         let result = try reportingFailures { () -> SequentialABC.Result in
+            let summaryPath = out.map { String($0.dropLast(4)) + ".summary.txt" }
+            let outputs = try claim(out, summaryPath)
             let loaded = try ScenarioLoader.load(path: scenario, overrides: overrides, posterior: .none)
             let others = try (loaded.calibration?.with ?? []).map { try ScenarioLoader.load(path: $0, posterior: .none) }
             let problem = try CalibrationProblem(loaded, with: others)
@@ -55,14 +57,14 @@ struct CalibrateCommand: ParsableCommand {
             let result = try SequentialABC.run(problem, settings: settings, progress: progressLines(quiet: quiet))
             let seconds = Date().timeIntervalSince(clock)
             let text = result.report(problem: problem, title: loaded.scenario.title, seconds: seconds, threads: threads)
-            print(text, terminator: "")
-            if let out {
-                try AtomicFile.write(PosteriorFile.text(result.posterior), to: out)
-                let summary = String(out.dropLast(4)) + ".summary.txt"
+            try say(text, terminator: "")
+            if let out, let summaryPath {
+                try outputs.stage(PosteriorFile.text(result.posterior), for: out)
                 // The summary without the timing line, so the same calibration writes the same bytes.
-                try AtomicFile.write(text.split(separator: "\n", omittingEmptySubsequences: false)
-                    .filter { !$0.hasPrefix("Effective sample size") }.joined(separator: "\n"), to: summary)
-                print("\nwrote \(out) and \(summary)")
+                try outputs.stage(text.split(separator: "\n", omittingEmptySubsequences: false)
+                    .filter { !$0.hasPrefix("Effective sample size") }.joined(separator: "\n"), for: summaryPath)
+                try outputs.commit()
+                try say("\nwrote \(out) and \(summaryPath)")
             }
             return result
         }

@@ -20,13 +20,33 @@ func progressLines(quiet: Bool) -> (@Sendable (String) -> Void)? {
 
 /// Prints a message to standard error.
 func complain(_ message: String) {
-    FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
+    StandardError.write(message.hasSuffix("\n") ? message : message + "\n")
+}
+
+/// Prints to standard output, as an output: a failed write is an error (exit 74). Once the
+/// reader of a pipe has gone, what would have gone there is dropped and the command goes on to
+/// write its files and end with its own exit code.
+func say(_ text: String, terminator: String = "\n") throws {
+    try toStandardOutput(text + terminator)
+}
+
+func toStandardOutput(_ text: String) throws {
+    guard !FileWriter.standardOutputClosed else { return }
+    do {
+        try FileWriter.standardOutput.write(text)
+    } catch is ClosedPipe {
+        FileWriter.standardOutputClosed = true
+    }
 }
 
 /// Reports any error as text on standard error and turns it into the contract's exit code.
 func reportingFailures<T>(_ body: () throws -> T) throws -> T {
+    // A reader that goes away shows up as EPIPE on the write, not as a signal that kills us.
+    signal(SIGPIPE, SIG_IGN)
     do {
         return try body()
+    } catch is ClosedPipe {
+        throw ExitCode.success
     } catch let error as ScenarioError {
         complain(error.description)
         let files = Set(error.diagnostics.map(\.location.file)).sorted()
@@ -56,7 +76,7 @@ func reportingFailures<T>(_ body: () throws -> T) throws -> T {
     } catch let error as CatalogReadError {
         complain("error: \(error)")
         throw ExitCode(Exit.io)
-    } catch let error as AtomicFile.WriteError {
+    } catch let error as WriteError {
         complain("error: \(error)")
         throw ExitCode(Exit.io)
     } catch let error as ExitCode {
@@ -69,11 +89,17 @@ func reportingFailures<T>(_ body: () throws -> T) throws -> T {
     }
 }
 
-/// Writes output to a file (atomically) or to standard output.
-func emit(_ text: String, to path: String?) throws {
+/// Claims the files a command will write (each must be a regular file or new, and is locked
+/// against a second writer) before the command does any work.
+func claim(_ paths: String?...) throws -> OutputFiles {
+    try OutputFiles(paths.compactMap { $0 })
+}
+
+/// Stages output for a claimed file, or writes it to standard output.
+func emit(_ text: String, to path: String?, in outputs: OutputFiles) throws {
     if let path {
-        try AtomicFile.write(text, to: path)
+        try outputs.stage(text, for: path)
     } else {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        try toStandardOutput(text)
     }
 }

@@ -23,7 +23,7 @@ struct FitHawkesCommand: ParsableCommand {
     @Option(help: "The sources it cites.") var sources = "seeds/sources.csv"
     @Option(help: "First date (YYYY-MM-DD).") var from: String?
     @Option(help: "Last date (YYYY-MM-DD).") var to: String?
-    @Option(name: .customLong("min-rung"), help: "Incidents at this rung or above are the events fitted.") var minimumRung = 3
+    @Option(name: .customLong("min-rung"), parsing: .unconditional, help: "Incidents at this rung or above are the events fitted.") var minimumRung = 3
     @Option(help: "Also write the estimates to this YAML file.") var out: String?
 
     func validate() throws {
@@ -35,16 +35,18 @@ struct FitHawkesCommand: ParsableCommand {
 
     func run() throws {
         let fit = try reportingFailures {
+            let outputs = try claim(out)
             let catalog = try Catalog.load(incidents: incidents, sources: sources)
             var options = RecordFit.Options()
             options.from = from.flatMap(CivilDate.init(iso:))
             options.to = to.flatMap(CivilDate.init(iso:))
             options.minimumRung = minimumRung
             let fit = try RecordFit(catalog: catalog, options: options)
-            print(fit.report(catalogPath: incidents), terminator: "")
+            try say(fit.report(catalogPath: incidents), terminator: "")
             if let out {
-                try AtomicFile.write(fit.resultFile(catalogPath: incidents), to: out)
-                print("\nwrote \(out)")
+                try outputs.stage(fit.resultFile(catalogPath: incidents), for: out)
+                try outputs.commit()
+                try say("\nwrote \(out)")
             }
             return fit
         }

@@ -18,10 +18,10 @@ struct HindcastCommand: ParsableCommand {
     )
 
     @Argument(help: "Scenario files (YAML).") var scenarios: [String]
-    @Option(help: "Runs of the model and of the baseline.") var runs = 10_000
-    @Option(help: "Seed.") var seed: UInt64 = 1
-    @Option(help: "Particles for the calibration (default: the calibrated scenario's own).") var particles: Int?
-    @Option(help: "Worker threads (default: all cores).") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(parsing: .unconditional, help: "Runs of the model and of the baseline.") var runs = 10_000
+    @Option(parsing: .unconditional, help: "Seed.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Particles for the calibration (default: the calibrated scenario's own).") var particles: Int?
+    @Option(parsing: .unconditional, help: "Worker threads (default: all cores).") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Flag(help: "No progress lines (they go to standard error when it is a terminal).") var quiet = false
 
     func validate() throws {
@@ -39,13 +39,13 @@ struct HindcastCommand: ParsableCommand {
                 let earlier = try (loaded.hindcast?.calibrateOn ?? []).map { try ScenarioLoader.load(path: $0, posterior: .none) }
                 let settings = Hindcast.Settings(runs: runs, seed: seed, particles: particles ?? 0, simulations: 0, threads: threads)
                 let result = try Hindcast.run(loaded, calibrateOn: earlier, settings: settings, progress: progressLines(quiet: quiet))
-                if i > 0 { print("") }
-                print(result.report(), terminator: "")
-                if let note = loaded.hindcast?.note { print("  " + note) }
+                if i > 0 { try say("") }
+                try say(result.report(), terminator: "")
+                if let note = loaded.hindcast?.note { try say("  " + note) }
                 totals.append((loaded.scenario.title, result.modelWins, result.baselineWins, result.bothMiss, result.rows.count))
             }
             if totals.count > 1 {
-                print("\nSummary: " + totals.map {
+                try say("\nSummary: " + totals.map {
                     "\($0.title): model \($0.model), baseline \($0.baseline)" + ($0.neither > 0 ? ", neither \($0.neither)" : "") + " of \($0.rows)"
                 }.joined(separator: "; "))
             }

@@ -41,7 +41,7 @@ struct IncidentsCommand: ParsableCommand {
             case .csv: IncidentTable.csv(selected)
             case .json: IncidentTable.json(selected, catalog: catalog)
             }
-            print(text, terminator: "")
+            try say(text, terminator: "")
         }
     }
 }

@@ -19,7 +19,7 @@ struct LadderCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let loaded = try ScenarioLoader.load(path: scenario, overrides: overrides)
-            print(LadderTable(scenario: loaded.scenario).render(), terminator: "")
+            try say(LadderTable(scenario: loaded.scenario).render(), terminator: "")
         }
     }
 }

@@ -27,7 +27,7 @@ struct MergeCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let result = try Merge.merge(inputs: shards, out: out, summaryPath: summary)
-            print("merged \(result.runs) runs from \(shards.count) shard\(shards.count == 1 ? "" : "s") into \(out)")
+            try say("merged \(result.runs) runs from \(shards.count) shard\(shards.count == 1 ? "" : "s") into \(out)")
         }
     }
 }

@@ -21,9 +21,9 @@ struct ReportCommand: ParsableCommand {
     var input: String
 
     @Option(help: "The HTML file to write.") var out: String
-    @Option(help: "Replications, when reporting on a scenario.") var runs = 10_000
-    @Option(help: "Master seed, when reporting on a scenario.") var seed: UInt64 = 1
-    @Option(help: "Worker threads (default: all cores).") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(parsing: .unconditional, help: "Replications, when reporting on a scenario.") var runs = 10_000
+    @Option(parsing: .unconditional, help: "Master seed, when reporting on a scenario.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Worker threads (default: all cores).") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a value of the scenario (repeatable).",
                                                          valueName: "PATH=VALUE"), transform: Override.init(parsing:))
     var overrides: [Override] = []
@@ -39,6 +39,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
+            let outputs = try claim(out)
             var data: ReportData
             if input.hasSuffix(".csv") {
                 data = try ReportData.collect(fromBatch: input, threads: threads,
@@ -50,7 +51,8 @@ struct ReportCommand: ParsableCommand {
                                               threads: threads, progress: ProgressReporter(total: runs, quiet: quiet))
                 data.loaded = loaded
             }
-            try AtomicFile.write(BatchReport.render(data, extraSections: data.loaded.map { SourcesTable($0).html() } ?? ""), to: out)
+            try outputs.stage(BatchReport.render(data, extraSections: data.loaded.map { SourcesTable($0).html() } ?? ""), for: out)
+            try outputs.commit()
             if !quiet { complain("wrote \(out)") }
         }
     }

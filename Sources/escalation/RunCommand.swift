@@ -20,7 +20,7 @@ struct RunCommand: ParsableCommand {
     @Argument(help: "The scenario file (YAML).")
     var scenario: String
 
-    @Option(help: "Seed of the random stream (any 64-bit number).")
+    @Option(parsing: .unconditional, help: "Seed of the random stream (any 64-bit number).")
     var seed: UInt64 = 1
 
     @Option(name: .customLong("set"), help: ArgumentHelp(
@@ -47,6 +47,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
+            let outputs = try claim(out)
             let loaded = try ScenarioLoader.load(path: scenario, overrides: overrides, posterior: posterior.choice)
             let simulator = Simulator(scenario: loaded.scenario)
             let (result, trace) = simulator.runTraced(seed: seed)
@@ -55,7 +56,12 @@ struct RunCommand: ParsableCommand {
             case .jsonl: TraceJSONL(scenario: loaded.scenario).render(result: result, trace: trace)
             case .csv: TraceCSV(scenario: loaded.scenario).render(result: result, trace: trace)
             }
-            try emit(text, to: out)
+            try emit(text, to: out, in: outputs)
+            try outputs.commit()
+            if result.outcome == loaded.scenario.invalidOutcome {
+                complain("warning: the run ended invalid on day \(humanNumber(result.outcomeDay)): a value computed during it was infinite, "
+                         + "not a number, or beyond its sampler's range (a Poisson or negative-binomial mean above 1000000)")
+            }
             if result.rateExceeded && self.trace != .narrative {
                 complain("warning: a state-dependent rate went above its max_rate; raise max_rate for exact results")
             }

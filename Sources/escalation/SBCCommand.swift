@@ -16,11 +16,11 @@ struct SBCCommand: ParsableCommand {
     )
 
     @Argument(help: "The scenario file (YAML).") var scenario: String
-    @Option(help: "Parameter sets drawn from the prior.") var sets = 100
-    @Option(help: "Particles for each calibration.") var particles = 500
-    @Option(help: "Seed.") var seed: UInt64 = 1
-    @Option(help: "Simulation budget of each calibration.") var simulations = 5_000_000
-    @Option(help: "Worker threads (default: all cores).") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(parsing: .unconditional, help: "Parameter sets drawn from the prior.") var sets = 100
+    @Option(parsing: .unconditional, help: "Particles for each calibration.") var particles = 500
+    @Option(parsing: .unconditional, help: "Seed.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Simulation budget of each calibration.") var simulations = 5_000_000
+    @Option(parsing: .unconditional, help: "Worker threads (default: all cores).") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Flag(help: "No progress lines (they go to standard error when it is a terminal).") var quiet = false
 
     func validate() throws {
@@ -43,7 +43,7 @@ struct SBCCommand: ParsableCommand {
         let settings = SimulationBasedCalibration.Settings(sets: sets, particles: particles, seed: seed, simulations: simulations,
                                                            threads: threads)
         let result = try SimulationBasedCalibration.run(problem, settings: settings, progress: progress)
-        print(result.report(title: loaded.scenario.title, seconds: Date().timeIntervalSince(clock)), terminator: "")
+        try say(result.report(title: loaded.scenario.title, seconds: Date().timeIntervalSince(clock)), terminator: "")
         return result.passed
     }
 }

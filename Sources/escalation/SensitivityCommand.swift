@@ -19,10 +19,10 @@ struct SensitivityCommand: ParsableCommand {
     @Argument(help: "The scenario file (YAML).") var scenario: String
     @Option(help: "The outcome whose probability is ranked (default: the first the scenario declares that happens in the base runs).")
     var outcome: String?
-    @Option(help: "Relative change, up and down.") var change = 0.2
-    @Option(help: "Replications per variant.") var runs = 2000
-    @Option(help: "Master seed (the same streams for every variant).") var seed: UInt64 = 1
-    @Option(help: "Worker threads (default: all cores).") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(parsing: .unconditional, help: "Relative change, up and down.") var change = 0.2
+    @Option(parsing: .unconditional, help: "Replications per variant.") var runs = 2000
+    @Option(parsing: .unconditional, help: "Master seed (the same streams for every variant).") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Worker threads (default: all cores).") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(name: .customLong("only"), help: ArgumentHelp("Vary only this parameter (repeatable), e.g. actors.kh.control.",
                                                           valueName: "PATH"))
     var only: [String] = []
@@ -40,19 +40,21 @@ struct SensitivityCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
+            let outputs = try claim(out, report)
             let base = try ScenarioLoader.load(path: scenario, overrides: overrides)
             let count = only.isEmpty ? Sensitivity.parameters(in: try ScenarioLoader.tree(path: scenario)).count : only.count
             let result = try Sensitivity.run(path: scenario, overrides: overrides, outcome: outcome, change: change,
                                              only: only.isEmpty ? nil : only, runs: runs, masterSeed: seed, threads: threads,
                                              progress: ProgressReporter(total: count, label: "parameters", quiet: quiet))
-            try emit(Sensitivity.csv(result), to: out)
+            try emit(Sensitivity.csv(result), to: out, in: outputs)
             if let report {
-                try AtomicFile.write(AnalysisReport.sensitivity(title: base.scenario.title, result), to: report)
+                try outputs.stage(AnalysisReport.sensitivity(title: base.scenario.title, result), for: report)
             }
+            try outputs.commit()
             if !quiet && out != nil {
-                print("Most influential on P(\(result.outcome)) = " + String(format: "%.1f%%", 100 * result.pBase) + ":")
+                try say("Most influential on P(\(result.outcome)) = " + String(format: "%.1f%%", 100 * result.pBase) + ":")
                 for row in result.rows.prefix(5) {
-                    print("  \(row.path): " + String(format: "%.1f%% scaled down, %.1f%% scaled up", 100 * row.pLow, 100 * row.pHigh))
+                    try say("  \(row.path): " + String(format: "%.1f%% scaled down, %.1f%% scaled up", 100 * row.pLow, 100 * row.pHigh))
                 }
             }
         }

@@ -28,7 +28,7 @@ struct SourcesCommand: ParsableCommand {
         try reportingFailures {
             let loaded = try ScenarioLoader.load(path: scenario, overrides: overrides, posterior: posterior.choice)
             let table = SourcesTable(loaded)
-            print(format == .csv ? table.csv() : table.text(), terminator: "")
+            try say(format == .csv ? table.csv() : table.text(), terminator: "")
         }
     }
 }

@@ -26,13 +26,13 @@ struct SweepCommand: ParsableCommand {
             })
     var vary: [Vary] = []
 
-    @Option(help: "Replications at each grid point.")
+    @Option(parsing: .unconditional, help: "Replications at each grid point.")
     var runs: Int
 
-    @Option(help: "Master seed (the same streams at every grid point).")
+    @Option(parsing: .unconditional, help: "Master seed (the same streams at every grid point).")
     var seed: UInt64 = 1
 
-    @Option(help: "Worker threads (default: all cores).")
+    @Option(parsing: .unconditional, help: "Worker threads (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: "The sweep CSV (standard output if omitted).")
@@ -56,17 +56,19 @@ struct SweepCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
+            let outputs = try claim(out, report)
             var request = Sweep.Request(path: scenario, overrides: overrides, varies: vary, runs: runs,
                                         masterSeed: seed, threads: threads)
             request.quiet = quiet
             let points = try Sweep.run(request)
-            try emit(Sweep.csv(varies: vary, points: points), to: out)
+            try emit(Sweep.csv(varies: vary, points: points), to: out, in: outputs)
             if let report {
                 let title = try ScenarioLoader.load(path: scenario, overrides: overrides).scenario.title
-                try AtomicFile.write(AnalysisReport.sweep(title: title, varies: vary, points: points, runs: runs, seed: seed),
-                                     to: report)
+                try outputs.stage(AnalysisReport.sweep(title: title, varies: vary, points: points, runs: runs, seed: seed),
+                                  for: report)
             }
-            if let out, !quiet { print("swept \(points.count) grid points × \(runs) runs into \(out)") }
+            try outputs.commit()
+            if let out, !quiet { try say("swept \(points.count) grid points × \(runs) runs into \(out)") }
         }
     }
 }

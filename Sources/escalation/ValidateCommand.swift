@@ -27,7 +27,7 @@ struct ValidateCommand: ParsableCommand {
                     let loaded = try ScenarioLoader.load(path: path)
                     if strict && !loaded.unlabelled.isEmpty { throw ScenarioError(loaded.unlabelled) }
                     let s = loaded.scenario
-                    print("ok \(path): \(s.title) — \(s.actors.count) actors, \(s.actions.count) actions, "
+                    try say("ok \(path): \(s.title) — \(s.actors.count) actors, \(s.actions.count) actions, "
                           + "\(s.policies.count) policies, \(s.processes.count) processes, "
                           + "\(s.interventions.count) interventions, \(s.outcomes.count) outcomes"
                           + (loaded.parameters.isEmpty ? "" : ", \(loaded.parameters.count) parameters"))

@@ -120,8 +120,8 @@ struct BatchCommandTests {
         #expect(seeds.status == 65)
         #expect(seeds.stderr.contains("does not belong with \(p("s1.csv")): different seed (2 against 1)"))
         let missing = try runEscalation(["merge", p("nope.csv"), "--out", p("y.csv")])
-        #expect(missing.status == 65)
-        #expect(missing.stderr.contains("no manifest at \(dir.path)/nope.manifest.json"))
+        #expect(missing.status == 74)
+        #expect(missing.stderr == "error: cannot read '\(p("nope.csv"))': no such shard file\n")
     }
 
     @Test func sweepChecksEveryPathBeforeRunning() throws {

@@ -37,7 +37,7 @@ struct DiagnosticTests {
             "test.yaml:8:12: error: processes: expected a mapping of processes by name, found a list",
         ])
         #expect(diagnostics(Self.base + "\nmax_events: many") == [
-            "test.yaml:8:13: error: max_events: expected a whole number of events greater than 0, found 'many'",
+            "test.yaml:8:13: error: max_events: expected a whole number of events from 1 to 1000000, found 'many'",
         ])
     }
 
@@ -224,7 +224,7 @@ struct DiagnosticTests {
             "test.yaml:8:18: error: outcomes.calm: expected exactly one of when: (a condition) and quiet_days:, found both",
         ])
         #expect(diagnostics(Self.base + "\noutcomes: {runaway: {when: day > 3}}") == [
-            "test.yaml:8:21: error: outcomes.runaway: expected an outcome name other than unresolved and runaway (they are built in), found 'runaway'",
+            "test.yaml:8:21: error: outcomes.runaway: expected an outcome name other than unresolved, runaway and invalid (they are built in), found 'runaway'",
         ])
     }
 

@@ -37,3 +37,43 @@ public func runEscalation(_ arguments: [String], in directory: String? = nil) th
     return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                          stderr: String(decoding: errData, as: UTF8.self), stdoutData: outData)
 }
+
+/// Runs `escalation` with standard output sent to `stdout` (a file opened read-only, a pipe
+/// whose reader is gone ...), and kills it after `timeout` seconds (status −1 then), so a hang
+/// fails the test instead of stalling the suite. Standard error is returned.
+public func runEscalation(_ arguments: [String], stdout: FileHandle, timeout: Double = 120) throws -> CommandResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: escalationExecutable)
+    process.arguments = arguments
+    process.currentDirectoryURL = repositoryRoot
+    let err = Pipe()
+    process.standardOutput = stdout
+    process.standardError = err
+    let finished = DispatchSemaphore(value: 0)
+    process.terminationHandler = { _ in finished.signal() }
+    try process.run()
+    // Standard error is read beside the wait, so a process that hangs holding it open is
+    // still killed at the deadline.
+    let collected = ErrorCollector()
+    let reading = DispatchSemaphore(value: 0)
+    Thread.detachNewThread {
+        collected.data = err.fileHandleForReading.readDataToEndOfFile()
+        reading.signal()
+    }
+    if finished.wait(timeout: .now() + timeout) == .timedOut {
+        process.terminate()
+        process.waitUntilExit()
+        _ = reading.wait(timeout: .now() + 5)
+        return CommandResult(status: -1, stdout: "", stderr: String(decoding: collected.data, as: UTF8.self), stdoutData: Data())
+    }
+    process.waitUntilExit()
+    reading.wait()
+    let errData = collected.data
+    return CommandResult(status: process.terminationStatus, stdout: "", stderr: String(decoding: errData, as: UTF8.self),
+                         stdoutData: Data())
+}
+
+/// Bytes a reader thread hands over (read once the thread has signalled).
+final class ErrorCollector: @unchecked Sendable {
+    var data = Data()
+}

@@ -1,0 +1,142 @@
+import Foundation
+
+/// A failure to write an output, named by the output and by what the system said (ENOSPC,
+/// EACCES, EROFS ... each in words). The command line turns it into exit 74.
+public struct WriteError: Error, CustomStringConvertible {
+    public let path: String
+    public let reason: String
+    /// The errno behind it, when there is one.
+    public let code: Int32?
+
+    public init(path: String, reason: String, code: Int32? = nil) {
+        self.path = path
+        self.reason = reason
+        self.code = code
+    }
+
+    public init(path: String, errno code: Int32) {
+        self.init(path: path, reason: WriteError.describe(errno: code), code: code)
+    }
+
+    public var description: String { "cannot write '\(path)': \(reason)" }
+
+    /// What an errno means for someone writing a file.
+    public static func describe(errno code: Int32) -> String {
+        switch code {
+        case ENOSPC: "no space left on the device (the disk is full)"
+        case EDQUOT: "the disk quota is used up"
+        case EACCES, EPERM: "permission denied"
+        case EROFS: "the file system is read-only"
+        case EPIPE: "the reader closed the pipe"
+        case ENOENT: "no such directory"
+        case ENOTDIR: "a part of the path is not a directory"
+        case EISDIR: "it is a directory"
+        case EFBIG: "the file is larger than this system allows"
+        case EIO: "an input/output error on the device"
+        case EBADF: "it is not open for writing"
+        case ELOOP: "it is a symbolic link"
+        default: String(cString: strerror(code))
+        }
+    }
+}
+
+/// Standard output was a pipe whose reader has gone (`escalation run ... | head`): the command
+/// stops quietly, as Unix tools do.
+public struct ClosedPipe: Error {}
+
+/// Writes bytes to a file descriptor, all of them or an error that says why.
+public struct FileWriter: Sendable {
+    public let descriptor: Int32
+    /// The name errors give: the output the user asked for, not a temporary file's.
+    public let name: String
+    private let owned: Bool
+
+    /// A new file that must not exist yet (`O_EXCL`): a temporary file beside an output.
+    public static func create(_ path: String, reportedAs name: String) throws(WriteError) -> FileWriter {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        if fd < 0 { throw WriteError(path: name, errno: errno) }
+        return FileWriter(descriptor: fd, name: name, owned: true)
+    }
+
+    /// An existing regular file, written at its end (a batch's partial file).
+    public static func append(_ path: String, reportedAs name: String) throws(WriteError) -> FileWriter {
+        let fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW)
+        if fd < 0 { throw WriteError(path: name, errno: errno) }
+        return FileWriter(descriptor: fd, name: name, owned: true)
+    }
+
+    /// The reader of standard output has gone (set by the command line; then nothing more is
+    /// written there).
+    nonisolated(unsafe) public static var standardOutputClosed = false
+
+    /// Standard output, as an output like any other.
+    public static let standardOutput = FileWriter(descriptor: STDOUT_FILENO, name: "standard output", owned: false)
+
+    private init(descriptor: Int32, name: String, owned: Bool) {
+        self.descriptor = descriptor
+        self.name = name
+        self.owned = owned
+    }
+
+    public func write(_ text: String) throws {
+        var text = text
+        try text.withUTF8 { try write(UnsafeRawBufferPointer($0)) }
+    }
+
+    public func write(_ data: Data) throws {
+        try data.withUnsafeBytes { try write($0) }
+    }
+
+    /// Every byte, retrying short writes and interruptions. A closed pipe on standard output is
+    /// `ClosedPipe`; anything else a `WriteError`.
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard var base = bytes.baseAddress else { return }
+        var left = bytes.count
+        while left > 0 {
+            let n = Foundation.write(descriptor, base, left)
+            if n < 0 {
+                let code = errno
+                if code == EINTR { continue }
+                if code == EPIPE && !owned { throw ClosedPipe() }
+                throw WriteError(path: name, errno: code)
+            }
+            left -= n
+            base += n
+        }
+    }
+
+    /// Flushes to the disk and closes (a file's last chance to report ENOSPC or EIO).
+    public func finish() throws(WriteError) {
+        guard owned else { return }
+        if fsync(descriptor) != 0 {
+            let code = errno
+            _ = close(descriptor)
+            // Pipes and character devices cannot be synced; that is no failure.
+            if code != EINVAL && code != EROFS { throw WriteError(path: name, errno: code) }
+            return
+        }
+        if close(descriptor) != 0 { throw WriteError(path: name, errno: errno) }
+    }
+
+    /// Closes without a word (after a failure).
+    public func abandon() {
+        if owned { _ = close(descriptor) }
+    }
+}
+
+/// Messages and progress on standard error: never a reason to fail (or crash) when it is gone.
+public enum StandardError {
+    public static func write(_ text: String) {
+        var text = text
+        text.withUTF8 { buffer in
+            guard var base = buffer.baseAddress else { return }
+            var left = buffer.count
+            while left > 0 {
+                let n = Foundation.write(STDERR_FILENO, base, left)
+                if n < 0 { if errno == EINTR { continue }; return }
+                left -= n
+                base += n
+            }
+        }
+    }
+}

@@ -1,0 +1,209 @@
+import Foundation
+
+/// The files one command writes, claimed before any work starts and written all or none.
+///
+/// - Each target must be a regular file or not exist: a device, a FIFO, a symbolic link or a
+///   folder given as an output is refused, never replaced.
+/// - Each target is locked (`flock` on a hidden `.NAME.lock` beside it) for as long as the
+///   command runs, so a second process writing the same output is refused at once with the
+///   first one's pid, and the first one's files stay whole.
+/// - Temporary files (`.NAME.tmp-PID`) left by a process that was killed are removed once the
+///   lock is held (no live process can be writing them).
+/// - Outputs are written to temporary files beside their targets, flushed to the disk, and only
+///   when every one is complete renamed into place, one after another; a failure before that
+///   leaves every target as it was.
+public final class OutputFiles {
+    /// Targets in the order they were named (duplicates removed).
+    public let targets: [String]
+    private var locks: [OutputLock] = []
+    /// Files to rename into place; `keep` ones (a batch's partial file) survive a failure.
+    private var staged: [(temporary: String, target: String, keep: Bool)] = []
+
+    public init(_ paths: [String]) throws(WriteError) {
+        var seen = Set<String>()
+        targets = paths.filter { seen.insert(Self.canonical($0)).inserted }
+        if targets.count != paths.count {
+            let twice = paths.first { p in paths.filter { Self.canonical($0) == Self.canonical(p) }.count > 1 }!
+            throw WriteError(path: twice, reason: "it is named for two outputs of the same command")
+        }
+        do {
+            for path in targets {
+                try Self.checkTarget(path)
+                locks.append(try OutputLock(for: path))
+                Self.removeLeftovers(of: path)
+            }
+        } catch {
+            release()
+            throw error
+        }
+    }
+
+    deinit {
+        for s in staged where !s.keep { unlink(s.temporary) }
+        release()
+    }
+
+    /// The hidden temporary file beside `path` that this process writes.
+    public static func temporaryPath(for path: String) -> String {
+        let (directory, name) = split(path)
+        return directory + "/." + name + ".tmp-\(getpid())"
+    }
+
+    /// Writes `text` for `path` (one of the targets) to its temporary file, flushed.
+    public func stage(_ text: String, for path: String) throws(WriteError) {
+        try stage(Data(text.utf8), for: path)
+    }
+
+    public func stage(_ data: Data, for path: String) throws(WriteError) {
+        precondition(targets.contains(path), "\(path) was not claimed")
+        let temporary = Self.temporaryPath(for: path)
+        unlink(temporary)
+        let writer = try FileWriter.create(temporary, reportedAs: path)
+        staged.append((temporary, path, false))
+        do {
+            try writer.write(data)
+        } catch let error as WriteError {
+            writer.abandon()
+            throw error
+        } catch {
+            writer.abandon()
+            throw WriteError(path: path, reason: "\(error)")
+        }
+        try writer.finish()
+    }
+
+    /// Takes a file this process wrote itself as the content of `path`; `keep` leaves it in
+    /// place if the command fails (a batch's partial file, for `--resume`).
+    public func adopt(_ file: String, for path: String, keep: Bool) {
+        precondition(targets.contains(path), "\(path) was not claimed")
+        staged.append((file, path, keep))
+    }
+
+    private var removals: [String] = []
+
+    /// A file this command made for itself (a batch's plan) to remove once the outputs are in
+    /// place, while the locks are still held.
+    public func removeOnCommit(_ path: String) { removals.append(path) }
+
+    /// Renames every staged file into place, in the order staged, and releases the locks.
+    public func commit() throws(WriteError) {
+        while !staged.isEmpty {
+            let s = staged.removeFirst()
+            if rename(s.temporary, s.target) != 0 {
+                let code = errno
+                staged.insert(s, at: 0)
+                throw WriteError(path: s.target, errno: code)
+            }
+        }
+        for path in removals { unlink(path) }
+        removals = []
+        release()
+    }
+
+    private func release() {
+        for lock in locks.reversed() { lock.release() }
+        locks = []
+    }
+
+    // MARK: Checks
+
+    /// Refuses a target that exists and is not a regular file, or whose folder does not exist.
+    public static func checkTarget(_ path: String) throws(WriteError) {
+        var info = stat()
+        if lstat(path, &info) == 0 {
+            let kind = info.st_mode & S_IFMT
+            if kind != S_IFREG {
+                let what = switch kind {
+                case S_IFCHR: "a character device"
+                case S_IFBLK: "a block device"
+                case S_IFIFO: "a FIFO"
+                case S_IFLNK: "a symbolic link"
+                case S_IFDIR: "a folder"
+                case S_IFSOCK: "a socket"
+                default: "not a regular file"
+                }
+                throw WriteError(path: path, reason: "it is \(what), not a regular file; escalation replaces only regular files "
+                                 + "(name a new file, or remove it first)")
+            }
+            return
+        }
+        let (directory, _) = split(path)
+        var folder = stat()
+        if stat(directory, &folder) != 0 { throw WriteError(path: path, reason: "no such folder '\(directory)'", code: ENOENT) }
+        if folder.st_mode & S_IFMT != S_IFDIR { throw WriteError(path: path, reason: "'\(directory)' is not a folder", code: ENOTDIR) }
+    }
+
+    /// Removes `.NAME.tmp-*` beside `path`: with the lock held, no live process is writing them.
+    static func removeLeftovers(of path: String) {
+        let (directory, name) = split(path)
+        let prefix = "." + name + ".tmp-"
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for entry in entries where entry.hasPrefix(prefix) && Int32(entry.dropFirst(prefix.count)) != nil {
+            unlink(directory + "/" + entry)
+        }
+    }
+
+    static func split(_ path: String) -> (directory: String, name: String) {
+        let url = URL(fileURLWithPath: path)
+        return (url.deletingLastPathComponent().path, url.lastPathComponent)
+    }
+
+    static func canonical(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
+}
+
+/// An exclusive, non-blocking `flock` on `.NAME.lock` beside an output, holding the owner's pid.
+final class OutputLock {
+    let path: String
+    private var descriptor: Int32 = -1
+
+    init(for target: String) throws(WriteError) {
+        let (directory, name) = OutputFiles.split(target)
+        path = directory + "/." + name + ".lock"
+        // Another process may remove the lock file between our open and our flock; then we
+        // hold a lock on a file nobody else will see, so check and try again.
+        for _ in 0..<8 {
+            let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
+            if fd < 0 { throw WriteError(path: target, errno: errno) }
+            if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+                let code = errno
+                let owner = Self.owner(fd)
+                close(fd)
+                if code == EWOULDBLOCK {
+                    throw WriteError(path: target, reason: "another process\(owner.map { " (pid \($0))" } ?? "") is writing it; "
+                                     + "wait for it to finish or choose another output", code: code)
+                }
+                throw WriteError(path: target, errno: code)
+            }
+            var opened = stat(), named = stat()
+            if fstat(fd, &opened) == 0, stat(path, &named) == 0, opened.st_ino == named.st_ino, opened.st_dev == named.st_dev {
+                let pid = "\(getpid())\n"
+                _ = ftruncate(fd, 0)
+                _ = pid.withCString { pwrite(fd, $0, strlen($0), 0) }
+                descriptor = fd
+                return
+            }
+            close(fd)
+        }
+        throw WriteError(path: target, reason: "its lock file \(path) keeps changing under us")
+    }
+
+    static func owner(_ fd: Int32) -> Int32? {
+        var buffer = [CChar](repeating: 0, count: 32)
+        let n = pread(fd, &buffer, 31, 0)
+        guard n > 0 else { return nil }
+        return Int32(String(cString: buffer).trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    func release() {
+        guard descriptor >= 0 else { return }
+        // Remove the lock file only if it is still ours (not one a later holder made anew).
+        var opened = stat(), named = stat()
+        if fstat(descriptor, &opened) == 0, stat(path, &named) == 0, opened.st_ino == named.st_ino, opened.st_dev == named.st_dev {
+            unlink(path)
+        }
+        close(descriptor)
+        descriptor = -1
+    }
+
+    deinit { release() }
+}

@@ -1,0 +1,95 @@
+import EscalationModel
+import Foundation
+import Record
+import ScenarioIO
+import Stochastics
+
+/// Checks that rows of a batch CSV are what the scenario gives, before `merge` joins them or
+/// `--resume` continues after them:
+///
+/// - every row's `seed` column must be the stream seed of (master seed, run), so a shard made
+///   with another seed is refused whatever its manifest says;
+/// - a deterministic sample of rows is simulated again and must match byte for byte: the first
+///   and last row of each file (for `--resume`, the last row read), and each run r with
+///   mix(master seed ^ r) divisible by max(1, rows / 100): about 100 a file, and every row of
+///   a file of fewer than 200 rows.
+public final class RowVerifier {
+    public static let sampleSize = 100
+
+    let table: RunTable
+    let simulator: Simulator
+    let masterSeed: UInt64
+    let every: UInt64
+    let range: Range<Int>
+    private var record: [Double]
+    private var row = ""
+    /// Rows simulated again so far.
+    public private(set) var simulated = 0
+
+    public init(scenario: Scenario, masterSeed: UInt64, range: Range<Int>) {
+        table = RunTable(scenario)
+        simulator = Simulator(scenario: scenario)
+        self.masterSeed = masterSeed
+        self.range = range
+        every = UInt64(max(1, range.count / Self.sampleSize))
+        record = [Double](repeating: 0, count: table.layout.width)
+    }
+
+    /// A verifier for the rows of the batch a manifest describes, loading the scenario it names
+    /// (beside the CSV if the path does not resolve from here) and checking its content hash.
+    public convenience init(manifest: Manifest, csv: String) throws {
+        let loaded = try manifest.loadScenario(besideCSV: csv, purpose: "checking its rows")
+        guard let seed = UInt64(manifest.seed) else { throw BatchError("\(Manifest.path(forCSV: csv)): its seed is not a number") }
+        self.init(scenario: loaded.scenario, masterSeed: seed, range: manifest.shard.first..<manifest.shard.end)
+    }
+
+    public func isSampled(_ run: Int) -> Bool {
+        run == range.lowerBound || run == range.upperBound - 1 || SplitMix64.mix(masterSeed ^ UInt64(run)) % every == 0
+    }
+
+    /// Checks one row (`line` without its newline) of run `run` whose seed column read `seed`.
+    public func check<S: StringProtocol>(run: Int, seed: UInt64, line: S, file: String, always: Bool = false) throws {
+        let expected = StreamSeed.replication(master: masterSeed, index: UInt64(run))
+        guard seed == expected else {
+            throw BatchError("\(file): run \(run) has seed \(seed) in its row, but master seed \(masterSeed) gives \(expected): "
+                             + "the rows come from another batch")
+        }
+        guard always || isSampled(run) else { return }
+        simulated += 1
+        record.withUnsafeMutableBufferPointer { _ = simulator.run(seed: seed, into: $0) }
+        row.removeAll(keepingCapacity: true)
+        record.withUnsafeBufferPointer { table.appendRow(run: run, seed: seed, record: $0, to: &row) }
+        guard row.utf8.count == line.utf8.count + 1, row.utf8.dropLast().elementsEqual(line.utf8) else {
+            throw BatchError("\(file): the row of run \(run) is not what the scenario gives (simulated again: "
+                             + "\(abbreviated(String(row.dropLast()), limit: 160)))")
+        }
+    }
+}
+
+extension Manifest {
+    /// The scenario a batch was run from, with its overrides and posterior, checked against the
+    /// manifest's content hash. A relative path that does not resolve from the current folder
+    /// is tried beside the CSV.
+    public func loadScenario(besideCSV csv: String, purpose: String) throws -> LoadedScenario {
+        var scenarioPath = scenario
+        if !FileManager.default.fileExists(atPath: scenarioPath) {
+            let beside = ((csv as NSString).deletingLastPathComponent as NSString).appendingPathComponent(scenarioPath)
+            if FileManager.default.fileExists(atPath: beside) { scenarioPath = beside }
+        }
+        guard FileManager.default.fileExists(atPath: scenarioPath) else {
+            throw BatchError("\(csv) was made from \(scenario), which is not here (nor beside the CSV); \(purpose) needs the scenario")
+        }
+        let overrides = try self.overrides.map { try Override(parsing: $0) }
+        let choice: PosteriorChoice = switch posterior {
+        case nil: .declared
+        case "none"?: .none
+        case let path?: .file(path)
+        }
+        let loaded = try ScenarioLoader.load(path: scenarioPath, overrides: overrides, posterior: choice)
+        guard Manifest.scenarioHash(loaded) == scenarioHash else {
+            throw BatchError("\(scenarioPath) has changed since \(csv) was made (its content hash differs from the manifest's); "
+                             + "\(purpose) needs the scenario that was run")
+        }
+        return loaded
+    }
+}
