@@ -70,17 +70,22 @@ enum YAMLReader {
     /// Keys must be plain names. An alias, a list or a mapping as a key (`*a: 1`, `? [x]`) is
     /// refused before parsing: the YAML library compares keys by hashing them whole, aliases
     /// expanded, so a few hundred bytes of nested aliases used as a key would take hours.
+    nonisolated(unsafe) static let keyPatterns: [(NSRegularExpression, String)] = [
+        (#"^\s*(?:-\s+)*\?(?:\s|$)"#, "an explicit key ('? ')"),
+        (#"^\s*(?:-\s+)*\*[^\s:,\[\]{}]+\s*:(?:\s|$)"#, "an alias (*name) as a key"),
+        (#"[{,]\s*\*[^\s:,\[\]{}]+\s*:(?:\s|$)"#, "an alias (*name) as a key"),
+        (#"^\s*(?:-\s+)*[\[{][^#]*[\]}]\s*:(?:\s|$)"#, "a list or mapping as a key"),
+    ].map { (try! NSRegularExpression(pattern: $0.0), $0.1) }
+
     static func refuseComplexKeys(_ text: String, file: String) throws(ScenarioError) {
-        let patterns = [
-            (#"^\s*(?:-\s+)*\?(?:\s|$)"#, "an explicit key ('? ')"),
-            (#"^\s*(?:-\s+)*\*[^\s:,\[\]{}]+\s*:(?:\s|$)"#, "an alias (*name) as a key"),
-            (#"[{,]\s*\*[^\s:,\[\]{}]+\s*:(?:\s|$)"#, "an alias (*name) as a key"),
-            (#"^\s*(?:-\s+)*[\[{][^#]*[\]}]\s*:(?:\s|$)"#, "a list or mapping as a key"),
-        ].map { (try! NSRegularExpression(pattern: $0.0), $0.1) }
+        let patterns = keyPatterns
         var lineNumber = 0
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNumber += 1
-            guard line.contains(":") || line.contains("?") else { continue }
+            // Only a line with an alias, or one that starts (after indentation and list dashes)
+            // with '?', '[' or '{', can hold such a key; the rest skip the expressions.
+            let start = line.drop { $0 == " " || $0 == "\t" || $0 == "-" }.first
+            guard line.contains("*") || start == "?" || start == "[" || start == "{" else { continue }
             let string = String(line)
             let range = NSRange(string.startIndex..., in: string)
             for (pattern, what) in patterns {
