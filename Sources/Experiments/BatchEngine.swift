@@ -45,31 +45,8 @@ public final class BatchEngine: Sendable {
                     consume: (Chunk) throws -> Void) throws {
         let chunks = (range.count + chunkSize - 1) / chunkSize
         let work = Work(range: range, masterSeed: masterSeed, chunkSize: chunkSize, scenario: scenario, rows: rows)
-        if threads <= 1 || chunks <= 1 {
-            let simulator = Simulator(scenario: scenario)
-            for c in 0..<chunks { try consume(work.compute(c, simulator: simulator)) }
-            return
-        }
-        let coordinator = Coordinator(chunks: chunks, window: 4 * threads)
-        let finished = DispatchGroup()
-        for _ in 0..<threads {
-            finished.enter()
-            let thread = Thread {
-                let simulator = Simulator(scenario: work.scenario)
-                while let c = coordinator.claim() { coordinator.complete(c, work.compute(c, simulator: simulator)) }
-                finished.leave()
-            }
-            thread.stackSize = 1 << 20
-            thread.start()
-        }
-        do {
-            for c in 0..<chunks { try consume(coordinator.take(c)) }
-        } catch {
-            coordinator.cancel()
-            finished.wait()
-            throw error
-        }
-        finished.wait()
+        try computeInOrder(chunks: chunks, threads: threads, worker: { Simulator(scenario: work.scenario) },
+                           compute: { c, simulator in work.compute(c, simulator: simulator) }, consume: consume)
     }
 
     /// What one chunk computes: immutable, shared by the workers.
@@ -104,52 +81,86 @@ public final class BatchEngine: Sendable {
         }
     }
 
-    /// Hands out chunk numbers and collects finished chunks, keeping workers at most `window`
-    /// chunks ahead of the consumer.
-    final class Coordinator: @unchecked Sendable {
-        let condition = NSCondition()
-        let chunks: Int
-        let window: Int
-        var nextClaim = 0
-        var nextTake = 0
-        var done: [Int: Chunk] = [:]
-        var cancelled = false
+}
 
-        init(chunks: Int, window: Int) {
-            self.chunks = chunks
-            self.window = window
+/// Computes chunks 0..<chunks on `threads` threads, each thread with its own `worker` (a simulator
+/// or several), and hands them to `consume` on this thread in order. If `consume` throws, the
+/// workers stop and the error is rethrown.
+func computeInOrder<Worker, Chunk>(chunks: Int, threads: Int, worker: @escaping @Sendable () -> Worker,
+                                   compute: @escaping @Sendable (Int, Worker) -> Chunk,
+                                   consume: (Chunk) throws -> Void) throws {
+    if threads <= 1 || chunks <= 1 {
+        let w = worker()
+        for c in 0..<chunks { try consume(compute(c, w)) }
+        return
+    }
+    let coordinator = Coordinator<Chunk>(chunks: chunks, window: 4 * threads)
+    let finished = DispatchGroup()
+    for _ in 0..<threads {
+        finished.enter()
+        let thread = Thread {
+            let w = worker()
+            while let c = coordinator.claim() { coordinator.complete(c, compute(c, w)) }
+            finished.leave()
         }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+    do {
+        for c in 0..<chunks { try consume(coordinator.take(c)) }
+    } catch {
+        coordinator.cancel()
+        finished.wait()
+        throw error
+    }
+    finished.wait()
+}
 
-        func claim() -> Int? {
-            condition.lock()
-            defer { condition.unlock() }
-            while !cancelled && nextClaim < chunks && nextClaim >= nextTake + window { condition.wait() }
-            guard !cancelled, nextClaim < chunks else { return nil }
-            nextClaim += 1
-            return nextClaim - 1
-        }
+/// Hands out chunk numbers and collects finished chunks, keeping workers at most `window` chunks
+/// ahead of the consumer.
+final class Coordinator<Chunk>: @unchecked Sendable {
+    let condition = NSCondition()
+    let chunks: Int
+    let window: Int
+    var nextClaim = 0
+    var nextTake = 0
+    var done: [Int: Chunk] = [:]
+    var cancelled = false
 
-        func complete(_ c: Int, _ chunk: Chunk) {
-            condition.lock()
-            done[c] = chunk
-            condition.broadcast()
-            condition.unlock()
-        }
+    init(chunks: Int, window: Int) {
+        self.chunks = chunks
+        self.window = window
+    }
 
-        func take(_ c: Int) -> Chunk {
-            condition.lock()
-            defer { condition.unlock() }
-            while done[c] == nil { condition.wait() }
-            nextTake = c + 1
-            condition.broadcast()
-            return done.removeValue(forKey: c)!
-        }
+    func claim() -> Int? {
+        condition.lock()
+        defer { condition.unlock() }
+        while !cancelled && nextClaim < chunks && nextClaim >= nextTake + window { condition.wait() }
+        guard !cancelled, nextClaim < chunks else { return nil }
+        nextClaim += 1
+        return nextClaim - 1
+    }
 
-        func cancel() {
-            condition.lock()
-            cancelled = true
-            condition.broadcast()
-            condition.unlock()
-        }
+    func complete(_ c: Int, _ chunk: Chunk) {
+        condition.lock()
+        done[c] = chunk
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func take(_ c: Int) -> Chunk {
+        condition.lock()
+        defer { condition.unlock() }
+        while done[c] == nil { condition.wait() }
+        nextTake = c + 1
+        condition.broadcast()
+        return done.removeValue(forKey: c)!
+    }
+
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
     }
 }

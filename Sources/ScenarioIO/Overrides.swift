@@ -72,9 +72,8 @@ public struct Override: Sendable, Equatable, CustomStringConvertible {
             }
             node.value = .mapping(pairs)
         case .sequence(var items):
-            guard let i = Int(key), items.indices.contains(i) else {
-                throw OverrideError(argument: argument,
-                                    message: "expected a list index 0 to \(items.count - 1) under \(here), found '\(key)'")
+            guard let i = Override.index(of: key, in: items) else {
+                throw OverrideError(argument: argument, message: Override.noItem(key, in: items, under: here))
             }
             if path.count == 1 {
                 items[i] = value
@@ -103,9 +102,7 @@ public struct Override: Sendable, Equatable, CustomStringConvertible {
                 }
                 node = next
             case .sequence(let items):
-                guard let i = Int(key), items.indices.contains(i) else {
-                    return "expected a list index 0 to \(items.count - 1) under \(here), found '\(key)'"
-                }
+                guard let i = Override.index(of: key, in: items) else { return Override.noItem(key, in: items, under: here) }
                 node = items[i]
             default:
                 return "\(here) is \(node.kindDescription), which has no key '\(key)'"
@@ -134,6 +131,42 @@ public struct Override: Sendable, Equatable, CustomStringConvertible {
         return missingReason(path, in: root) ?? "no such value"
     }
 
+    /// The item of a list that `key` names: its index (`2`), or the `name` or `id` of the item
+    /// (`policies.us_limited.rules.non-lethal KH attacks.probability`), so a path survives rules
+    /// being added or reordered.
+    public static func index(of key: String, in items: [YAMLNode]) -> Int? {
+        if let i = Int(key) { return items.indices.contains(i) ? i : nil }
+        return items.firstIndex { $0["name"]?.scalar == key || $0["id"]?.scalar == key }
+    }
+
+    static func noItem(_ key: String, in items: [YAMLNode], under here: String) -> String {
+        let names = items.compactMap { $0["name"]?.scalar ?? $0["id"]?.scalar }
+        let range = items.isEmpty ? "the list under \(here) is empty" : "expected a list index 0 to \(items.count - 1)"
+        guard !names.isEmpty, Int(key) == nil else { return "\(range) under \(here), found '\(key)'" }
+        let hint = Suggestions.hint(for: key, in: names).map { " (\($0))" } ?? ""
+        return "\(range) or an item's name under \(here), found '\(key)'\(hint); names: "
+            + names.map { "'\($0)'" }.joined(separator: ", ")
+    }
+
+    /// The path with list items named by index, as the scenario's own diagnostics name them.
+    public static func canonical(_ path: [String], in root: YAMLNode) -> [String] {
+        var node = root, out: [String] = []
+        for key in path {
+            switch node.value {
+            case .mapping:
+                guard let next = node[key] else { return out + path.dropFirst(out.count) }
+                node = next
+                out.append(key)
+            case .sequence(let items):
+                guard let i = index(of: key, in: items) else { return out + path.dropFirst(out.count) }
+                node = items[i]
+                out.append(String(i))
+            default: return out + path.dropFirst(out.count)
+            }
+        }
+        return out
+    }
+
     /// The existing value at the path, if any (sweeps check their paths before running).
     public static func lookup(_ path: [String], in root: YAMLNode) -> YAMLNode? {
         var node = root
@@ -141,7 +174,7 @@ public struct Override: Sendable, Equatable, CustomStringConvertible {
             switch node.value {
             case .mapping: guard let next = node[key] else { return nil }; node = next
             case .sequence(let items):
-                guard let i = Int(key), items.indices.contains(i) else { return nil }
+                guard let i = index(of: key, in: items) else { return nil }
                 node = items[i]
             default: return nil
             }
