@@ -187,5 +187,5 @@ public struct Override: Sendable, Equatable, CustomStringConvertible {
 public struct OverrideError: Error, Sendable, CustomStringConvertible {
     public let argument: String
     public let message: String
-    public var description: String { "--set \(abbreviated(argument)): \(abbreviated(message, limit: 200))" }
+    public var description: String { "--set \(abbreviated(argument)): \(abbreviated(message, limit: 600))" }
 }

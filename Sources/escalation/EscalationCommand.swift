@@ -12,7 +12,7 @@ struct EscalationCommand: ParsableCommand {
             converge), 74 cannot read or write a file, 70 internal error.
             """,
         version: ProgramVersion.string,
-        subcommands: [RunCommand.self, BatchCommand.self, MergeCommand.self, SweepCommand.self, ValidateCommand.self,
+        subcommands: [RunCommand.self, BatchCommand.self, MergeCommand.self, CompareCommand.self, SweepCommand.self, ValidateCommand.self,
                       LadderCommand.self, IncidentsCommand.self, FitHawkesCommand.self, CalibrateCommand.self, BacktestCommand.self,
                       ReportCommand.self, SensitivityCommand.self, SourcesCommand.self, HindcastCommand.self, SBCCommand.self]
     )

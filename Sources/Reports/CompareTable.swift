@@ -1,0 +1,112 @@
+import EscalationModel
+import Experiments
+import Foundation
+import ScenarioIO
+
+/// A comparison for a person at a terminal, in 100 columns: what differs between the arms, each
+/// outcome's probability in A and B with the paired difference, its 95% interval and p-value,
+/// how many runs changed their ending and how, and the key metrics likewise.
+public struct CompareTable {
+    public let a: Scenario
+    public let b: Scenario
+    public let result: Compare.Result
+    public let differences: [ScenarioDiff.Difference]
+
+    public init(a: Scenario, b: Scenario, result: Compare.Result, differences: [ScenarioDiff.Difference]) {
+        self.a = a
+        self.b = b
+        self.result = result
+        self.differences = differences
+    }
+
+    public func render(heading: [String]) -> String {
+        var lines = heading + [""]
+        lines.append(differences.isEmpty ? "The two arms are the same scenario: every difference below is 0."
+                     : "What B changes (\(differences.count) value\(differences.count == 1 ? "" : "s")):")
+        for d in differences.prefix(12) {
+            lines += wrap("  \(d.pathString): \(d.a ?? "(absent)") → \(d.b ?? "(absent)")", indent: "      ")
+        }
+        if differences.count > 12 { lines.append("  … and \(differences.count - 12) more (the report lists them all)") }
+        lines.append("")
+        var rows = [["outcome", "A", "B", "B − A", "95% paired interval", "p"]]
+        for o in result.outcomes where o.pairs.countA + o.pairs.countB > 0 || isDeclared(o.name) {
+            let p = o.pairs, ci = p.interval()
+            rows.append([o.name, percent(p.probabilityA), percent(p.probabilityB), points(p.difference),
+                         "\(points(ci.low)) to \(points(ci.high))", pValue(p.pValue)])
+        }
+        lines += align(rows, right: [1, 2, 3, 4, 5])
+        let changed = result.changed
+        lines.append("")
+        lines.append("Runs whose ending changed: \(changed) of \(result.runs) (\(percent(Double(changed) / Double(result.runs))))"
+                     + (changed > 0 ? ":" : "."))
+        var moves: [(Int, String)] = []
+        for (i, row) in result.transitions.enumerated() {
+            for (j, count) in row.enumerated() where i != j && count > 0 {
+                moves.append((count, "\(result.outcomes[i].name) → \(result.outcomes[j].name) \(count)"))
+            }
+        }
+        moves.sort { $0.0 > $1.0 }
+        lines += wrap("  " + moves.prefix(8).map(\.1).joined(separator: "; ") + (moves.count > 8 ? "; …" : ""), indent: "  ")
+            .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        lines.append("")
+        var metricRows = [["metric", "A", "B", "B − A", "95% paired interval", "p"]]
+        for m in keyMetrics() {
+            let p = m.pairs, ci = p.interval()
+            metricRows.append([m.name, humanNumber(p.a.mean), humanNumber(p.b.mean), signed(p.difference),
+                               "\(signed(ci.low)) to \(signed(ci.high))", pValue(p.pValue)])
+        }
+        lines += align(metricRows, right: [1, 2, 3, 4, 5])
+        lines.append("")
+        lines.append("B − A over the same replication streams; intervals are paired (Newcombe for outcomes, paired t")
+        lines.append("for means); p: McNemar's exact test or the paired t test. An interval that excludes 0 is a")
+        lines.append("difference this many runs can tell from luck.")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    func isDeclared(_ name: String) -> Bool {
+        a.outcomes.contains { $0.id == name } || b.outcomes.contains { $0.id == name }
+    }
+
+    /// Killed by side, US wounded, highest rung and actions: the metrics of the batch table.
+    func keyMetrics() -> [Compare.MetricDifference] {
+        var names: [String] = []
+        for (s, side) in a.sides.enumerated() {
+            names.append(side.id + "_killed")
+            if s == 0 { names.append(side.id + "_wounded") }
+        }
+        names += ["max_rung", "events"]
+        return names.compactMap { name in
+            result.metrics.first { $0.name == name && ($0.pairs.a.maximum > 0 || $0.pairs.b.maximum > 0) }
+        }
+    }
+
+    func percent(_ p: Double) -> String { p.isNaN ? "—" : String(format: "%.1f%%", 100 * p) }
+    func points(_ d: Double) -> String { d.isNaN ? "—" : String(format: "%+.1f pts", 100 * d).replacingOccurrences(of: "-", with: "−") }
+    func signed(_ x: Double) -> String { x.isNaN ? "—" : (x > 0 ? "+" : "") + humanNumber(x).replacingOccurrences(of: "-", with: "−") }
+    func pValue(_ p: Double) -> String { p.isNaN ? "—" : p < 0.001 ? "<0.001" : String(format: "%.3f", p) }
+
+    /// `text` broken at spaces into lines of at most `width`, continuation lines indented.
+    func wrap(_ text: String, indent: String, width: Int = 100) -> [String] {
+        let lead = String(text.prefix { $0 == " " })
+        var lines: [String] = [], line = lead
+        for word in text.dropFirst(lead.count).split(separator: " ") {
+            if line.count > lead.count && line.count + 1 + word.count > width {
+                lines.append(line)
+                line = indent + word
+            } else {
+                line += (line.count > lead.count ? " " : "") + word
+            }
+        }
+        return lines + [line]
+    }
+
+    func align(_ rows: [[String]], right: Set<Int>) -> [String] {
+        let widths = rows[0].indices.map { c in rows.map { $0[c].count }.max()! }
+        return rows.map { row in
+            row.enumerated().map { c, cell in
+                let pad = String(repeating: " ", count: widths[c] - cell.count)
+                return right.contains(c) ? pad + cell : cell + pad
+            }.joined(separator: "   ").trimmingTrailingSpaces()
+        }
+    }
+}
