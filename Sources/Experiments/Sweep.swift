@@ -6,6 +6,8 @@ import ScenarioIO
 public struct Vary: Sendable, Equatable {
     public let path: [String]
     public let values: [Double]
+    /// As given on the command line: `PATH=FROM:TO:STEP`.
+    public let argument: String
 
     public var name: String { path.joined(separator: ".") }
 
@@ -26,6 +28,7 @@ public struct Vary: Sendable, Equatable {
         let count = Int(((to - from) / step * (1 + 1e-12)).rounded(.down)) + 1
         guard count <= 10_000 else { throw BatchError("--vary \(argument): \(count) values is too many (at most 10000)") }
         self.path = path
+        self.argument = argument
         // Computed, not accumulated, and rounded to 12 significant digits: 0.1 steps give 0.3,
         // not 0.30000000000000004.
         self.values = (0..<count).map { Double(String(format: "%.12g", from + Double($0) * step))! }
@@ -57,10 +60,25 @@ public enum Sweep {
     public struct Point {
         public let values: [Double]
         public let summary: BatchSummary
+        /// Against the base point (the scenario as written, with its --set values), run by run:
+        /// one per outcome, and one per metric of the summary.
+        public let outcomes: [PairedProportion]
+        public let metrics: [PairedMean]
     }
 
-    /// Checks every path and compiles every grid point before running any; then runs them.
-    public static func run(_ request: Request) throws -> [Point] {
+    /// The grid's results and its base point's.
+    public struct Result {
+        public let base: BatchSummary
+        public let points: [Point]
+    }
+
+    /// Grid points run together with the base point, so each point's differences from the base
+    /// are paired; the base is run again for each group, which bounds memory.
+    static let pointsPerGroup = 8
+
+    /// Checks every path and compiles every grid point before running any; then runs them, each
+    /// beside the base point on the same streams.
+    public static func run(_ request: Request) throws -> Result {
         var tree = try ScenarioLoader.tree(path: request.path)
         for o in request.overrides { try o.apply(to: &tree) }
         for vary in request.varies {
@@ -70,27 +88,55 @@ public enum Sweep {
         }
         var grid: [[Double]] = [[]]
         for vary in request.varies { grid = grid.flatMap { prefix in vary.values.map { prefix + [$0] } } }
+        let base = try ScenarioLoader.load(path: request.path, overrides: request.overrides).scenario
         var scenarios: [Scenario] = []
         for point in grid {
             let overrides = request.overrides + zip(request.varies, point).map {
                 Override(path: $0.path, text: Self.text($1), option: "--vary")
             }
-            scenarios.append(try ScenarioLoader.load(path: request.path, overrides: overrides).scenario)
+            let scenario = try ScenarioLoader.load(path: request.path, overrides: overrides).scenario
+            guard RunTable(scenario).metricColumns == RunTable(base).metricColumns else {
+                throw BatchError("sweep: the point \(point.map(Self.text).joined(separator: ", ")) changes the scenario's "
+                                 + "columns (its actions, sides, state or observations), so it cannot be paired with the base")
+            }
+            scenarios.append(scenario)
         }
+        let table = RunTable(base)
+        let outcomes = table.outcomeNames.count
+        var baseSummary = BatchSummary(table: table)
         let progress = ProgressReporter(total: grid.count * request.runs, quiet: request.quiet)
         var points: [Point] = []
-        for (i, scenario) in scenarios.enumerated() {
-            var summary = BatchSummary(table: RunTable(scenario))
-            let width = RecordLayout(scenario).width
-            try BatchEngine(scenario: scenario).run(range: 0..<request.runs, masterSeed: request.masterSeed,
-                                                    threads: request.threads) { chunk in
-                for k in 0..<chunk.count { chunk.withRecord(k, width: width) { summary.add($0) } }
-                progress.update(done: i * request.runs + chunk.first + chunk.count)
+        for groupStart in stride(from: 0, to: scenarios.count, by: pointsPerGroup) {
+            let group = Array(scenarios[groupStart..<min(groupStart + pointsPerGroup, scenarios.count)])
+            var summaries = group.map { BatchSummary(table: RunTable($0)) }
+            var pairedOutcomes = [[PairedProportion]](repeating: [PairedProportion](repeating: PairedProportion(), count: outcomes), count: group.count)
+            var pairedMetrics = [[PairedMean]](repeating: [PairedMean](repeating: PairedMean(), count: baseSummary.metrics.count), count: group.count)
+            let engine = ArmsEngine(arms: [base] + group)
+            let width = engine.widths[0]
+            try engine.run(range: 0..<request.runs, masterSeed: request.masterSeed, threads: request.threads) { chunk in
+                for k in 0..<chunk.count {
+                    chunk.withRecord(arm: 0, k, width: width) { b in
+                        if groupStart == 0 { baseSummary.add(b) }
+                        let ob = Int(b[RecordLayout.outcome])
+                        for g in group.indices {
+                            chunk.withRecord(arm: g + 1, k, width: width) { r in
+                                summaries[g].add(r)
+                                let o = Int(r[RecordLayout.outcome])
+                                for j in 0..<outcomes { pairedOutcomes[g][j].add(a: ob == j, b: o == j) }
+                                for m in pairedMetrics[g].indices { pairedMetrics[g][m].add(a: b[m + 1], b: r[m + 1]) }
+                            }
+                        }
+                    }
+                }
+                progress.update(done: groupStart * request.runs + (chunk.first + chunk.count) * group.count)
             }
-            points.append(Point(values: grid[i], summary: summary))
+            for g in group.indices {
+                points.append(Point(values: grid[groupStart + g], summary: summaries[g], outcomes: pairedOutcomes[g],
+                                    metrics: pairedMetrics[g]))
+            }
         }
         progress.finish()
-        return points
+        return Result(base: baseSummary, points: points)
     }
 
     static func text(_ value: Double) -> String {
@@ -100,23 +146,30 @@ public enum Sweep {
     }
 
     /// The tidy table: one row per grid point and metric. Columns: the varied paths, then
-    /// `metric, n, estimate, ci95_low, ci95_high`. Outcome rows give the probability with a
-    /// Wilson interval; the others the mean with a Student-t interval, exactly as the batch
-    /// summary does.
-    public static func csv(varies: [Vary], points: [Point]) -> String {
-        var text = (varies.map(\.name) + ["metric", "n", "estimate", "ci95_low", "ci95_high"])
+    /// `metric, n, estimate, ci95_low, ci95_high` (outcome rows: the probability with a Wilson
+    /// interval; the others: the mean with a Student-t interval, as the batch summary), then the
+    /// difference from the base point run by run on the same streams, `diff_vs_base,
+    /// diff_ci95_low, diff_ci95_high, diff_p_value` (Newcombe's paired interval and McNemar's
+    /// exact test for outcomes; the paired t for means, over pairs where both are finite).
+    public static func csv(varies: [Vary], result: Result) -> String {
+        var text = (varies.map(\.name) + ["metric", "n", "estimate", "ci95_low", "ci95_high", "diff_vs_base", "diff_ci95_low",
+                                          "diff_ci95_high", "diff_p_value"])
             .map(csvQuoted).joined(separator: ",") + "\n"
-        for point in points {
+        for point in result.points {
             let prefix = point.values.map(Self.text).joined(separator: ",") + ","
             let s = point.summary
+            func n(_ x: Double) -> String { s.number(x) }
             for (k, name) in s.table.outcomeNames.enumerated() {
                 let (low, high) = Interval.wilson(successes: s.outcomeCounts[k], n: s.n)
-                text += prefix + "outcome_\(name),\(s.n),\(s.number(s.probability(ofOutcome: k))),"
-                    + "\(s.number(low)),\(s.number(high))\n"
+                let d = point.outcomes[k], ci = d.interval()
+                text += prefix + "outcome_\(name),\(s.n),\(n(s.probability(ofOutcome: k))),\(n(low)),\(n(high)),"
+                    + "\(n(d.difference)),\(n(ci.low)),\(n(ci.high)),\(n(d.pValue))\n"
             }
-            for (name, m) in zip(s.metricNames, s.metrics) {
+            for (i, (name, m)) in zip(s.metricNames, s.metrics).enumerated() {
                 let (low, high) = Interval.mean(m.mean, sd: m.sd, n: m.n)
-                text += prefix + "\(name),\(m.n),\(s.number(m.mean)),\(s.number(low)),\(s.number(high))\n"
+                let d = point.metrics[i], ci = d.interval()
+                text += prefix + "\(name),\(m.n),\(n(m.mean)),\(n(low)),\(n(high)),"
+                    + "\(n(d.difference)),\(n(ci.low)),\(n(ci.high)),\(n(d.pValue))\n"
             }
         }
         return text

@@ -5,15 +5,22 @@ import Foundation
 /// Reports of sweeps (sensitivity analyses: SensitivityReport.swift).
 public enum AnalysisReport {
     /// Outcome probabilities against the varied parameter: lines with 95% Wilson bands for one
-    /// parameter, a heat map per outcome for two, tables otherwise.
-    public static func sweep(title: String, varies: [Vary], points: [Sweep.Point], runs: Int, seed: UInt64) -> String {
+    /// parameter, a heat map per outcome for two, tables otherwise; then each point's paired
+    /// difference from the base point, and how to reproduce the sweep.
+    ///
+    /// `labels[i]` says what `varies[i]` is ("share of Iran's directions ... — parameters.kh_control.value").
+    public static func sweep(title: String, varies: [Vary], labels: [String], result: Sweep.Result, runs: Int, seed: UInt64,
+                             reproduce: String) -> String {
+        let points = result.points
         var page = HTMLPage(title: "\(title): sweep")
         page.raw("<h1>\(xmlEscaped(title)): sweep</h1>")
-        page.paragraph("Varied: " + varies.map { "\($0.name) over \($0.values.map { humanNumber($0, digits: 4) }.joined(separator: ", "))" }.joined(separator: "; ")
-                       + ". \(runs) runs at each point with the same random streams (common random numbers), seed \(seed).", className: "meta")
+        page.paragraph("Varied: " + zip(varies, labels).map { "\($1), over \($0.values.map { humanNumber($0, digits: 4) }.joined(separator: ", "))" }.joined(separator: "; ")
+                       + ". \(runs) runs at each point and at the base point (the scenario as written) with the same random streams "
+                       + "(common random numbers), seed \(seed).", className: "meta")
         guard let first = points.first else { return page.render() }
         let names = first.summary.table.outcomeNames
         let shown = names.indices.filter { k in points.contains { $0.summary.outcomeCounts[k] > 0 } }
+        let axisName = { (i: Int) in labels[i].count <= 90 ? labels[i] : varies[i].name }
         if varies.count == 1 {
             let xs = points.map { $0.values[0] }
             let series = shown.map { k in
@@ -25,9 +32,24 @@ public enum AnalysisReport {
             }
             page.figure(id: "chart-sweep", svg: Chart.lines(
                 title: "Outcome probabilities against \(varies[0].name)", series: series,
-                x: (xs.min() ?? 0)...(xs.max() ?? 1), y: 0...1, xLabel: varies[0].name, yLabel: "probability",
+                x: (xs.min() ?? 0)...(xs.max() ?? 1), y: 0...1, xLabel: axisName(0), yLabel: "probability",
                 yFormat: { "\(Int(($0 * 100).rounded()))%" }),
-                caption: "Each line an outcome, with its 95% Wilson interval as a band.")
+                caption: "Each line an outcome, with its 95% Wilson interval as a band. The bands are each point's own uncertainty; "
+                    + "the change between points is measured more precisely than they suggest, because every point runs the same "
+                    + "random streams: see the paired differences below.")
+            let diffSeries = shown.map { k in
+                (label: names[k], points: points.map { (x: $0.values[0], y: $0.outcomes[k].difference) },
+                 band: Optional(points.map { p -> (low: Double, high: Double) in p.outcomes[k].interval() }))
+            }
+            let lows = diffSeries.flatMap { $0.band!.map(\.low) }, highs = diffSeries.flatMap { $0.band!.map(\.high) }
+            let yLow = min(lows.min() ?? 0, 0), yHigh = max(highs.max() ?? 0, 0)
+            page.figure(id: "chart-sweep-differences", svg: Chart.lines(
+                title: "Change from the base point, run by run", series: diffSeries,
+                x: (xs.min() ?? 0)...(xs.max() ?? 1), y: yLow...max(yHigh, yLow + 1e-6), xLabel: axisName(0),
+                yLabel: "probability − base (points)", yFormat: { String(format: "%+.0f", 100 * $0).replacingOccurrences(of: "-", with: "−") }),
+                caption: "Each line an outcome: its probability at the point minus its probability in the scenario as written, over "
+                    + "the same replications, with the 95% Newcombe paired interval as a band. A band that excludes 0 is a change "
+                    + "these runs can tell from luck.")
         } else if varies.count == 2 {
             let rowsValues = varies[0].values, columnValues = varies[1].values
             for k in shown {
@@ -38,7 +60,7 @@ public enum AnalysisReport {
                     title: "Probability of \(names[k])", rows: rowsValues.map { humanNumber($0, digits: 4) },
                     columns: columnValues.map { humanNumber($0, digits: 4) }, values: grid, rowTitle: varies[0].name,
                     columnTitle: varies[1].name, format: { String(format: "%.1f%%", 100 * $0) }),
-                    caption: "Darker cells: likelier (white is 0, the darkest shade this map's largest value). Rows: \(varies[0].name); columns: \(varies[1].name).")
+                    caption: "Darker cells: likelier. Rows: \(labels[0]); columns: \(labels[1]).")
             }
         } else {
             page.paragraph("With more than two parameters varied, the results are in the table below.")
@@ -48,13 +70,22 @@ public enum AnalysisReport {
             for k in shown {
                 let w = Interval.wilson(successes: p.summary.outcomeCounts[k], n: p.summary.n)
                 let pr = p.summary.probability(ofOutcome: k)
+                let d = p.outcomes[k], ci = d.interval()
                 rows.append(p.values.map { (humanNumber($0, digits: 4), $0) } + [(names[k], nil),
-                            (String(format: "%.1f%%", 100 * pr), pr), (String(format: "%.1f%%", 100 * w.low), w.low),
-                            (String(format: "%.1f%%", 100 * w.high), w.high)])
+                            (percent(pr), pr), (percent(w.low), w.low), (percent(w.high), w.high),
+                            (pointsText(d.difference), d.difference), ("\(pointsText(ci.low)) to \(pointsText(ci.high))", nil)])
             }
         }
-        page.table(id: "sweep-table", header: varies.map(\.name) + ["outcome", "probability", "95% low", "95% high"], rows: rows,
-                   numeric: Set(0..<(varies.count)).union([varies.count + 1, varies.count + 2, varies.count + 3]))
+        page.table(id: "sweep-table", header: varies.map(\.name) + ["outcome", "probability", "95% low", "95% high", "− base",
+                                                                    "95% paired interval"], rows: rows,
+                   numeric: Set(0..<(varies.count)).union((1...5).map { varies.count + $0 }))
+        let basePoint = shown.map { "\(names[$0]) \(percent(result.base.probability(ofOutcome: $0)))" }.joined(separator: ", ")
+        page.paragraph("The base point (the scenario as written): \(basePoint).", className: "note")
+        page.heading("Reproduce", id: "reproduce")
+        page.paragraph("Reproduce: \(reproduce)", className: "note")
         return page.render()
     }
+
+    static func percent(_ p: Double) -> String { p.isNaN ? "—" : String(format: "%.1f%%", 100 * p) }
+    static func pointsText(_ d: Double) -> String { d.isNaN ? "—" : String(format: "%+.1f pts", 100 * d).replacingOccurrences(of: "-", with: "−") }
 }

@@ -56,19 +56,41 @@ struct SweepCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let outputs = try claim(out, report)
+            let outputs = try claim(out, out.map(Manifest.path(forCSV:)), report)
+            let started = Date()
             var request = Sweep.Request(path: scenario, overrides: overrides, varies: vary, runs: runs,
                                         masterSeed: seed, threads: threads)
             request.quiet = quiet
-            let points = try Sweep.run(request)
-            try emit(Sweep.csv(varies: vary, points: points), to: out, in: outputs)
+            let result = try Sweep.run(request)
+            let csv = Sweep.csv(varies: vary, result: result)
+            let base = try ScenarioLoader.load(path: scenario, overrides: overrides)
+            var tree = try ScenarioLoader.tree(path: scenario)
+            for o in overrides { try o.apply(to: &tree) }
+            let labels = vary.map { ParameterLabel.title($0.path, in: tree) }
+            let reproduce = reproduceLine()
+            try emit(csv, to: out, in: outputs)
+            if let out {
+                let manifest = AnalysisManifest(
+                    kind: "sweep", scenarios: [.init(role: "base", base)], seed: seed, runs: runs, threads: threads,
+                    settings: ["vary": vary.map(\.argument).joined(separator: " "), "points": String(result.points.count)],
+                    columns: AnalysisManifest.columns(ofCSV: csv), reproduce: reproduce, started: started)
+                try outputs.stage(manifest.encoded(), for: Manifest.path(forCSV: out))
+            }
             if let report {
-                let title = try ScenarioLoader.load(path: scenario, overrides: overrides).scenario.title
-                try outputs.stage(AnalysisReport.sweep(title: title, varies: vary, points: points, runs: runs, seed: seed),
-                                  for: report)
+                try outputs.stage(AnalysisReport.sweep(title: base.scenario.title, varies: vary, labels: labels, result: result,
+                                                       runs: runs, seed: seed, reproduce: reproduce), for: report)
             }
             try outputs.commit()
-            if let out, !quiet { try say("swept \(points.count) grid points × \(runs) runs into \(out)") }
+            if let out, !quiet { try say("swept \(result.points.count) grid points × \(runs) runs into \(out)") }
         }
+    }
+
+    /// The command that writes the same CSV (threads and progress do not change a byte).
+    func reproduceLine() -> String {
+        var words = ["escalation", "sweep", scenario]
+        for v in vary { words += ["--vary", v.argument] }
+        words += ["--runs", String(runs), "--seed", String(seed)]
+        for o in overrides { words += ["--set", o.description] }
+        return shellQuoted(words)
     }
 }

@@ -144,9 +144,40 @@ struct BatchCommandTests {
                                       "--vary", "parameters.c_ram_start.value=0:0.5:0.5", "--runs", "20", "--out", out, "--quiet"])
         #expect(good.status == 0, "\(good.stderr)")
         let rows = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
-        #expect(rows[0] == "parameters.us_strike_p.value,parameters.c_ram_start.value,metric,n,estimate,ci95_low,ci95_high")
+        #expect(rows[0] == "parameters.us_strike_p.value,parameters.c_ram_start.value,metric,n,estimate,ci95_low,ci95_high,"
+                + "diff_vs_base,diff_ci95_low,diff_ci95_high,diff_p_value")
         let points = Set(rows.dropFirst().map { $0.split(separator: ",").prefix(2).joined(separator: ",") })
         #expect(points == ["0,0", "0,0.5", "0.5,0", "0.5,0.5", "1,0", "1,0.5"])
+    }
+
+    /// Each point's difference from the base point is paired run by run: at the base's own value
+    /// it is exactly 0, elsewhere it is the point's estimate minus the base's, and the manifest's
+    /// command writes the same bytes again.
+    @Test func sweepPointsArePairedWithTheBase() throws {
+        let dir = try temporaryDirectory()
+        let out = dir.appendingPathComponent("sweep.csv").path
+        let scenario = repositoryPath("Scenarios/air-defense-early.yaml")
+        let r = try runEscalation(["sweep", scenario, "--vary", "parameters.c_ram_later.value=0:0.8:0.4", "--runs", "400",
+                                   "--out", out, "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let text = try String(contentsOfFile: out, encoding: .utf8)
+        let rows = text.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let expelled = rows.filter { $0[1] == "outcome_us_expelled" }
+        #expect(expelled.map { $0[0] } == ["0", "0.4", "0.8"])
+        // c_ram_later is 0.4 in the scenario as written: that point is the base itself.
+        let base = expelled[1]
+        #expect(base[6] == "0" && base[9] == "1")
+        #expect(Double(base[7])! <= 0 && Double(base[8])! >= 0 && Double(base[8])! - Double(base[7])! < 0.01)
+        for row in expelled {
+            #expect(abs(Double(row[6])! - (Double(row[3])! - Double(base[3])!)) < 1e-12)
+            #expect(Double(row[7])! <= Double(row[6])! && Double(row[6])! <= Double(row[8])!)
+        }
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.appendingPathComponent("sweep.manifest.json").path))) as! [String: Any]
+        let reproduce = try #require(manifest["reproduce"] as? String)
+        let again = dir.appendingPathComponent("again.csv").path
+        let words = Array(reproduce.split(separator: " ").map(String.init).dropFirst()) + ["--out", again, "--quiet", "--threads", "1"]
+        #expect(try runEscalation(words).status == 0)
+        #expect(try String(contentsOfFile: again, encoding: .utf8) == text)
     }
 
     @Test func batchUsageErrors() throws {

@@ -154,8 +154,8 @@ struct BatchTests {
         let vary = try Vary(parsing: "parameters.host_tolerance_depot_strike.value=0.02:0.06:0.02")
         let points = try Sweep.run(Sweep.Request(path: scenarioPath, overrides: [], varies: [vary], runs: 1500,
                                                  masterSeed: 3, threads: 2))
-        #expect(points.map(\.values) == [[0.02], [0.04], [0.06]])
-        let sweep = Sweep.csv(varies: [vary], points: points)
+        #expect(points.points.map(\.values) == [[0.02], [0.04], [0.06]])
+        let sweep = Sweep.csv(varies: [vary], result: points)
         let base = plain.summary.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
         let rows = sweep.split(separator: "\n").filter { $0.hasPrefix("0.04,") }
         for row in rows {
@@ -167,7 +167,7 @@ struct BatchTests {
         #expect(rows.count == base.filter { !$0[0].hasPrefix("days_to_") }.count)
         // Common random numbers: the points share streams, so what each strike costs the host's
         // tolerance moves the share of Iraqi expulsion in one direction only.
-        let expelled = points.map { $0.summary.probability(ofOutcome: 1) }
+        let expelled = points.points.map { $0.summary.probability(ofOutcome: 1) }
         #expect(expelled[0] <= expelled[1] && expelled[1] <= expelled[2])
     }
 }
