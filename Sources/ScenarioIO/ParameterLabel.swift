@@ -16,6 +16,9 @@ public enum ParameterLabel {
         switch section {
         case "parameters" where canonical.count >= 2:
             let label = parameterLabel(canonical[1], in: root) ?? canonical[1]
+            if canonical.count == 4 && canonical[2] == "assumption" && (canonical[3] == "0" || canonical[3] == "1") {
+                return label + (canonical[3] == "0" ? ": low end of its assumed range" : ": high end of its assumed range")
+            }
             let field = canonical.count == 2 || canonical[2] == "value" ? "" : ": " + rest(2)
             return label + field
         case "policies" where canonical.count >= 4 && canonical[2] == "rules":

@@ -13,7 +13,7 @@ struct EscalationCommand: ParsableCommand {
             """,
         version: ProgramVersion.string,
         subcommands: [RunCommand.self, BatchCommand.self, MergeCommand.self, CompareCommand.self, SweepCommand.self, ValidateCommand.self,
-                      LadderCommand.self, IncidentsCommand.self, FitHawkesCommand.self, CalibrateCommand.self, BacktestCommand.self,
+                      LadderCommand.self, PathsCommand.self, IncidentsCommand.self, FitHawkesCommand.self, CalibrateCommand.self, BacktestCommand.self,
                       ReportCommand.self, SensitivityCommand.self, SourcesCommand.self, HindcastCommand.self, SBCCommand.self]
     )
 }
