@@ -49,6 +49,7 @@ public struct CompareTable {
         lines += wrap("  " + moves.prefix(8).map(\.1).joined(separator: "; ") + (moves.count > 8 ? "; …" : ""), indent: "  ")
             .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         lines.append("")
+        lines += whenRunsEnd()
         var metricRows = [["metric", "A", "B", "B − A", "95% paired interval", "p"]]
         for m in keyMetrics() {
             let p = m.pairs, ci = p.interval()
@@ -61,6 +62,19 @@ public struct CompareTable {
         lines.append("for means); p: McNemar's exact test or the paired t test. An interval that excludes 0 is a")
         lines.append("difference this many runs can tell from luck.")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The median day of each declared ending in each arm, among the runs that end so.
+    func whenRunsEnd() -> [String] {
+        var rows = [["ends on day (median)", "A", "B"]]
+        for o in result.outcomes where isDeclared(o.name) && o.pairs.countA + o.pairs.countB > 0 {
+            func median(_ s: Scenario, _ summary: BatchSummary) -> String {
+                guard let k = s.outcomeNames.firstIndex(of: o.name), summary.daysTo[k].n > 0 else { return "—" }
+                return "day " + humanNumber(summary.daysTo[k].quantile(0.5), digits: 1)
+            }
+            rows.append([o.name, median(a, result.summaryA), median(b, result.summaryB)])
+        }
+        return rows.count > 1 ? align(rows, right: [1, 2]) + [""] : []
     }
 
     func isDeclared(_ name: String) -> Bool {

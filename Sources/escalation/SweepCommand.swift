@@ -45,7 +45,7 @@ struct SweepCommand: ParsableCommand {
                                                          valueName: "PATH=VALUE"), transform: Override.init(parsing:))
     var overrides: [Override] = []
 
-    @Flag(help: "No progress.")
+    @Flag(help: "No progress and no table.")
     var quiet = false
 
     func validate() throws {
@@ -81,7 +81,10 @@ struct SweepCommand: ParsableCommand {
                                                        runs: runs, seed: seed, reproduce: reproduce), for: report)
             }
             try outputs.commit()
-            if let out, !quiet { try say("swept \(result.points.count) grid points × \(runs) runs into \(out)") }
+            guard !quiet else { return }
+            let table = SweepTable(scenario: base.scenario, varies: vary, labels: labels, result: result, runs: runs, seed: seed)
+                .render() + (out.map { "Swept \(result.points.count) grid points × \(runs) runs into \($0).\n" } ?? "")
+            if out == nil { complain(table) } else { try say(table, terminator: "") }
         }
     }
 
