@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Dependencies point one way (see docs/architecture.md):
-// escalation → Reports → Experiments, Calibration → ScenarioIO → Record → EscalationModel → SimKernel, Stochastics → CGSL.
+// escalation → Reports → Experiments, Calibration → ScenarioIO → Record → EscalationModel → SimKernel, Stochastics → CGSL;
+// Experiments → CZlib (gzip-compressed CSV).
 let package = Package(
     name: "Escalation",
     products: [
@@ -18,6 +19,11 @@ let package = Package(
             pkgConfig: "gsl",
             providers: [.apt(["libgsl-dev"])]
         ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(name: "Stochastics", dependencies: ["CGSL"]),
         .target(name: "SimKernel"),
         .target(name: "EscalationModel", dependencies: ["SimKernel", "Stochastics"]),
@@ -26,7 +32,7 @@ let package = Package(
             name: "ScenarioIO",
             dependencies: ["EscalationModel", "Record", "Stochastics", .product(name: "Yams", package: "Yams")]
         ),
-        .target(name: "Experiments", dependencies: ["ScenarioIO", "EscalationModel", "Record", "Stochastics"]),
+        .target(name: "Experiments", dependencies: ["ScenarioIO", "EscalationModel", "Record", "Stochastics", "CZlib"]),
         .target(name: "Reports", dependencies: ["EscalationModel", "Experiments", "Calibration", "Record"]),
         .target(name: "Calibration", dependencies: ["EscalationModel", "Record", "ScenarioIO", "Stochastics"]),
         .executableTarget(

@@ -35,9 +35,10 @@ public struct BatchResult {
 }
 
 /// Runs a batch to its outputs. With a file for output, rows go to `<out>.partial` as they are
-/// made and the plan to `<out>.partial.json`; only a complete batch is renamed to `<out>`, with
-/// its summary and manifest written beside it. `resume` continues a partial file from its last
-/// complete row, so a batch killed at any moment finishes with the bytes of one never killed.
+/// made and the plan to `<out>.partial.json`; only a complete batch is renamed to `<out>` (or,
+/// for a `.gz` output, compressed into it), with its summary and manifest written beside it.
+/// `resume` continues a partial file from its last complete row, so a batch killed at any
+/// moment finishes with the bytes of one never killed.
 public enum BatchJob {
     public static func run(_ request: BatchRequest) throws -> BatchResult {
         let scenario = request.loaded.scenario
@@ -127,7 +128,14 @@ public enum BatchJob {
         if let summaryPath = request.summary { try outputs.stage(summary.csv(), for: summaryPath) }
         if let out = request.out {
             try outputs.stage(manifest.encoded(), for: Manifest.path(forCSV: out))
-            outputs.adopt(out + ".partial", for: out, keep: true)
+            if Gzip.isNamed(out) {
+                // The partial file stays plain CSV, so --resume reads and truncates it as ever;
+                // the commit compresses it into the staged target, then removes it.
+                try outputs.stage(copyOf: out + ".partial", for: out)
+                outputs.removeOnCommit(out + ".partial")
+            } else {
+                outputs.adopt(out + ".partial", for: out, keep: true)
+            }
             // The plan goes once the batch is in place, before the lock is let go.
             outputs.removeOnCommit(out + ".partial.json")
         }

@@ -50,12 +50,20 @@ public struct FileWriter: Sendable {
     /// The name errors give: the output the user asked for, not a temporary file's.
     public let name: String
     private let owned: Bool
+    /// Compresses what is written, for a `.gz` output.
+    private let deflater: GzipDeflater?
 
     /// A new file that must not exist yet (`O_EXCL`): a temporary file beside an output.
-    public static func create(_ path: String, reportedAs name: String) throws(WriteError) -> FileWriter {
+    /// `compressed` writes it as gzip, compressing as the bytes arrive.
+    public static func create(_ path: String, reportedAs name: String, compressed: Bool = false) throws(WriteError) -> FileWriter {
+        var deflater: GzipDeflater?
+        if compressed {
+            guard let made = GzipDeflater() else { throw WriteError(path: name, reason: "zlib could not start a gzip stream (out of memory?)") }
+            deflater = made
+        }
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
         if fd < 0 { throw WriteError(path: name, errno: errno) }
-        return FileWriter(descriptor: fd, name: name, owned: true)
+        return FileWriter(descriptor: fd, name: name, owned: true, deflater: deflater)
     }
 
     /// An existing regular file, written at its end (a batch's partial file).
@@ -72,10 +80,11 @@ public struct FileWriter: Sendable {
     /// Standard output, as an output like any other.
     public static let standardOutput = FileWriter(descriptor: STDOUT_FILENO, name: "standard output", owned: false)
 
-    private init(descriptor: Int32, name: String, owned: Bool) {
+    private init(descriptor: Int32, name: String, owned: Bool, deflater: GzipDeflater? = nil) {
         self.descriptor = descriptor
         self.name = name
         self.owned = owned
+        self.deflater = deflater
     }
 
     public func write(_ text: String) throws {
@@ -87,9 +96,17 @@ public struct FileWriter: Sendable {
         try data.withUnsafeBytes { try write($0) }
     }
 
-    /// Every byte, retrying short writes and interruptions. A closed pipe on standard output is
-    /// `ClosedPipe`; anything else a `WriteError`.
+    /// Every byte (compressed first, for a gzip writer), retrying short writes and
+    /// interruptions. A closed pipe on standard output is `ClosedPipe`; anything else a `WriteError`.
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        if let deflater {
+            try deflater.compress(bytes, finishing: false) { try writeRaw($0) }
+        } else {
+            try writeRaw(bytes)
+        }
+    }
+
+    private func writeRaw(_ bytes: UnsafeRawBufferPointer) throws {
         guard var base = bytes.baseAddress else { return }
         var left = bytes.count
         while left > 0 {
@@ -108,6 +125,16 @@ public struct FileWriter: Sendable {
     /// Flushes to the disk and closes (a file's last chance to report ENOSPC or EIO).
     public func finish() throws(WriteError) {
         guard owned else { return }
+        if let deflater {
+            // The end of the gzip stream: what zlib still holds, then the CRC and length.
+            do {
+                try deflater.compress(UnsafeRawBufferPointer(start: nil, count: 0), finishing: true) { try writeRaw($0) }
+                deflater.end()
+            } catch {
+                abandon()
+                throw error as? WriteError ?? WriteError(path: name, reason: "\(error)")
+            }
+        }
         if fsync(descriptor) != 0 {
             let code = errno
             _ = close(descriptor)
@@ -120,6 +147,7 @@ public struct FileWriter: Sendable {
 
     /// Closes without a word (after a failure).
     public func abandon() {
+        deflater?.end()
         if owned { _ = close(descriptor) }
     }
 }

@@ -8,8 +8,8 @@ public enum ProgramVersion {
 }
 
 /// What a batch was: written beside its CSV so that any row can be re-run alone
-/// (`escalation run SCENARIO --seed <the row's seed>` with the same overrides) and so that shards
-/// can be checked to belong together before they are merged.
+/// (`escalation run --from runs.csv --row K`, or `run SCENARIO --seed <the row's seed>` with the
+/// same overrides) and so that shards can be checked to belong together before they are merged.
 public struct Manifest: Codable, Equatable, Sendable {
     public struct ShardInfo: Codable, Equatable, Sendable {
         public var index: Int
@@ -62,9 +62,12 @@ public struct Manifest: Codable, Equatable, Sendable {
         }
     }
 
-    /// Where the manifest of a CSV lives: `runs.csv` → `runs.manifest.json`.
+    /// Where the manifest of a CSV lives: `runs.csv` and `runs.csv.gz` → `runs.manifest.json`.
     public static func path(forCSV csv: String) -> String {
-        (csv.hasSuffix(".csv") ? String(csv.dropLast(4)) : csv) + ".manifest.json"
+        var stem = Substring(csv)
+        if stem.hasSuffix(".gz") { stem = stem.dropLast(3) }
+        if stem.hasSuffix(".csv") { stem = stem.dropLast(4) }
+        return stem + ".manifest.json"
     }
 
     public static func scenarioHash(_ loaded: LoadedScenario) -> String {

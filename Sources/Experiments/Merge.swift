@@ -58,7 +58,7 @@ public enum Merge {
             throw BatchError("\(output) is a shard or a shard's manifest as well as an output of the merge; name another file")
         }
         let temporary = OutputFiles.temporaryPath(for: out)
-        let output = try FileWriter.create(temporary, reportedAs: out)
+        let output = try FileWriter.create(temporary, reportedAs: out, compressed: Gzip.isNamed(out))
         outputs.adopt(temporary, for: out, keep: false)
         var finished = false
         defer { if !finished { output.abandon() } }

@@ -12,6 +12,7 @@ import Foundation
 /// - Outputs are written to temporary files beside their targets, flushed to the disk, and only
 ///   when every one is complete renamed into place, one after another; a failure before that
 ///   leaves every target as it was.
+/// - A target whose name ends in `.gz` is written gzip-compressed (see `Gzip`).
 public final class OutputFiles {
     /// Targets in the order they were named (duplicates removed).
     public let targets: [String]
@@ -54,14 +55,35 @@ public final class OutputFiles {
         try stage(Data(text.utf8), for: path)
     }
 
+    /// Writes `data` for `path` to its temporary file, flushed; gzip-compressed when the name
+    /// ends in `.gz`.
     public func stage(_ data: Data, for path: String) throws(WriteError) {
+        try stage(for: path) { writer in try writer.write(data) }
+    }
+
+    /// Copies a file this process wrote (a batch's plain partial file) into the temporary file
+    /// of `path`, a block at a time, gzip-compressed when the name ends in `.gz`. The file
+    /// itself is left as it was, so a failure before the commit loses nothing.
+    public func stage(copyOf file: String, for path: String) throws {
+        let source = try InputFile(path: file)
+        defer { source.close() }
+        try stage(for: path) { writer in
+            while true {
+                let block = try source.read(1 << 22)
+                if block.isEmpty { break }
+                try block.withUnsafeBytes { try writer.write($0) }
+            }
+        }
+    }
+
+    private func stage(for path: String, _ body: (FileWriter) throws -> Void) throws(WriteError) {
         precondition(targets.contains(path), "\(path) was not claimed")
         let temporary = Self.temporaryPath(for: path)
         unlink(temporary)
-        let writer = try FileWriter.create(temporary, reportedAs: path)
+        let writer = try FileWriter.create(temporary, reportedAs: path, compressed: Gzip.isNamed(path))
         staged.append((temporary, path, false))
         do {
-            try writer.write(data)
+            try body(writer)
         } catch let error as WriteError {
             writer.abandon()
             throw error

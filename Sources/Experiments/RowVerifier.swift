@@ -69,14 +69,15 @@ public final class RowVerifier {
 extension Manifest {
     /// The scenario a batch was run from, with its overrides and posterior, checked against the
     /// manifest's content hash. A relative path that does not resolve from the current folder
-    /// is tried beside the CSV.
-    public func loadScenario(besideCSV csv: String, purpose: String) throws -> LoadedScenario {
-        var scenarioPath = scenario
-        if !FileManager.default.fileExists(atPath: scenarioPath) {
+    /// is tried beside the CSV. `path` names the scenario file instead (it must have the same
+    /// content hash): for a batch whose scenario has moved.
+    public func loadScenario(besideCSV csv: String, purpose: String, at path: String? = nil) throws -> LoadedScenario {
+        var scenarioPath = path ?? scenario
+        if path == nil && !FileManager.default.fileExists(atPath: scenarioPath) {
             let beside = ((csv as NSString).deletingLastPathComponent as NSString).appendingPathComponent(scenarioPath)
             if FileManager.default.fileExists(atPath: beside) { scenarioPath = beside }
         }
-        guard FileManager.default.fileExists(atPath: scenarioPath) else {
+        guard path != nil || FileManager.default.fileExists(atPath: scenarioPath) else {
             throw BatchError("\(csv) was made from \(scenario), which is not here (nor beside the CSV); \(purpose) needs the scenario")
         }
         let overrides = try self.overrides.map { try Override(parsing: $0) }
@@ -85,8 +86,19 @@ extension Manifest {
         case "none"?: .none
         case let path?: .file(path)
         }
-        let loaded = try ScenarioLoader.load(path: scenarioPath, overrides: overrides, posterior: choice)
+        let loaded: LoadedScenario
+        do {
+            loaded = try ScenarioLoader.load(path: scenarioPath, overrides: overrides, posterior: choice)
+        } catch let error as ScenarioError where path != nil && path != scenario {
+            // Another scenario, under the batch's overrides and posterior, says little in its own words.
+            throw BatchError("\(scenarioPath) is not the scenario \(csv) was made from (\(scenario)): with the batch's overrides "
+                             + "and posterior it does not load (\(abbreviated(error.diagnostics.first?.description ?? "", limit: 160)))")
+        }
         guard Manifest.scenarioHash(loaded) == scenarioHash else {
+            if let path, path != scenario {
+                throw BatchError("\(path) is not the scenario \(csv) was made from (\(scenario)), or has changed since: "
+                                 + "its content hash differs from the manifest's; \(purpose) needs the scenario that was run")
+            }
             throw BatchError("\(scenarioPath) has changed since \(csv) was made (its content hash differs from the manifest's); "
                              + "\(purpose) needs the scenario that was run")
         }

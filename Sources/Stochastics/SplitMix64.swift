@@ -28,7 +28,8 @@ public enum StreamSeed {
     ///
     /// For a fixed master seed this is injective in `index` (an XOR with a constant after a
     /// bijection), so no two replications of one batch share a stream. The result is a plain
-    /// 64-bit seed: `escalation run --seed <it>` replays that replication alone.
+    /// 64-bit seed: `escalation run --seed <it>`, or `run --replication <index> --master-seed
+    /// <master>`, replays that replication alone.
     @inlinable
     public static func replication(master: UInt64, index: UInt64) -> UInt64 {
         var expander = SplitMix64(state: master)

@@ -39,10 +39,10 @@ struct BatchCommand: ParsableCommand {
             })
     var shard: Shard = .whole
 
-    @Option(help: "The per-run CSV (written whole, then renamed into place; a manifest goes beside it).")
+    @Option(help: "The per-run CSV (written whole, then renamed into place; a manifest goes beside it; gzip if it ends in .gz).")
     var out: String?
 
-    @Option(help: "The summary CSV: one row a metric.")
+    @Option(help: "The summary CSV: one row a metric (gzip if it ends in .gz).")
     var summary: String?
 
     @Flag(help: "Continue an interrupted batch from <out>.partial.")
@@ -81,7 +81,9 @@ struct BatchCommand: ParsableCommand {
             if invalid > 0 {
                 complain("warning: \(invalid) run\(invalid == 1 ? "" : "s") ended invalid: a value computed during the run was "
                          + "infinite, not a number, or beyond its sampler's range (a Poisson or negative-binomial mean above "
-                         + "\(format(Distribution.maximumCountMean))); replay one with `escalation run --seed` and its seed column")
+                         + "\(format(Distribution.maximumCountMean))); replay one with "
+                         + (out.map { "`escalation run --from \($0) --row K`" } ?? "`escalation run --replication K --master-seed \(seed)`")
+                         + ", K its run column")
             }
             guard !quiet else { return }
             let range = shard.range(ofRuns: runs)

@@ -11,13 +11,13 @@ struct MergeCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The shard CSVs (each with its manifest beside it).")
+    @Argument(help: "The shard CSVs, plain or gzip (each with its manifest beside it).")
     var shards: [String]
 
-    @Option(help: "The merged per-run CSV.")
+    @Option(help: "The merged per-run CSV (gzip if it ends in .gz).")
     var out: String
 
-    @Option(help: "The summary CSV of the merged batch.")
+    @Option(help: "The summary CSV of the merged batch (gzip if it ends in .gz).")
     var summary: String?
 
     func validate() throws {

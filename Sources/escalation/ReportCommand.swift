@@ -9,16 +9,19 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Write a self-contained HTML report with charts, from a scenario or an existing batch.",
         discussion: """
-            From a scenario, runs it --runs times. From a batch CSV (runs.csv, with its manifest \
-            beside it), checks that the scenario is unchanged and that re-running the replications \
+            From a scenario, runs it --runs times. From a batch CSV (runs.csv or runs.csv.gz, with its \
+            manifest beside it), checks that the scenario is unchanged and that re-running the replications \
             reproduces the CSV, then reports on exactly that batch. The report needs no network \
             and no scripts: outcome probabilities, survival curves, the ladder over time, killed by \
             side, who answers whom, a typical run, the key numbers, the scenario and the manifest.
             """
     )
 
-    @Argument(help: "A scenario file (.yaml), or a batch CSV (.csv) with its manifest beside it.")
+    @Argument(help: "A scenario file (.yaml), or a batch CSV (.csv or .csv.gz) with its manifest beside it.")
     var input: String
+
+    /// A batch CSV, plain or gzip-compressed, rather than a scenario.
+    var inputIsBatch: Bool { input.hasSuffix(".csv") || input.hasSuffix(".csv.gz") }
 
     @Option(help: "The HTML file to write.") var out: String
     @Option(parsing: .unconditional, help: "Replications, when reporting on a scenario.") var runs = 10_000
@@ -32,7 +35,7 @@ struct ReportCommand: ParsableCommand {
 
     func validate() throws {
         if runs < 1 { throw ValidationError("--runs must be 1 or more") }
-        if input.hasSuffix(".csv") && (!overrides.isEmpty || posterior.posterior != nil) {
+        if inputIsBatch && (!overrides.isEmpty || posterior.posterior != nil) {
             throw ValidationError("--set and --posterior apply to a scenario; a batch CSV's are in its manifest")
         }
     }
@@ -41,7 +44,7 @@ struct ReportCommand: ParsableCommand {
         try reportingFailures {
             let outputs = try claim(out)
             var data: ReportData
-            if input.hasSuffix(".csv") {
+            if inputIsBatch {
                 data = try ReportData.collect(fromBatch: input, threads: threads,
                                               progress: ProgressReporter(total: 0, quiet: true))
             } else {

@@ -1,7 +1,9 @@
 import ArgumentParser
 import EscalationModel
+import Experiments
 import Reports
 import ScenarioIO
+import Stochastics
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,7 +11,12 @@ struct RunCommand: ParsableCommand {
         abstract: "Play one crisis from a scenario and tell it as a dated story.",
         discussion: """
             The same scenario, overrides and seed always give the same bytes. A run of a batch \
-            replays exactly with the seed in its row of the batch CSV.
+            replays exactly with --replication K --master-seed S (the batch's --seed, and the \
+            --set and --posterior options it was run with), or with --from runs.csv --row K, \
+            which takes the scenario, overrides and posterior from the batch's manifest. Both \
+            derive the run's 64-bit seed from the master seed, so a seed column that a spreadsheet \
+            or data frame rounded to a double does not matter. K is the replication: the value of \
+            the CSV's run column (from 0), not a line number.
             """
     )
 
@@ -17,11 +24,28 @@ struct RunCommand: ParsableCommand {
         case narrative, jsonl, csv
     }
 
-    @Argument(help: "The scenario file (YAML).")
-    var scenario: String
+    @Argument(help: "The scenario file (YAML); with --from, optional (the batch's manifest names it).")
+    var scenario: String?
 
-    @Option(parsing: .unconditional, help: "Seed of the random stream (any 64-bit number).")
-    var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Seed of the random stream (any 64-bit number; default 1).")
+    var seed: UInt64?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Play replication K of a batch whose master seed is --master-seed (K is the batch CSV's run column, from 0).",
+        valueName: "K"))
+    var replication: Int?
+
+    @Option(name: .customLong("master-seed"), parsing: .unconditional, help: ArgumentHelp(
+        "The master seed (the batch's --seed), with --replication.", valueName: "S"))
+    var masterSeed: UInt64?
+
+    @Option(help: ArgumentHelp(
+        "Replay a row of this batch CSV (.csv or .csv.gz, its manifest beside it), with --row.", valueName: "CSV"))
+    var from: String?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "With --from: the row whose run column is K (the replication, from 0; not the line number).", valueName: "K"))
+    var row: Int?
 
     @Option(name: .customLong("set"), help: ArgumentHelp(
         "Override a value of the scenario, e.g. --set actions.kh_rockets.rung=5 (repeatable).",
@@ -34,7 +58,7 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "In the narrative, say why each action happened and what each rule decided.")
     var explain = false
 
-    @Option(help: "Write to this file instead of standard output (written whole, then renamed into place).")
+    @Option(help: "Write to this file instead of standard output (written whole, then renamed into place; gzip if it ends in .gz).")
     var out: String?
 
     @OptionGroup var posterior: PosteriorOption
@@ -43,12 +67,51 @@ struct RunCommand: ParsableCommand {
         if explain && trace != .narrative {
             throw ValidationError("--explain applies to --trace narrative only (jsonl and csv always carry every field)")
         }
+        try validateReplay()
+    }
+
+    /// --seed, --replication/--master-seed and --from/--row are three ways to name the seed:
+    /// one at most, each pair whole.
+    func validateReplay() throws {
+        if (replication == nil) != (masterSeed == nil) {
+            throw ValidationError(replication == nil ? "--master-seed needs --replication K (the run to play)"
+                                  : "--replication needs --master-seed S (the batch's --seed)")
+        }
+        if (from == nil) != (row == nil) {
+            throw ValidationError(from == nil ? "--row needs --from CSV (the batch CSV whose row it is)"
+                                  : "--from needs --row K (the value of the run column of the row to replay)")
+        }
+        let ways = [seed != nil ? "--seed" : nil, replication != nil ? "--replication/--master-seed" : nil,
+                    from != nil ? "--from/--row" : nil].compactMap { $0 }
+        if ways.count > 1 {
+            throw ValidationError("\(ways.joined(separator: " and ")) each choose the run's seed; give one of them")
+        }
+        if let replication, replication < 0 { throw ValidationError("--replication: expected a run number of 0 or more, found \(replication)") }
+        if let row, row < 0 { throw ValidationError("--row: expected a run number of 0 or more, found \(row)") }
+        if from != nil && (!overrides.isEmpty || posterior.posterior != nil) {
+            throw ValidationError("--set and --posterior cannot be combined with --from: the batch's manifest gives them")
+        }
+        if scenario == nil && from == nil {
+            throw ValidationError("name the scenario file (or replay a batch's row with --from CSV --row K)")
+        }
     }
 
     func run() throws {
         try reportingFailures {
             let outputs = try claim(out)
-            let loaded = try ScenarioLoader.load(path: scenario, overrides: overrides, posterior: posterior.choice)
+            let loaded: LoadedScenario
+            let seed: UInt64
+            if let from, let row {
+                let found = try BatchRow.find(run: row, in: from, scenario: scenario)
+                (loaded, seed) = (found.loaded, found.seed)
+            } else {
+                loaded = try ScenarioLoader.load(path: scenario!, overrides: overrides, posterior: posterior.choice)
+                if let replication, let masterSeed {
+                    seed = StreamSeed.replication(master: masterSeed, index: UInt64(replication))
+                } else {
+                    seed = self.seed ?? 1
+                }
+            }
             let simulator = Simulator(scenario: loaded.scenario)
             let (result, trace) = simulator.runTraced(seed: seed)
             let text = switch self.trace {

@@ -26,7 +26,7 @@ struct SensitivityCommand: ParsableCommand {
     @Option(name: .customLong("only"), help: ArgumentHelp("Vary only this parameter (repeatable), e.g. actors.kh.control.",
                                                           valueName: "PATH"))
     var only: [String] = []
-    @Option(help: "The sensitivity CSV (standard output if omitted).") var out: String?
+    @Option(help: "The sensitivity CSV (standard output if omitted; gzip if it ends in .gz).") var out: String?
     @Option(help: "Also write an HTML report with the tornado chart.") var report: String?
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a value of the scenario (repeatable).",
                                                          valueName: "PATH=VALUE"), transform: Override.init(parsing:))

@@ -35,7 +35,7 @@ struct SweepCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Worker threads (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(help: "The sweep CSV (standard output if omitted).")
+    @Option(help: "The sweep CSV (standard output if omitted; gzip if it ends in .gz).")
     var out: String?
 
     @Option(help: "Also write an HTML report: outcome probabilities against the parameter(s).")
