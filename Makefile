@@ -3,7 +3,7 @@ SWIFT ?= swift
 SCENARIO ?= Scenarios/taji-2020.yaml
 SEED ?= 1
 
-.PHONY: deps build release test demo bench golden calibrate sbc hindcast fuzz clean
+.PHONY: deps build release test demo bench golden calibrate sbc hindcast fuzz teaching-answers clean
 
 deps:
 	@scripts/install-deps
@@ -15,10 +15,12 @@ release: deps
 	$(SWIFT) build -c release --product escalation
 
 # Unit, statistical and end-to-end tests, the replay of every input fuzzing ever caught, then
-# the JSON Schema check of every bundled scenario.
+# the JSON Schema check of every bundled scenario. The README's tour and the teaching guide run
+# word for word with the release binary, as a reader runs them.
 test: deps
+	$(SWIFT) build -c release --product escalation
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	ESCALATION_GUIDE_BIN=.build/release $(SWIFT) test --skip-build
 	.build/debug/escalation-fuzz Tests/fuzz-corpus
 	python3 scripts/check_schema.py docs/scenario.schema.json Scenarios
 
@@ -67,6 +69,12 @@ bench: deps
 golden: build
 	.build/debug/escalation run Scenarios/taji-2020.yaml --seed 1 > Tests/Golden/taji-2020-seed1.txt
 	.build/debug/escalation run Scenarios/taji-2020.yaml --seed 1 --explain > Tests/Golden/taji-2020-seed1-explain.txt
+
+# The teacher's answer key: every command of docs/teaching.md run as written, and the lines each
+# exercise asks for kept (the test suite checks the key against what the commands print).
+teaching-answers: release
+	python3 scripts/run-guide answers docs/teaching.md --bin .build/release > docs/teaching-answers.md.tmp
+	mv docs/teaching-answers.md.tmp docs/teaching-answers.md
 
 clean:
 	rm -rf .build
