@@ -153,3 +153,15 @@ struct RecordCommandTests {
         #expect(none.stderr.contains("has no observations with a documented value"))
     }
 }
+
+/// A calibration whose simulation budget runs out before the tolerance reaches 0 says so and
+/// exits 65, so a script never takes an unconverged posterior for a fit.
+@Suite struct CalibrationExitTests {
+    @Test func aCalibrationThatDidNotConvergeExits65() throws {
+        let dir = try temporaryDirectory()
+        let r = try runEscalation(["calibrate", repositoryPath("Scenarios/withdrawal-2011.yaml"), "--simulations", "2000",
+                                   "--particles", "200", "--out", dir.appendingPathComponent("p.csv").path, "--quiet"])
+        #expect(r.status == 65)
+        #expect(r.stdout.contains("DID NOT CONVERGE"))
+    }
+}
