@@ -89,8 +89,12 @@ public struct SourcesTable {
          entries.filter { $0.origin == "assumption" }.count, entries.filter { $0.origin == "NONE" }.count)
     }
 
-    /// For a terminal.
-    public func text() -> String {
+    /// For a terminal: no line wider than `width`, long ones continued on indented lines.
+    public func text(width: Int = TerminalText.width) -> String {
+        TerminalText.fitting(lines(), width: width)
+    }
+
+    func lines() -> String {
         let s = loaded.scenario
         var out = "Where the numbers of \(s.title) come from (\(loaded.path))\n"
         if let record = loaded.recordPath { out += "Record: \(record) (\(loaded.catalog?.incidents.count ?? 0) rows)\n" }
