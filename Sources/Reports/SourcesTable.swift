@@ -171,7 +171,7 @@ public struct SourcesTable {
         page.table(id: "sources-table", header: ["parameter", "value", "origin", "where it comes from", "used at"], rows: entries.map { e in
             [(e.name + (e.label.isEmpty ? "" : ": " + e.label), nil), (e.value, e.number), (e.origin, nil), (e.detail, nil),
              (e.uses.joined(separator: ", "), nil)]
-        })
+        }, paths: [4])
         return page.body
     }
 }
