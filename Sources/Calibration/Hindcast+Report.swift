@@ -1,9 +1,10 @@
 import EscalationModel
 import Foundation
+import Record
 
 extension Hindcast.Result {
-    /// For a terminal, and for the docs that quote it.
-    public func report() -> String {
+    /// For a terminal, and for the docs that quote it: no line wider than `width`.
+    public func report(width: Int = TerminalText.width) -> String {
         var lines: [String] = []
         lines.append("Hindcast of \(title)" + (start.map { " from \($0.long)" } ?? "") + " — \(runs) runs of the model and of the baseline")
         if calibratedOn.isEmpty {
@@ -26,7 +27,7 @@ extension Hindcast.Result {
             lines.append("  derived from rows after the start (seen by the model): " + derivedFromLater.joined(separator: "; "))
         }
         lines.append("")
-        var table = [["documented outcome", "record", "model P", "log", "pct", "median", "baseline P", "log", "pct", "median", "better"]]
+        var table: [[String]] = []
         for r in rows {
             table.append([r.label, range(r.documented), probability(r.model.probability), String(format: "%.2f", r.model.logScore),
                           String(format: "%.0f", r.model.percentile), number(r.model.median),
@@ -34,7 +35,10 @@ extension Hindcast.Result {
                           String(format: "%.0f", r.baseline.percentile), number(r.baseline.median),
                           r.bothMiss ? "neither" : r.modelWins.map { $0 ? "model" : "baseline" } ?? "tie"])
         }
-        lines += align(table)
+        let columns = [TextTable.Column("documented outcome", wraps: true)]
+            + ["record", "model P", "log", "pct", "median", "baseline P", "log", "pct", "median"].map { TextTable.Column($0, right: true) }
+            + [TextTable.Column("better")]
+        lines += TextTable(columns, rows: table, indent: "  ").render(width: width)
         let crpsRows = rows.filter { $0.model.crps != nil }
         if !crpsRows.isEmpty {
             lines.append("  CRPS (lower is better): " + crpsRows.map {
@@ -46,7 +50,7 @@ extension Hindcast.Result {
                      + (bothMiss > 0 ? "; in \(bothMiss) no run of either matched the record" : ""))
         lines.append("  P: probability the forecast gives the documented range, (k + ½)/(n + 1) over the runs; pct: the documented "
                      + "figure's mid-rank percentile among the runs.")
-        return lines.joined(separator: "\n") + "\n"
+        return TerminalText.fitting(lines.joined(separator: "\n"), width: width) + "\n"
     }
 
     func probability(_ p: Double) -> String { p < 0.001 ? String(format: "%.1e", p) : String(format: "%.3f", p) }
@@ -61,19 +65,5 @@ extension Hindcast.Result {
         if r.upperBound == .infinity { return "\(number(r.lowerBound))+" }
         if r.lowerBound == r.upperBound { return number(r.lowerBound) }
         return "\(number(r.lowerBound))-\(number(r.upperBound))"
-    }
-
-    func align(_ rows: [[String]]) -> [String] {
-        let widths = rows[0].indices.map { c in rows.map { $0[c].count }.max()! }
-        return rows.map { row in
-            var line = "  "
-            for (c, cell) in row.enumerated() {
-                let pad = String(repeating: " ", count: widths[c] - cell.count)
-                line += c == 0 || c == row.count - 1 ? cell + pad : pad + cell
-                line += "  "
-            }
-            while line.hasSuffix(" ") { line.removeLast() }
-            return line
-        }
     }
 }

@@ -22,7 +22,7 @@ extension RecordFit {
     /// The fit for a person: what went in, the estimates with standard errors, the branching
     /// matrix, the two models' AICs, the completeness of the dated record, and the comparison
     /// with Lewis et al. (2012).
-    public func report(catalogPath: String) -> String {
+    public func report(catalogPath: String, width: Int = TerminalText.width) -> String {
         var lines: [String] = []
         let events = windows.reduce(0) { $0 + $1.events.count }
         lines.append("Descriptive Hawkes fit of \(catalogPath): \(events) incidents dated to the day at rung \(options.minimumRung) or above, "
@@ -48,7 +48,7 @@ extension RecordFit {
                              "\(target) events set off by one \(source) event"])
             }
         }
-        lines += align(rows)
+        lines += align(rows, wraps: [3], left: [3], width: width)
         let radius = p.spectralRadius
         lines.append("  spectral radius of the branching matrix: \(Self.number(radius))" + (radius < 1 ? " (below 1: cycles die out)" : " (1 or more: cycles can run away)"))
         lines.append("  log-likelihood \(Self.number(f.logLikelihood, 2)), AIC \(Self.number(f.aic, 1)), \(f.parameterCount) parameters, \(f.eventCount) events; "
@@ -66,8 +66,8 @@ extension RecordFit {
                      + (pooled.converged ? "the search converged" : "THE SEARCH DID NOT CONVERGE"))
         let better = marked.aic < pooled.aic ? "two-type" : "one-type"
         lines.append("  AIC difference (two-type − one-type): \(Self.number(marked.aic - pooled.aic, 1)); the \(better) model is preferred on these \(events) events")
-        lines.append("  Lewis, Mohler, Brantingham & Bertozzi (2012) put 37–50% of violent events in Iraq (Iraq Body Count, 2003–07)")
-        lines.append("  down to self-excitation over 2–6 weeks; for a stationary Hawkes process that share is the branching ratio.")
+        lines.append("  Lewis, Mohler, Brantingham & Bertozzi (2012) put 37–50% of violent events in Iraq (Iraq Body Count, 2003–07) "
+                     + "down to self-excitation over 2–6 weeks; for a stationary Hawkes process that share is the branching ratio.")
         lines.append("")
 
         lines.append("Completeness of the dated record (documented totals; not in the likelihood):")
@@ -77,7 +77,7 @@ extension RecordFit {
             totalRows.append([c.total.id, dates, c.total.count?.description ?? "—", c.contained.isEmpty ? "none listed" : String(c.contained.count),
                               c.undated?.description ?? "—", c.expected.map { Self.number($0, 1) } ?? "(span outside the windows)"])
         }
-        lines += align(totalRows)
+        lines += align(totalRows, wraps: [5], gap: 2, width: width)
         lines.append("  A total larger than the dated rows it contains means the dated list is incomplete; the fit describes the dated list only.")
         lines.append("")
         if let g = delayFit {
@@ -92,7 +92,7 @@ extension RecordFit {
             casualtyRows.append([c.weapon, c.counter, String(c.fit.n), Self.number(c.fit.first), Self.number(c.fit.firstError),
                                  c.fit.atBound ? "no spread beyond Poisson" : Self.number(c.fit.second)])
         }
-        lines += align(casualtyRows)
+        lines += align(casualtyRows, wraps: [5], width: width)
         if !singleCasualties.isEmpty {
             lines.append("  documented once (no fit): " + singleCasualties.map { "\($0.weapon) \($0.counter) \($0.value)" }.joined(separator: ", "))
         }
@@ -100,21 +100,15 @@ extension RecordFit {
             lines.append("")
             lines.append("The fit did not converge: the numbers above are where the search stopped, not maximum-likelihood estimates.")
         }
-        return lines.joined(separator: "\n") + "\n"
+        return TerminalText.fitting(lines.joined(separator: "\n"), width: width) + "\n"
     }
 
-    func align(_ rows: [[String]]) -> [String] {
-        let widths = rows[0].indices.map { c in rows.map { $0[c].count }.max()! }
-        return rows.map { row in
-            var line = "  "
-            for (c, cell) in row.enumerated() {
-                line += c == 0 ? cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
-                    : String(repeating: " ", count: widths[c] - cell.count) + cell
-                line += "   "
-            }
-            while line.hasSuffix(" ") { line.removeLast() }
-            return line
-        }
+    /// Rows (the first is the header) as a table no wider than `width`: the first column and
+    /// those in `left` on the left, the others on the right; the `wraps` columns' long cells
+    /// continue on the lines below.
+    func align(_ rows: [[String]], wraps: Set<Int> = [], left: Set<Int> = [], gap: Int = 3, width: Int) -> [String] {
+        TextTable(rows[0].indices.map { TextTable.Column(rows[0][$0], right: $0 > 0 && !left.contains($0), wraps: wraps.contains($0)) },
+                  rows: Array(rows.dropFirst()), indent: "  ", gap: gap).render(width: width)
     }
 
     /// The fit as a YAML document: the estimates with standard errors, whether the searches

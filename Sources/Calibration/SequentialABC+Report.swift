@@ -1,11 +1,13 @@
 import EscalationModel
 import Foundation
+import Record
 import Stochastics
 
 extension SequentialABC.Result {
     /// The summary a person reads: what was fitted to what, how the tolerance fell, each
     /// parameter's prior and posterior, and whether the fit can be trusted.
-    public func report(problem: CalibrationProblem, title: String, seconds: Double, threads: Int) -> String {
+    public func report(problem: CalibrationProblem, title: String, seconds: Double, threads: Int,
+                       width: Int = TerminalText.width) -> String {
         var lines: [String] = []
         lines.append("Calibration of \(title): \(problem.names.count) parameters, \(problem.targets.count) documented targets "
                      + "in \(problem.episodes.count) episode\(problem.episodes.count == 1 ? "" : "s")")
@@ -15,7 +17,7 @@ extension SequentialABC.Result {
         for t in problem.targets {
             targetRows.append([problem.episodes[t.episode].name, t.label, range(t.accepted), t.source ?? ""])
         }
-        lines += table(targetRows, numeric: [])
+        lines += table(targetRows, numeric: [], wraps: [1, 3], width: width)
         lines.append("")
         lines.append("Sequential Monte Carlo (ABC), \(posterior.count) particles a generation:")
         var generationRows = [["generation", "tolerance", "acceptance", "simulations", "ESS"]]
@@ -24,7 +26,7 @@ extension SequentialABC.Result {
                                    SequentialABC.fmt(100 * gen.acceptance) + "%", String(gen.simulations),
                                    String(Int(gen.effectiveSampleSize.rounded()))])
         }
-        lines += table(generationRows, numeric: [1, 2, 3, 4])
+        lines += table(generationRows, numeric: [1, 2, 3, 4], width: width)
         lines.append("")
         lines.append("Posterior (weighted sample; 90% interval from the 5th to the 95th percentile):")
         var rows = [["parameter", "prior", "mean", "median", "90% interval", "contraction", ""]]
@@ -32,7 +34,7 @@ extension SequentialABC.Result {
             rows.append([p.name, p.prior.description, number(p.mean), number(p.median), "\(number(p.low)) – \(number(p.high))",
                          String(format: "%.2f", p.contraction), p.identified ? "" : "NOT IDENTIFIED"])
         }
-        lines += table(rows, numeric: [2, 3, 5])
+        lines += table(rows, numeric: [2, 3, 5], wraps: [1, 6], width: width)
         lines.append("")
         lines.append("Effective sample size \(Int(posterior.effectiveSampleSize.rounded())) of \(posterior.count) draws; "
                      + "\(simulations) simulations in \(String(format: "%.1f", seconds)) s on \(threads) thread\(threads == 1 ? "" : "s").")
@@ -48,7 +50,7 @@ extension SequentialABC.Result {
                              + "or add a target that depends on it.")
             }
         }
-        return lines.joined(separator: "\n") + "\n"
+        return TerminalText.fitting(lines.joined(separator: "\n"), width: width) + "\n"
     }
 
     func range(_ r: ClosedRange<Double>) -> String {
@@ -64,17 +66,10 @@ extension SequentialABC.Result {
         return String(format: a >= 100 ? "%.1f" : a >= 1 ? "%.3g" : a >= 0.001 ? "%.3g" : "%.2e", x)
     }
 
-    func table(_ rows: [[String]], numeric: Set<Int>) -> [String] {
-        let widths = rows[0].indices.map { c in rows.map { $0[c].count }.max()! }
-        return rows.map { row in
-            var line = "  "
-            for (c, cell) in row.enumerated() {
-                let pad = String(repeating: " ", count: widths[c] - cell.count)
-                line += numeric.contains(c) ? pad + cell : cell + pad
-                line += "   "
-            }
-            while line.hasSuffix(" ") { line.removeLast() }
-            return line
-        }
+    /// Rows (the first is the header) as a table no wider than `width`: the `wraps` columns'
+    /// long cells continue on the lines below.
+    func table(_ rows: [[String]], numeric: Set<Int>, wraps: Set<Int> = [], width: Int) -> [String] {
+        TextTable(rows[0].indices.map { TextTable.Column(rows[0][$0], right: numeric.contains($0), wraps: wraps.contains($0)) },
+                  rows: Array(rows.dropFirst()), indent: "  ", gap: 3).render(width: width)
     }
 }

@@ -65,6 +65,12 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     /// `12 Mar 2020`, the form a chronology uses.
     public var long: String { "\(day) \(CivilDate.monthAbbreviations[month - 1]) \(year)" }
 
+    /// "Mar".
+    public var monthAbbreviation: String { CivilDate.monthAbbreviations[month - 1] }
+
+    /// The day of the week as ISO 8601 numbers it: 1 Monday … 7 Sunday (1 January 1970 was a Thursday).
+    public var weekday: Int { ((daysSinceEpoch % 7 + 7) % 7 + 3) % 7 + 1 }
+
     public var description: String { iso }
 
     public static func < (lhs: CivilDate, rhs: CivilDate) -> Bool {

@@ -10,10 +10,11 @@ public struct ReportData: Sendable {
     public let scenario: Scenario
     public let manifest: Manifest
     public let summary: BatchSummary
-    /// Per run: the outcome and its day (for survival curves).
+    /// Per run: the outcome and its day (for the curves of time to each outcome).
     public let endings: [(outcome: Int, day: Double)]
-    /// `ladder[r][d]`: runs that had reached rung r or above by the end of day d.
+    /// `ladder[r][d]`: runs that had reached rung r or above by day d (at a time t ≤ d).
     public let ladder: [[Int]]
+    /// Days 0 … ⌈horizon⌉ in all.
     public let days: Int
     /// `answers[i][j]`: actions by actor i caused directly (answer or trigger) by actions of j.
     public let answers: [[Int]]
@@ -34,9 +35,20 @@ public struct ReportData: Sendable {
     /// Its spectral radius: above 1, cycles of answers tend to grow.
     public var branchingRatio: Double { LinearAlgebra.spectralRadius(answerMatrix) }
 
-    /// Survival curve of the time to outcome k; the other outcomes and the horizon censor.
-    public func survival(toOutcome k: Int) -> KaplanMeier {
-        KaplanMeier(endings.map { ($0.day, $0.outcome == k) })
+    /// The cumulative incidence of each outcome (Aalen–Johansen): the other outcomes compete,
+    /// and a run still unresolved at the horizon is censored there. Every run is followed to its
+    /// end, so nothing is censored before the horizon and this is the direct count: F_k(t) is
+    /// the share of all runs that ended in k by day t.
+    public var incidence: CumulativeIncidence {
+        CumulativeIncidence(endings.map { ($0.day, $0.outcome == scenario.unresolvedOutcome ? nil : $0.outcome) },
+                            outcomes: scenario.outcomeNames.count)
+    }
+
+    /// `incidenceByDay()[k][d]`: F_k(d) for d = 0 … ⌈horizon⌉, the share of runs with outcome k
+    /// and outcome_day ≤ d (zero throughout for `unresolved`, which is censoring).
+    public func incidenceByDay() -> [[Double]] {
+        let f = incidence
+        return (0..<f.incidence.count).map { k in (0..<days).map { f.value(outcome: k, at: Double($0)) } }
     }
 
     /// Runs the batch `manifest` describes (its whole range of replications) and gathers the data.
@@ -104,7 +116,7 @@ public struct ReportData: Sendable {
                 endings += part.endings.map { (outcome: $0.0, day: $0.1) }
                 for firstAt in part.firstAtRung {
                     for r in 0...Ladder.top where firstAt[r].isFinite {
-                        ladder[r][min(days - 1, Int(firstAt[r].rounded(.down)))] += 1
+                        ladder[r][min(days - 1, Int(firstAt[r].rounded(.up)))] += 1
                     }
                 }
                 for i in 0..<actors {
@@ -115,7 +127,7 @@ public struct ReportData: Sendable {
                 progress?.update(done: done)
             }
         }
-        // Cumulative: reached by the end of each day.
+        // Cumulative: reached at a time t ≤ d, as the outcome curves count outcome_day ≤ d.
         for r in 0...Ladder.top { for d in 1..<days { ladder[r][d] += ladder[r][d - 1] } }
         // The run whose number of actions is nearest the median (the first such).
         let sortedActions = actionsPerRun.sorted()

@@ -28,30 +28,51 @@ public enum BatchReport {
                          (percent(p), p), (percent(low), low), (percent(high), high)])
         }
         page.figure(id: "chart-outcomes", svg: Chart.proportions(title: "How runs end", items: items,
-                                                                   xLabel: "share of runs (bars: 95% Wilson intervals)"),
-                    caption: "The probability of each outcome, with its 95% Wilson interval.")
+                                                                   xLabel: "share of runs (whiskers: 95% Wilson intervals)"),
+                    caption: "The share of runs that ended in each outcome (bars, with the value printed) and its 95% Wilson interval (whiskers).")
         page.table(id: "outcome-table", header: ["outcome", "runs", "probability", "95% low", "95% high"], rows: rows,
                    numeric: [1, 2, 3, 4])
 
-        // Survival curves
-        page.heading("Time to each outcome", id: "survival")
-        var series: [(label: String, points: [(Double, Double)])] = []
-        for k in s.outcomeNames.indices where summary.outcomeCounts[k] > 0 && k != s.unresolvedOutcome {
-            let km = data.survival(toOutcome: k)
-            series.append((s.outcomes.indices.contains(k) ? s.outcomes[k].label : s.outcomeNames[k], Array(zip(km.times, km.survival))))
-        }
-        if series.isEmpty {
+        // Time to each outcome: cumulative incidence, at whole days so the drawing stays small
+        // for any number of runs; the exact daily values follow in a table.
+        page.heading("Time to each outcome", id: "outcome-times")
+        let byDay = data.incidenceByDay()
+        let ended = s.outcomeNames.indices.filter { summary.outcomeCounts[$0] > 0 && $0 != s.unresolvedOutcome }
+        let dayRange = 0...Double(data.days - 1)
+        if ended.isEmpty {
             page.paragraph("No run reached an outcome before the horizon.")
         } else {
-            page.figure(id: "chart-survival", svg: Chart.steps(title: "Runs not yet ended in each outcome", series: series,
-                                                                xMax: s.horizon, xLabel: "days from the start",
-                                                                yLabel: "share of runs without the outcome"),
-                        caption: "Kaplan–Meier survival curves: for each outcome, the estimated share of runs that have not reached it by each day. Runs that ended in another outcome, or reached the horizon, count as censored at that day (cause-specific curves).")
+            let top = min(1, ((ended.map { byDay[$0].last ?? 0 }.max() ?? 1) * 10).rounded(.up) / 10)
+            let axis = DateAxis(start: s.start, days: dayRange, plotWidth: 632)
+            let series = ended.map { k in
+                (label: s.outcomeLabel(k), points: (0..<data.days).map { (x: Double($0), y: byDay[k][$0]) },
+                 band: nil as [(low: Double, high: Double)]?)
+            }
+            page.figure(id: "chart-incidence", svg: Chart.lines(
+                title: "Runs that have ended in each outcome", series: series, x: dayRange, y: 0...max(top, 0.1),
+                xLabel: axis.title(), yLabel: "share of all runs", yFormat: { "\(Int(($0 * 100).rounded()))%" },
+                markersEvery: max(1, data.days / 8), xTicks: axis.ticks, xFormat: axis.label),
+                caption: "The share of all runs that have ended in each outcome by each day; every run is followed to its end, "
+                    + "so this is a direct count (the cumulative incidence of each outcome, the others competing). At the horizon "
+                    + "each curve reaches its outcome's probability; the runs still unresolved then are not drawn. "
+                    + "The daily values are in the table below.")
+            page.raw("<details id=\"incidence-values\"><summary>The daily values: the share of all runs ended in each outcome "
+                     + "by day d, at a time ≤ d (by 0:00 on the date shown)</summary>")
+            let dated = s.start != nil, firstOutcome = dated ? 2 : 1
+            var dailyRows: [[(text: String, value: Double?)]] = []
+            for d in 0..<data.days {
+                var row: [(text: String, value: Double?)] = [(String(d), Double(d))]
+                if dated { row.append((s.when(Double(d)), nil)) }
+                for k in ended { row.append((percent(byDay[k][d]), byDay[k][d])) }
+                dailyRows.append(row)
+            }
+            page.table(id: "incidence-table", header: ["day"] + (dated ? ["date"] : []) + ended.map { s.outcomeNames[$0] },
+                       rows: dailyRows, numeric: Set([0] + Array(firstOutcome..<firstOutcome + ended.count)))
+            page.raw("</details>")
         }
 
         // Ladder over time: one line per rung, rungs whose curves coincide drawn once.
         page.heading("How fast crises climb", id: "ladder")
-        let step = max(1, data.days / 90)
         var groups: [(rungs: [Int], counts: [Int])] = []
         for r in 1...Ladder.top where data.ladder[r].last ?? 0 > 0 {
             if let last = groups.last, last.counts == data.ladder[r] {
@@ -62,26 +83,34 @@ public enum BatchReport {
         }
         let ladderSeries = groups.map { g in
             (label: g.rungs.count == 1 ? "rung \(g.rungs[0])+" : "rungs \(g.rungs.first!)–\(g.rungs.last!)+",
-             points: stride(from: 0, to: data.days, by: step).map { (x: Double($0), y: Double(g.counts[$0]) / Double(summary.n)) },
+             points: (0..<data.days).map { (x: Double($0), y: Double(g.counts[$0]) / Double(summary.n)) },
              band: nil as [(low: Double, high: Double)]?)
         }
         let rungKey = groups.flatMap(\.rungs).map { "\($0) \(s.rungNames[$0])" }.joined(separator: "; ")
+        let ladderAxis = DateAxis(start: s.start, days: dayRange, plotWidth: 560)
         page.figure(id: "chart-ladder", svg: Chart.lines(title: "Share of runs that have reached each rung",
-                                                          series: ladderSeries, x: 0...Double(data.days - 1), y: 0...1,
-                                                          xLabel: "days from the start", yLabel: "share of runs at or above the rung",
-                                                          yFormat: { "\(Int(($0 * 100).rounded()))%" }, markersEvery: 12, endLabels: true),
-                    caption: "For each rung, the share of runs whose highest rung so far is at or above it, by day; rungs whose curves coincide share a line. A run that has ended keeps its highest rung. Rungs: \(rungKey).")
+                                                          series: ladderSeries, x: dayRange, y: 0...1,
+                                                          xLabel: ladderAxis.title(), yLabel: "share of runs at or above the rung",
+                                                          yFormat: { "\(Int(($0 * 100).rounded()))%" }, markersEvery: max(1, data.days / 8),
+                                                          endLabels: true, xTicks: ladderAxis.ticks, xFormat: ladderAxis.label),
+                    caption: "For each rung some run reached (from 1 up), the share of all runs whose highest rung by each day is at or "
+                        + "above it; a run that has ended keeps its highest rung. Rungs whose curves coincide share a line. "
+                        + "Rungs: \(rungKey).")
 
-        // Casualties
+        // Casualties: two histograms a row, each sized for its half of the page's column.
         page.heading("Killed, by side", id: "casualties")
         page.raw("<div class=\"pair\">")
         var caseRows: [[(text: String, value: Double?)]] = []
         for side in s.sides {
             guard let metric = summary.metric(named: side.id + "_killed"), metric.maximum > 0 else { continue }
+            let bins = histogramBins(metric)
+            let binWidth = bins.count > 0 ? bins[0].high - bins[0].low : 1
             page.figure(id: "chart-killed-\(side.id)", svg: Chart.histogram(
-                title: "\(side.name.capitalizedFirst) killed per run", bins: histogramBins(metric),
-                mean: metric.mean, xLabel: "\(side.name) killed in a run (people)", yLabel: "runs"),
-                caption: "Distribution over runs of \(side.name) killed; dashed line: the mean.")
+                title: "\(side.name.capitalizedFirst) killed per run", bins: bins,
+                mean: metric.mean, xLabel: "\(side.name) killed in a run (people)", yLabel: "runs", width: Chart.halfWidth),
+                caption: "Runs by the number of \(side.name) killed"
+                    + (binWidth == 1 ? " (a bar for each number)" : " (each bar \(humanNumber(binWidth)) numbers wide, from its left edge)")
+                    + "; dashed line: the mean.")
             let (low, high) = Interval.mean(metric.mean, sd: metric.sd, n: metric.n)
             caseRows.append([(side.name, nil), (humanNumber(metric.mean), metric.mean), ("\(humanNumber(low)) – \(humanNumber(high))", nil),
                              (humanNumber(metric.quantile(0.05)), metric.quantile(0.05)), (humanNumber(metric.quantile(0.5)), metric.quantile(0.5)),
@@ -98,7 +127,7 @@ public enum BatchReport {
             title: "Direct responses per action", rows: names, columns: names, values: data.answerMatrix,
             rowTitle: "responding actor", columnTitle: "actor whose action drew the response",
             format: { String(format: "%.2f", $0) }),
-            caption: "Each cell: actions by the row's actor caused directly (answered or set off) by one action of the column's actor, averaged over the batch. The spectral radius of this matrix, the branching ratio, is \(String(format: "%.3f", data.branchingRatio)): below 1, cycles of answers die out on average.")
+            caption: "Each cell: the actions by the row's actor that one action of the column's actor caused directly (answered or set off), on average over the batch; darker is more (the key gives the scale). The spectral radius of this matrix, the branching ratio, is \(String(format: "%.3f", data.branchingRatio)): below 1, cycles of answers die out on average.")
         page.raw("<p id=\"branching-ratio\" data-value=\"\(exactNumber(data.branchingRatio))\">Branching ratio (spectral radius of the matrix): <strong>\(String(format: "%.3f", data.branchingRatio))</strong>.</p>")
 
         // A typical run

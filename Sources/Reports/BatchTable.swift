@@ -1,6 +1,7 @@
 import EscalationModel
 import Experiments
 import Foundation
+import Record
 
 /// A batch's results for a person at a terminal: each outcome's probability with its 95% Wilson
 /// interval, then the key metrics (killed by side, US wounded, highest rung, events) with the
@@ -15,14 +16,14 @@ public struct BatchTable {
     }
 
     public func render(heading: String) -> String {
-        var lines = [heading, ""]
+        var lines = TerminalText.wrap(heading, rest: "  ") + [""]
         var outcomeRows = [["outcome", "probability", "95% interval"]]
         for k in scenario.outcomeNames.indices where summary.outcomeCounts[k] > 0 || k < scenario.outcomes.count {
             let (low, high) = Interval.wilson(successes: summary.outcomeCounts[k], n: summary.n)
             outcomeRows.append([scenario.outcomeLabel(k), percent(summary.probability(ofOutcome: k)),
                                 "\(percent(low)) – \(percent(high))"])
         }
-        lines += align(outcomeRows, right: [1, 2])
+        lines += align(outcomeRows, right: [1, 2], wraps: [0])
         lines.append("")
         var metricRows = [["metric", "mean", "95% interval", "p05", "p50", "p95"]]
         for (name, label) in keyMetrics() {
@@ -32,7 +33,7 @@ public struct BatchTable {
                                humanNumber(m.quantile(0.05)), humanNumber(m.quantile(0.5)),
                                humanNumber(m.quantile(0.95))])
         }
-        lines += align(metricRows, right: [1, 2, 3, 4, 5])
+        lines += align(metricRows, right: [1, 2, 3, 4, 5], wraps: [0])
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -50,13 +51,9 @@ public struct BatchTable {
 
     func percent(_ p: Double) -> String { String(format: "%.1f%%", 100 * p) }
 
-    func align(_ rows: [[String]], right: Set<Int>) -> [String] {
-        let widths = rows[0].indices.map { c in rows.map { $0[c].count }.max()! }
-        return rows.map { row in
-            row.enumerated().map { c, cell in
-                let pad = String(repeating: " ", count: widths[c] - cell.count)
-                return right.contains(c) ? pad + cell : cell + pad
-            }.joined(separator: "   ").trimmingTrailingSpaces()
-        }
+    /// Rows (the first is the header) as a table 100 columns wide at most.
+    func align(_ rows: [[String]], right: Set<Int>, wraps: Set<Int> = []) -> [String] {
+        TextTable(rows[0].indices.map { TextTable.Column(rows[0][$0], right: right.contains($0), wraps: wraps.contains($0)) },
+                  rows: Array(rows.dropFirst()), gap: 3).render()
     }
 }

@@ -2,6 +2,11 @@ import Foundation
 
 /// The charts of a report, each a self-contained SVG element.
 enum Chart {
+    /// The page's column is 860 pixels or more (HTMLPage's style): a chart no wider is never
+    /// scaled down, so its 12-pixel text stays 12 pixels. Half of it, less the gap, for a pair.
+    static let columnWidth = 860.0
+    static let halfWidth = 410.0
+
     /// Horizontal bars of proportions with their intervals as whiskers, values printed.
     static func proportions(title: String, items: [(label: String, value: Double, low: Double, high: Double)],
                             xLabel: String) -> String {
@@ -14,7 +19,7 @@ enum Chart {
                            yFormat: { _ in "" }, xTicks: [0, 0.2, 0.4, 0.6, 0.8, 1], yGrid: false)
         for (i, item) in items.enumerated() {
             let yTop = frame.y(Double(items.count - i)) + 6, yMid = yTop + (rowHeight - 12) / 2
-            s += "<text x=\"\(px(frame.left - 8))\" y=\"\(px(yMid + 4))\" text-anchor=\"end\">\(xmlEscaped(item.label))</text>"
+            s += "<text x=\"\(px(frame.left - 8))\" y=\"\(px(yMid + 4))\" text-anchor=\"end\">\(fitted(item.label, width: labelWidth - 12))</text>"
             s += "<rect x=\"\(px(frame.x(0)))\" y=\"\(px(yTop))\" width=\"\(px(frame.x(item.value) - frame.x(0)))\" height=\"\(px(rowHeight - 12))\" fill=\"#aab7c4\" stroke=\"#1b4f72\"/>"
             s += "<path d=\"M\(px(frame.x(item.low))),\(px(yMid))L\(px(frame.x(item.high))),\(px(yMid))M\(px(frame.x(item.low))),\(px(yMid - 6))L\(px(frame.x(item.low))),\(px(yMid + 6))M\(px(frame.x(item.high))),\(px(yMid - 6))L\(px(frame.x(item.high))),\(px(yMid + 6))\" stroke=\"black\" stroke-width=\"1.5\"/>"
             s += "<text x=\"\(px(frame.x(item.high) + 6))\" y=\"\(px(yMid + 4))\">\(String(format: "%.1f%%", 100 * item.value))</text>"
@@ -22,10 +27,11 @@ enum Chart {
         return s + "</svg>"
     }
 
-    /// Step curves (survival functions), one style each, with a legend.
+    /// Step curves (survival functions), one style each, with a legend below the plot.
     static func steps(title: String, series: [(label: String, points: [(Double, Double)])], xMax: Double,
                       xLabel: String, yLabel: String) -> String {
-        let frame = Frame(x: 0...xMax, y: 0...1)
+        let legendHeight = Frame.legendHeight(series.map(\.label), width: 720 - 64 - 24)
+        let frame = Frame(height: 340 + legendHeight, bottom: 52 + legendHeight, x: 0...xMax, y: 0...1)
         var s = frame.open(title: title, xLabel: xLabel, yLabel: yLabel, yFormat: { "\(Int(($0 * 100).rounded()))%" })
         var legend: [(String, SeriesStyle)] = []
         for (i, serie) in series.enumerated() {
@@ -46,17 +52,25 @@ enum Chart {
             }
             legend.append((serie.label, style))
         }
-        return s + frame.legend(legend, at: (frame.width - frame.right - Double(legend.map(\.0.count).max() ?? 10) * 7 - 50, frame.height - frame.bottom - Double(legend.count * 18 + 14))) + "</svg>"
+        return s + frame.legendBelow(legend) + "</svg>"
     }
 
-    /// Lines with optional interval bands and markers at each point; direct labels at the ends.
+    /// Lines with optional interval bands and markers at each point (or every `markersEvery`-th);
+    /// a legend below the plot, or with `endLabels` each line's label right of its end (moved
+    /// apart where ends are close, with a short leader to the end). `xTicks` and `xFormat`
+    /// replace the round-number ticks of the x axis (dates, say).
     static func lines(title: String, series: [(label: String, points: [(x: Double, y: Double)], band: [(low: Double, high: Double)]?)],
                       x: ClosedRange<Double>, y: ClosedRange<Double>, xLabel: String, yLabel: String,
                       yFormat: @escaping (Double) -> String = { humanNumber($0) }, markersEvery: Int = 1,
-                      endLabels: Bool = false) -> String {
-        let frame = Frame(right: endLabels ? 120 : 24, x: x, y: y)
-        var s = frame.open(title: title, xLabel: xLabel, yLabel: yLabel, yFormat: yFormat)
+                      endLabels: Bool = false, xTicks: [Double]? = nil, xFormat: ((Double) -> String)? = nil) -> String {
+        let width = 720.0
+        let right = endLabels ? max(24, (series.map { textWidth($0.label) }.max() ?? 0) + 20) : 24
+        let legendHeight = endLabels ? 0 : Frame.legendHeight(series.map(\.label), width: width - 64 - right)
+        let frame = Frame(width: width, height: 340 + legendHeight, right: right, bottom: 52 + legendHeight, x: x, y: y)
+        var s = frame.open(title: title, xLabel: xLabel, yLabel: yLabel, xFormat: xFormat ?? { humanNumber($0) }, yFormat: yFormat,
+                           xTicks: xTicks)
         var legend: [(String, SeriesStyle)] = []
+        var ends: [(y: Double, end: (x: Double, y: Double), label: String, style: SeriesStyle)] = []
         for (i, serie) in series.enumerated() {
             let style = SeriesStyle.at(i)
             if let band = serie.band, band.count == serie.points.count, !band.isEmpty {
@@ -72,114 +86,54 @@ enum Chart {
                 s += style.markerSVG(frame.x(p.x), frame.y(p.y))
             }
             if endLabels, let lastPoint = serie.points.last {
-                s += "<text x=\"\(px(frame.x(lastPoint.x) + 8))\" y=\"\(px(frame.y(lastPoint.y) + 4))\" fill=\"\(style.colour)\">\(xmlEscaped(serie.label))</text>"
+                let end = (x: frame.x(lastPoint.x), y: frame.y(lastPoint.y))
+                ends.append((end.y, end, serie.label, style))
             }
             legend.append((serie.label, style))
         }
-        if !endLabels { s += frame.legend(legend) }
+        if endLabels {
+            // Labels at least 14 pixels apart, top to bottom, kept inside the plot's height.
+            ends.sort { $0.y < $1.y }
+            for k in ends.indices.dropFirst() { ends[k].y = max(ends[k].y, ends[k - 1].y + 14) }
+            for k in ends.indices.reversed() {
+                ends[k].y = min(ends[k].y, k == ends.count - 1 ? frame.y(frame.yMin) : ends[k + 1].y - 14)
+            }
+            for e in ends {
+                if abs(e.y - e.end.y) > 2 {
+                    s += "<line x1=\"\(px(e.end.x + 2))\" y1=\"\(px(e.end.y))\" x2=\"\(px(e.end.x + 7))\" y2=\"\(px(e.y))\" stroke=\"\(e.style.colour)\"/>"
+                }
+                s += "<text x=\"\(px(e.end.x + 9))\" y=\"\(px(e.y + 4))\" fill=\"\(e.style.colour)\">\(xmlEscaped(e.label))</text>"
+            }
+        } else {
+            s += frame.legendBelow(legend)
+        }
         return s + "</svg>"
     }
 
-    /// A histogram: bars for counts in bins, with the mean marked.
+    /// A histogram: bars for counts in bins, with the mean marked. `width` fits the column it sits
+    /// in (410 pixels for one of a pair).
     static func histogram(title: String, bins: [(low: Double, high: Double, count: Int)], mean: Double,
-                          xLabel: String, yLabel: String) -> String {
+                          xLabel: String, yLabel: String, width: Double = 720) -> String {
         let maxCount = Double(bins.map(\.count).max() ?? 1)
-        let frame = Frame(height: 260, x: (bins.first?.low ?? 0)...(bins.last?.high ?? 1), y: 0...max(maxCount, 1))
+        let frame = Frame(width: width, height: 260, x: (bins.first?.low ?? 0)...(bins.last?.high ?? 1), y: 0...max(maxCount, 1))
         var s = frame.open(title: title, xLabel: xLabel, yLabel: yLabel)
         for bin in bins where bin.count > 0 {
             s += "<rect x=\"\(px(frame.x(bin.low)))\" y=\"\(px(frame.y(Double(bin.count))))\" width=\"\(px(max(1, frame.x(bin.high) - frame.x(bin.low) - 1)))\" height=\"\(px(frame.y(0) - frame.y(Double(bin.count))))\" fill=\"#aab7c4\" stroke=\"#1b4f72\"/>"
         }
         s += "<line x1=\"\(px(frame.x(mean)))\" y1=\"\(px(frame.y(0)))\" x2=\"\(px(frame.x(mean)))\" y2=\"\(px(frame.y(maxCount)))\" stroke=\"black\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"/>"
-        s += "<text x=\"\(px(frame.x(mean) + 4))\" y=\"\(px(frame.y(maxCount) + 12))\">mean \(xmlEscaped(humanNumber(mean)))</text>"
+        // The mean's label right of its line, or left of it where it would leave the plot.
+        let text = "mean \(humanNumber(mean))"
+        let fits = frame.x(mean) + 4 + textWidth(text) <= frame.width - frame.right
+        s += "<text x=\"\(px(frame.x(mean) + (fits ? 4 : -4)))\" y=\"\(px(frame.y(maxCount) + 12))\"\(fits ? "" : " text-anchor=\"end\"")>\(xmlEscaped(text))</text>"
         return s + "</svg>"
     }
 
-    /// A heat map whose cells are shaded by value and carry the value as text.
-    static func heatMap(title: String, rows: [String], columns: [String], values: [[Double]], rowTitle: String,
-                        columnTitle: String, format: (Double) -> String = { humanNumber($0) }) -> String {
-        let cell = 96.0, labelWidth = Double((rows.map(\.count).max() ?? 4) * 7 + 30)
-        let width = labelWidth + cell * Double(columns.count) + 40, height = 96 + cell * Double(rows.count) + 30
-        let top = 96.0
-        let maxValue = max(values.flatMap { $0 }.max() ?? 1, 1e-12)
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(px(width)) \(px(height))\" width=\"\(px(width))\" height=\"\(px(height))\" role=\"img\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">"
-        s += "<title>\(xmlEscaped(title))</title>"
-        s += "<text x=\"\(px(width / 2))\" y=\"20\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">\(xmlEscaped(title))</text>"
-        s += "<text x=\"\(px(labelWidth + cell * Double(columns.count) / 2))\" y=\"42\" text-anchor=\"middle\" font-style=\"italic\">\(xmlEscaped(columnTitle))</text>"
-        s += "<text transform=\"translate(14,\(px(top + cell * Double(rows.count) / 2))) rotate(-90)\" text-anchor=\"middle\" font-style=\"italic\">\(xmlEscaped(rowTitle))</text>"
-        for (j, c) in columns.enumerated() {
-            // Long labels go on two lines, split at the space nearest the middle.
-            let x = px(labelWidth + cell * (Double(j) + 0.5))
-            let lines = twoLines(c)
-            for (k, line) in lines.enumerated() {
-                let y = top - 8 - Double(lines.count - 1 - k) * 14
-                s += "<text x=\"\(x)\" y=\"\(px(y))\" text-anchor=\"middle\">\(xmlEscaped(line))</text>"
-            }
-        }
-        for (i, r) in rows.enumerated() {
-            let y = top + cell * Double(i)
-            s += "<text x=\"\(px(labelWidth - 8))\" y=\"\(px(y + cell / 2 + 4))\" text-anchor=\"end\">\(xmlEscaped(r))</text>"
-            for (j, v) in values[i].enumerated() {
-                let shade = Int(255 - (v / maxValue) * 170)
-                let fill = String(format: "#%02x%02x%02x", shade, shade, min(255, shade + 20))
-                s += "<rect x=\"\(px(labelWidth + cell * Double(j)))\" y=\"\(px(y))\" width=\"\(px(cell))\" height=\"\(px(cell))\" fill=\"\(fill)\" stroke=\"white\" stroke-width=\"2\"/>"
-                s += "<text x=\"\(px(labelWidth + cell * (Double(j) + 0.5)))\" y=\"\(px(y + cell / 2 + 4))\" text-anchor=\"middle\" fill=\"\(shade < 140 ? "white" : "black")\">\(xmlEscaped(format(v)))</text>"
-            }
-        }
-        return s + "</svg>"
-    }
-
-    static func twoLines(_ text: String) -> [String] {
-        guard text.count > 12, let space = text.indices.filter({ text[$0] == " " })
-            .min(by: { abs(text.distance(from: text.startIndex, to: $0) - text.count / 2) < abs(text.distance(from: text.startIndex, to: $1) - text.count / 2) })
-        else { return [text] }
-        return [String(text[..<space]), String(text[text.index(after: space)...])]
-    }
-
-    /// A tornado: for each parameter, a bar from the outcome's probability with the parameter
-    /// lowered to its probability with the parameter raised, around the base probability; the
-    /// largest swing first.
-    static func tornado(title: String, items: [(label: String, low: Double, high: Double)], base: Double,
-                        xLabel: String, lowLabel: String, highLabel: String) -> String {
-        let lo = min(items.map { min($0.low, $0.high) }.min() ?? base, base)
-        let hi = max(items.map { max($0.low, $0.high) }.max() ?? base, base)
-        let pad = max((hi - lo) * 0.1, 0.005)
-        let rowHeight = 24.0
-        // Long parameter paths get their room; the bars keep at least 420 pixels.
-        let labelWidth = min(520, Double(items.map(\.label.count).max() ?? 10) * 7 + 20)
-        let plotWidth = 420.0
-        var frame = Frame(width: labelWidth + plotWidth + 30, height: 130 + rowHeight * Double(items.count), left: labelWidth,
-                          right: 30, top: 72, x: max(0, lo - pad)...min(1, hi + pad), y: 0...1)
-        frame.yMax = Double(items.count)
-        let ticks = niceTicks(frame.xMin, frame.xMax, count: 5)
-        let step = ticks.count > 1 ? ticks[1] - ticks[0] : 0.01
-        var s = frame.open(title: title, xLabel: xLabel, yLabel: "",
-                           xFormat: { String(format: step >= 0.01 - 1e-12 ? "%.0f%%" : "%.1f%%", 100 * $0) },
-                           yFormat: { _ in "" }, xTicks: ticks, yGrid: false)
-        for (i, item) in items.enumerated() {
-            let yTop = frame.y(Double(items.count - i)) + 4, h = rowHeight - 8
-            s += "<text x=\"\(px(frame.left - 8))\" y=\"\(px(yTop + h / 2 + 4))\" text-anchor=\"end\">\(xmlEscaped(item.label))</text>"
-            // Scaled down: hatched; scaled up: solid. Told apart without colour.
-            for (value, lowered) in [(item.low, true), (item.high, false)] {
-                let x0 = frame.x(min(base, value)), x1 = frame.x(max(base, value))
-                s += "<rect x=\"\(px(x0))\" y=\"\(px(yTop))\" width=\"\(px(max(x1 - x0, 0.5)))\" height=\"\(px(h))\" fill=\"\(lowered ? "url(#hatch)" : "#1b4f72")\" stroke=\"#1b4f72\"/>"
-            }
-        }
-        s += "<line x1=\"\(px(frame.x(base)))\" y1=\"\(px(frame.top))\" x2=\"\(px(frame.x(base)))\" y2=\"\(px(frame.y(0)))\" stroke=\"black\" stroke-width=\"1.5\"/>"
-        s += "<defs><pattern id=\"hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"white\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#1b4f72\" stroke-width=\"2.5\"/></pattern></defs>"
-        // The key, centred under the title.
-        let ly = 50.0
-        let keys = [lowLabel, highLabel, "line: base scenario, \(String(format: "%.1f%%", 100 * base))"]
-        let widths = keys.map { Double($0.count) * 6.5 + 34 }
-        var x = (frame.width - widths.reduce(0, +)) / 2
-        for (k, key) in keys.enumerated() {
-            if k < 2 {
-                s += "<rect x=\"\(px(x))\" y=\"\(px(ly - 10))\" width=\"14\" height=\"12\" fill=\"\(k == 0 ? "url(#hatch)" : "#1b4f72")\" stroke=\"#1b4f72\"/>"
-            } else {
-                s += "<line x1=\"\(px(x + 7))\" y1=\"\(px(ly - 12))\" x2=\"\(px(x + 7))\" y2=\"\(px(ly + 4))\" stroke=\"black\" stroke-width=\"1.5\"/>"
-            }
-            s += "<text x=\"\(px(x + 20))\" y=\"\(px(ly))\">\(xmlEscaped(key))</text>"
-            x += widths[k]
-        }
-        return s + "</svg>"
+    /// A label as SVG text no wider than `width`: whole, or shortened in the middle with the
+    /// whole label as its tooltip.
+    static func fitted(_ label: String, width: Double) -> String {
+        let room = Int(width / 7)
+        guard label.count > room, room > 8 else { return xmlEscaped(label) }
+        let head = (room - 1) / 2, tail = room - 1 - head
+        return "<title>\(xmlEscaped(label))</title>" + xmlEscaped(String(label.prefix(head)) + "…" + String(label.suffix(tail)))
     }
 }

@@ -23,8 +23,10 @@ struct HTMLPage {
         body += "<figure id=\"\(id)\">\(svg)<figcaption>\(xmlEscaped(caption))</figcaption></figure>\n"
     }
 
-    /// A table; a cell may carry its exact value for machines (`data-value`; ∞ as `inf`).
-    mutating func table(id: String? = nil, header: [String], rows: [[(text: String, value: Double?)]], numeric: Set<Int> = []) {
+    /// A table; a cell may carry its exact value for machines (`data-value`; ∞ as `inf`). The
+    /// cells of the `paths` columns may break anywhere (dotted paths have no spaces to break at).
+    mutating func table(id: String? = nil, header: [String], rows: [[(text: String, value: Double?)]], numeric: Set<Int> = [],
+                        paths: Set<Int> = []) {
         var s = "<table\(id.map { " id=\"\($0)\"" } ?? "")><thead><tr>"
         for (c, h) in header.enumerated() { s += "<th\(numeric.contains(c) ? " class=\"num\"" : "")>\(xmlEscaped(h))</th>" }
         s += "</tr></thead><tbody>"
@@ -32,7 +34,8 @@ struct HTMLPage {
             s += "<tr>"
             for (c, cell) in row.enumerated() {
                 let value = cell.value.map { !$0.isNaN ? " data-value=\"\(exactNumber($0))\"" : "" } ?? ""
-                s += "<td\(numeric.contains(c) ? " class=\"num\"" : "")\(value)>\(xmlEscaped(cell.text))</td>"
+                let className = numeric.contains(c) ? " class=\"num\"" : paths.contains(c) ? " class=\"path\"" : ""
+                s += "<td\(className)\(value)>\(xmlEscaped(cell.text))</td>"
             }
             s += "</tr>"
         }
@@ -46,10 +49,12 @@ struct HTMLPage {
         svg { max-width: 100%; height: auto; display: block; }
         table { border-collapse: collapse; margin: 1em 0; font-size: 0.92em; } th, td { border-bottom: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }
         th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; } .meta { color: #444; font-size: 0.92em; }
+        td.path { overflow-wrap: anywhere; } /* long dotted paths break rather than push the table past the column */
         ol.timeline { list-style: none; padding-left: 0; } ol.timeline li { margin: 0.25em 0; padding-left: 9.5em; text-indent: -9.5em; }
         .date { display: inline-block; width: 8em; font-weight: bold; text-indent: 0; } .rung { font-family: Helvetica, Arial, sans-serif; font-size: 0.8em; border: 1px solid #666; border-radius: 3px; padding: 0 0.3em; }
         .note { font-size: 0.9em; color: #333; } code { font-size: 0.9em; }
         .pair { display: grid; grid-template-columns: 1fr 1fr; gap: 0 1.5em; } .pair figure { margin: 0.8em 0; }
+        details { margin: 0.5em 0 1.5em; } summary { cursor: pointer; font-size: 0.92em; color: #333; }
         @media print { body { margin: 0; max-width: none; } h2 { page-break-after: avoid; } figure, table { page-break-inside: avoid; } }
         """
 

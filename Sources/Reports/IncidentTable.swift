@@ -25,15 +25,17 @@ public enum IncidentTable {
         return parts.joined(separator: "; ")
     }
 
-    public static func render(_ incidents: [Catalog.Incident], catalog: Catalog) -> String {
-        var rows = [["date", "kind", "actor → target", "action (rung)", "place", "casualties", "sources"]]
+    /// A dated table for a terminal, no line wider than `width`: a line an incident (date, kind,
+    /// who, action, casualties), then its place and sources indented beneath it.
+    public static func render(_ incidents: [Catalog.Incident], catalog: Catalog, width: Int = TerminalText.width) -> String {
+        var rows: [[String]] = []
         var notes: [String] = []
         for i in incidents {
             let who = (i.actor ?? "any") + " → " + (i.target ?? "—")
             var what = i.action ?? "all"
             if let r = i.rung { what += " (\(r))" }
             if let n = i.count { what += " ×\(n)" }
-            rows.append([when(i), i.kind.rawValue, who, what, i.place, casualties(i), i.sources.joined(separator: "; ")])
+            rows.append([when(i), i.kind.rawValue, who, what, casualties(i)])
             if !i.contains.isEmpty {
                 var parts = ["\(i.id) contains \(i.contains.joined(separator: ", "))"]
                 if let rest = catalog.undated(i, field: "count") { parts.append("leaves \(rest) of its count undated") }
@@ -43,24 +45,25 @@ public enum IncidentTable {
                 notes.append(parts.joined(separator: "; "))
             }
         }
-        let widths = rows[0].indices.map { c in min(rows.map { $0[c].count }.max()!, c == 4 ? 44 : 60) }
-        var out = ""
-        for (r, row) in rows.enumerated() {
-            var line = ""
-            for (c, cell) in row.enumerated() {
-                let text = cell.count > widths[c] ? String(cell.prefix(widths[c] - 1)) + "…" : cell
-                line += c == row.count - 1 ? text : text.padding(toLength: widths[c], withPad: " ", startingAt: 0) + "  "
-            }
-            out += line.trimmingTrailingSpaces() + "\n"
-            if r == 0 { out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n" }
+        let table = TextTable([.init("date"), .init("kind"), .init("actor → target"), .init("action (rung)"),
+                               .init("casualties", wraps: true)], rows: rows, rule: true)
+        var (header, lines) = table.layout(width: width)
+        header.insert(contentsOf: TerminalText.wrap("place — sources", width: width, first: "    "), at: header.count - 1)
+        var out = header
+        for (i, incident) in incidents.enumerated() {
+            out += lines[i]
+            out += TerminalText.wrap(incident.place + " — " + incident.sources.joined(separator: ", "), width: width,
+                                     first: "    ", rest: "      ")
         }
-        out += "\(incidents.count) rows (\(incidents.filter { $0.kind == .incident }.count) incidents, "
-            + "\(incidents.filter { $0.kind == .aggregate }.count) totals, \(incidents.filter { $0.kind == .measure }.count) measures)\n"
+        out.append("\(incidents.count) rows (\(incidents.filter { $0.kind == .incident }.count) incidents, "
+            + "\(incidents.filter { $0.kind == .aggregate }.count) totals, \(incidents.filter { $0.kind == .measure }.count) measures)")
         if !notes.isEmpty {
-            out += "\nTotals and the dated rows they contain (counted once):\n" + notes.map { "  " + $0 + "\n" }.joined()
+            out += ["", "Totals and the dated rows they contain (counted once):"]
+            for note in notes { out += TerminalText.wrap(note, width: width, first: "  ", rest: "    ") }
         }
-        out += "Numbers: N exactly, N+ at least N, A-B from A to B (a source's \"about\", or sources that disagree); empty: unknown.\n"
-        return out
+        out += TerminalText.wrap("Numbers: N exactly, N+ at least N, A-B from A to B (a source's \"about\", or sources that disagree); "
+                                 + "empty: unknown.", width: width)
+        return out.joined(separator: "\n") + "\n"
     }
 
     public static func csv(_ incidents: [Catalog.Incident]) -> String {

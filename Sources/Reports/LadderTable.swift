@@ -1,5 +1,6 @@
 import EscalationModel
 import Foundation
+import Record
 
 /// The escalation ladder of a scenario as a table: every rung, its name, and the actions on it
 /// with who does them to whom and their expected casualties.
@@ -8,31 +9,29 @@ public struct LadderTable {
 
     public init(scenario: Scenario) { self.scenario = scenario }
 
-    public func render() -> String {
+    /// The table, no line wider than `width`: each rung on a line with its name, then its
+    /// actions; long expected casualties continue on the lines below.
+    public func render(width: Int = TerminalText.width) -> String {
         let s = scenario
-        var rows: [[String]] = [["rung", "name", "action", "actor → target", "expected casualties"]]
+        var rows: [[String]] = [], rungOfRow: [Int] = []
         for rung in Ladder.rungs.reversed() {
-            let actions = s.actions.indices.filter { s.actions[$0].rung == rung }
-            if actions.isEmpty {
-                rows.append([String(rung), s.rungNames[rung], "—", "", ""])
-                continue
-            }
-            for (i, a) in actions.enumerated() {
-                let action = s.actions[a]
+            for action in s.actions where action.rung == rung {
                 let who = s.actors[action.actor].id + " → " + (action.target.map { s.actors[$0].id } ?? "nobody")
-                rows.append([i == 0 ? String(rung) : "", i == 0 ? s.rungNames[rung] : "", action.id, who,
-                             expected(action)])
+                rows.append(["", action.id, who, expected(action)])
+                rungOfRow.append(rung)
             }
         }
-        let widths = rows[0].indices.map { c in rows.map { $0[c].count }.max()! }
-        var out = ""
-        for (r, row) in rows.enumerated() {
-            out += row.enumerated().map { c, cell in
-                c == row.count - 1 ? cell : cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ").trimmingTrailingSpaces() + "\n"
-            if r == 0 { out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n" }
+        let table = TextTable([.init("rung"), .init("action"), .init("actor → target"), .init("expected casualties", wraps: true)],
+                              rows: rows, rule: true)
+        let (header, rowLines) = table.layout(width: width)
+        var out = header
+        for rung in Ladder.rungs.reversed() {
+            let number = String(rung).padding(toLength: 4, withPad: " ", startingAt: 0) + "  "
+            out += TerminalText.wrap(s.rungNames[rung], width: width, first: number, rest: "      ")
+            let actions = rowLines.indices.filter { rungOfRow[$0] == rung }
+            out += actions.isEmpty ? ["      —"] : actions.flatMap { rowLines[$0] }
         }
-        return out
+        return out.joined(separator: "\n") + "\n"
     }
 
     /// "us_killed 0.12, us_wounded 0.84 (intercepted: c_ram)"; expressions shown as written.

@@ -1,5 +1,10 @@
 import Foundation
 
+/// The width of text at 12 pixels in Helvetica or Arial, generously estimated (7 pixels a
+/// character, as wide as a digit or a capital; lower case is narrower), so that laid out by it
+/// text does not overlap.
+func textWidth(_ text: String, fontSize: Double = 12) -> Double { Double(text.count) * 7 * fontSize / 12 }
+
 /// A coordinate with two decimals: enough for a screen, compact in the file.
 func px(_ x: Double) -> String {
     let r = (x * 100).rounded() / 100
@@ -84,7 +89,8 @@ struct Frame {
     func x(_ v: Double) -> Double { left + (v - xMin) / max(xMax - xMin, 1e-12) * (width - left - right) }
     func y(_ v: Double) -> Double { height - bottom - (v - yMin) / max(yMax - yMin, 1e-12) * (height - top - bottom) }
 
-    /// The opening tag, title, axes with ticks and labels.
+    /// The opening tag, title, axes with ticks and labels. The x label sits 42 pixels under the
+    /// axis, whatever the bottom margin: a taller margin leaves room for a legend below it.
     func open(title: String, xLabel: String, yLabel: String, xFormat: (Double) -> String = { humanNumber($0) },
               yFormat: (Double) -> String = { humanNumber($0) }, xTicks: [Double]? = nil, yGrid: Bool = true) -> String {
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(px(width)) \(px(height))\" width=\"\(px(width))\" height=\"\(px(height))\" role=\"img\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">"
@@ -95,18 +101,59 @@ struct Frame {
             s += "<line x1=\"\(px(x0))\" y1=\"\(px(y(t)))\" x2=\"\(px(x1))\" y2=\"\(px(y(t)))\" stroke=\"#ddd\"/>"
             s += "<text x=\"\(px(x0 - 6))\" y=\"\(px(y(t) + 4))\" text-anchor=\"end\">\(xmlEscaped(yFormat(t)))</text>"
         }
-        for t in xTicks ?? niceTicks(xMin, xMax, count: 8) {
+        // About one tick per 75 pixels, so that labels never touch.
+        let tickCount = max(3, min(8, Int((x1 - x0) / 75)))
+        for t in xTicks ?? niceTicks(xMin, xMax, count: tickCount) {
             s += "<line x1=\"\(px(x(t)))\" y1=\"\(px(y0))\" x2=\"\(px(x(t)))\" y2=\"\(px(y0 + 5))\" stroke=\"#333\"/>"
             s += "<text x=\"\(px(x(t)))\" y=\"\(px(y0 + 18))\" text-anchor=\"middle\">\(xmlEscaped(xFormat(t)))</text>"
         }
         s += "<line x1=\"\(px(x0))\" y1=\"\(px(y0))\" x2=\"\(px(x1))\" y2=\"\(px(y0))\" stroke=\"#333\"/>"
         s += "<line x1=\"\(px(x0))\" y1=\"\(px(y0))\" x2=\"\(px(x0))\" y2=\"\(px(y1))\" stroke=\"#333\"/>"
-        s += "<text x=\"\(px((x0 + x1) / 2))\" y=\"\(px(height - 10))\" text-anchor=\"middle\">\(xmlEscaped(xLabel))</text>"
+        s += "<text x=\"\(px((x0 + x1) / 2))\" y=\"\(px(y0 + 42))\" text-anchor=\"middle\">\(xmlEscaped(xLabel))</text>"
         s += "<text transform=\"translate(16,\(px((y0 + y1) / 2))) rotate(-90)\" text-anchor=\"middle\">\(xmlEscaped(yLabel))</text>"
         return s
     }
 
-    /// A legend box in the top right of the plot area.
+    /// A legend under the x label, outside the plot, entries side by side and wrapped to the
+    /// chart's width. Make the frame with `bottom: 52 + Frame.legendHeight(...)` to leave it room.
+    func legendBelow(_ entries: [(String, SeriesStyle)]) -> String {
+        guard !entries.isEmpty else { return "" }
+        var s = "<g>"
+        for (k, place) in Frame.legendPlaces(entries.map(\.0), width: width - left - right).enumerated() {
+            let (label, style) = entries[k]
+            let x = left + place.x, ly = y(yMin) + 70 + place.y
+            s += "<line x1=\"\(px(x))\" y1=\"\(px(ly - 4))\" x2=\"\(px(x + 28))\" y2=\"\(px(ly - 4))\" stroke=\"\(style.colour)\" stroke-width=\"2\" stroke-dasharray=\"\(style.dash)\"/>"
+            s += style.markerSVG(x + 14, ly - 4)
+            s += "<text x=\"\(px(x + 34))\" y=\"\(px(ly))\">\(xmlEscaped(label))</text>"
+        }
+        return s + "</g>"
+    }
+
+    /// The extra height a legend below the plot takes.
+    static func legendHeight(_ labels: [String], width: Double) -> Double {
+        guard !labels.isEmpty else { return 0 }
+        return (legendPlaces(labels, width: width).map(\.y).max() ?? 0) + 30
+    }
+
+    /// Where each legend entry goes, relative to the legend's top left: left to right, a new
+    /// row when the next entry would pass `width`.
+    static func legendPlaces(_ labels: [String], width: Double) -> [(x: Double, y: Double)] {
+        var places: [(x: Double, y: Double)] = []
+        var x = 0.0, y = 0.0
+        for label in labels {
+            let w = 34 + textWidth(label) + 24
+            if x > 0 && x + w - 24 > width {
+                x = 0
+                y += 20
+            }
+            places.append((x, y))
+            x += w
+        }
+        return places
+    }
+
+    /// A legend box in the top right of the plot area, over the data: only for a chart with a
+    /// corner that no series reaches (charts here put theirs below, with `legendBelow`).
     func legend(_ entries: [(String, SeriesStyle)], at corner: (x: Double, y: Double)? = nil) -> String {
         guard !entries.isEmpty else { return "" }
         let w = Double(entries.map(\.0.count).max()! * 7 + 44), h = Double(entries.count * 18 + 8)

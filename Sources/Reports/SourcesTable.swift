@@ -89,8 +89,12 @@ public struct SourcesTable {
          entries.filter { $0.origin == "assumption" }.count, entries.filter { $0.origin == "NONE" }.count)
     }
 
-    /// For a terminal.
-    public func text() -> String {
+    /// For a terminal: no line wider than `width`, long ones continued on indented lines.
+    public func text(width: Int = TerminalText.width) -> String {
+        TerminalText.fitting(lines(), width: width)
+    }
+
+    func lines() -> String {
         let s = loaded.scenario
         var out = "Where the numbers of \(s.title) come from (\(loaded.path))\n"
         if let record = loaded.recordPath { out += "Record: \(record) (\(loaded.catalog?.incidents.count ?? 0) rows)\n" }
@@ -167,7 +171,7 @@ public struct SourcesTable {
         page.table(id: "sources-table", header: ["parameter", "value", "origin", "where it comes from", "used at"], rows: entries.map { e in
             [(e.name + (e.label.isEmpty ? "" : ": " + e.label), nil), (e.value, e.number), (e.origin, nil), (e.detail, nil),
              (e.uses.joined(separator: ", "), nil)]
-        })
+        }, paths: [4])
         return page.body
     }
 }

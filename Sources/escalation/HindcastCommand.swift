@@ -1,6 +1,7 @@
 import ArgumentParser
 import Calibration
 import Foundation
+import Record
 import ScenarioIO
 
 struct HindcastCommand: ParsableCommand {
@@ -41,13 +42,13 @@ struct HindcastCommand: ParsableCommand {
                 let result = try Hindcast.run(loaded, calibrateOn: earlier, settings: settings, progress: progressLines(quiet: quiet))
                 if i > 0 { try say("") }
                 try say(result.report(), terminator: "")
-                if let note = loaded.hindcast?.note { try say("  " + note) }
+                if let note = loaded.hindcast?.note { try say(TerminalText.wrap(note, first: "  ", rest: "  ").joined(separator: "\n")) }
                 totals.append((loaded.scenario.title, result.modelWins, result.baselineWins, result.bothMiss, result.rows.count))
             }
             if totals.count > 1 {
-                try say("\nSummary: " + totals.map {
+                try say("\n" + TerminalText.wrap("Summary: " + totals.map {
                     "\($0.title): model \($0.model), baseline \($0.baseline)" + ($0.neither > 0 ? ", neither \($0.neither)" : "") + " of \($0.rows)"
-                }.joined(separator: "; "))
+                }.joined(separator: "; "), rest: "  ").joined(separator: "\n"))
             }
         }
     }

@@ -135,19 +135,21 @@ struct RecordCommandTests {
     @Test func hindcastScoresTheEpisodeAgainstTheBaseline() throws {
         let result = try runEscalation(["hindcast", "Scenarios/withdrawal-2011.yaml", "--runs", "500"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("Hindcast of The 2011 withdrawal campaign from 1 Jun 2011"))
-        #expect(result.stdout.contains("a prior predictive check"))
-        #expect(result.stdout.contains("not injected (after the start): 6 Jun 2011: kh_iram (camp_loyalty)"))
-        #expect(result.stdout.contains("Americans killed in hostile incidents in June"))
-        #expect(result.stdout.contains("log score (sum, higher is better): model "))
+        let text = unwrapped(result.stdout)
+        #expect(text.contains("Hindcast of The 2011 withdrawal campaign from 1 Jun 2011"))
+        #expect(text.contains("a prior predictive check"))
+        #expect(text.contains("not injected (after the start): 6 Jun 2011: kh_iram (camp_loyalty)"))
+        // The table's first column wraps: the row starts on a line with the documented 14 deaths.
+        #expect(result.stdout.split(separator: "\n").contains { $0.hasPrefix("  Americans killed in ") && $0.contains(" 14 ") })
+        #expect(text.contains("log score (sum, higher is better): model "))
     }
 
     @Test func backtestPrintsPercentilesFlagsAndWhatIsInjected() throws {
         let result = try runEscalation(["backtest", "Scenarios/withdrawal-2011.yaml", "--runs", "2000"])
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("Backtest of The 2011 withdrawal campaign against the documented record — 2000 runs, seed 1"))
-        #expect(result.stdout.contains("us_killed_june: @2011-06-hostile-deaths.us_killed; reads what injections feed: "
-                                       + "us_killed, 8 of it injected (camp_loyalty 5, wasit 3)"))
+        #expect(unwrapped(result.stdout).contains("us_killed_june: @2011-06-hostile-deaths.us_killed; reads what injections feed: "
+                                                  + "us_killed, 8 of it injected (camp_loyalty 5, wasit 3)"))
         let none = try runEscalation(["backtest", "Scenarios/bench/toy.yaml", "--runs", "10"])
         #expect(none.status == 65)
         #expect(none.stderr.contains("has no observations with a documented value"))
@@ -164,4 +166,10 @@ struct RecordCommandTests {
         #expect(r.status == 65)
         #expect(r.stdout.contains("DID NOT CONVERGE"))
     }
+}
+
+/// Text as printed for a terminal with its wrapped lines joined again: each line break and the
+/// indent after it become one space.
+func unwrapped(_ text: String) -> String {
+    text.split(separator: "\n").map { $0.drop { $0 == " " } }.joined(separator: " ")
 }

@@ -12,9 +12,11 @@ final class ReportReader: NSObject, XMLParserDelegate {
     var ids: Set<String> = []
     var svgCount = 0
     var tables: [String: [[(text: String, value: Double?)]]] = [:]
+    var headers: [String: [String]] = [:]
     var dataValues: [String: Double] = [:]
     private var table: String?
     private var cell: (text: String, value: Double?)?
+    private var headerCell: String?
 
     static func read(_ text: String) -> (reader: ReportReader, error: String?) {
         let reader = ReportReader()
@@ -35,13 +37,21 @@ final class ReportReader: NSObject, XMLParserDelegate {
         case "table": table = attributes["id"]; if let table { tables[table] = [] }
         case "tr": if let table, cell == nil { tables[table]!.append([]) }
         case "td": cell = ("", attributes["data-value"].flatMap(Double.init))
+        case "th": headerCell = ""
         default: break
         }
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) { cell?.text += string }
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        cell?.text += string
+        headerCell? += string
+    }
 
     func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        if name == "th" {
+            if let table, let h = headerCell { headers[table, default: []].append(h) }
+            headerCell = nil
+        }
         if name == "td" {
             if let table, let c = cell { tables[table]![tables[table]!.count - 1].append(c) }
             cell = nil
@@ -93,7 +103,7 @@ struct ReportCommandTests {
         let page = try String(contentsOfFile: html, encoding: .utf8)
         let (reader, error) = ReportReader.read(page)
         #expect(error == nil, "the report does not parse as XML: \(error ?? "")")
-        for id in ["chart-outcomes", "outcome-table", "chart-survival", "chart-ladder", "chart-killed-us", "chart-killed-militia",
+        for id in ["chart-outcomes", "outcome-table", "chart-incidence", "incidence-table", "chart-ladder", "chart-killed-us", "chart-killed-militia",
                    "killed-table", "chart-answers", "branching-ratio", "median-run", "metric-table", "manifest", "scenario"] {
             #expect(reader.ids.contains(id), "no \(id)")
         }

@@ -125,8 +125,11 @@ struct RunCommandTests {
         let result = try runEscalation(["ladder", "Scenarios/taji-2020.yaml"])
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n")
-        #expect(lines[0].hasPrefix("rung  name"))
-        #expect(lines.contains { $0.hasPrefix("9     open US–Iran war") && $0.contains("us_war") })
+        #expect(lines[0].hasPrefix("rung  action"))
+        // Each rung on a line with its name, its actions under it.
+        let top = try #require(lines.firstIndex { $0 == "9     open US–Iran war" })
+        #expect(lines[top + 1].hasPrefix("      us_war") && lines[top + 1].contains("us → iran"))
+        #expect(lines.allSatisfy { $0.count <= 100 })
         #expect(lines.contains { $0.contains("us_depot_strikes") && $0.contains("us → kh") && $0.contains("militia_killed 8") })
     }
 }

@@ -70,6 +70,30 @@ struct StatisticsTests {
         }
     }
 
+    /// Most runs end at the horizon (180 days): the bucket holding 180 has its centre at 180.0625,
+    /// and the negative minimum's bucket centre lies below it. Quantiles stay within [min, max]:
+    /// where the order statistics are the extremes they are the extremes themselves.
+    @Test func quantilesOfValuesClusteredAtTheEndsStayWithinMinAndMax() {
+        var metric = Metric()
+        var values: [Double] = []
+        for k in 0..<1000 {
+            let v = k < 700 ? 180.0 : k < 800 ? -3.0 : 12.3 + 1.7 * Double(k % 97)
+            values.append(v)
+            metric.add(v)
+        }
+        #expect(!metric.quantilesAreExact)
+        #expect(metric.minimum == -3 && metric.maximum == 180)
+        for p in [0.0, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 1] {
+            let q = metric.quantile(p)
+            #expect(q >= -3 && q <= 180, "p = \(p): \(q)")
+        }
+        // R type 7 on the sorted values: 100 values of −3, 200 in between, 700 of 180.
+        #expect(metric.quantile(0.05) == -3)
+        #expect(metric.quantile(0.5) == 180 && metric.quantile(0.75) == 180 && metric.quantile(0.95) == 180)
+        let sorted = values.sorted()
+        #expect(abs(metric.quantile(0.25) - directQuantile(sorted, 0.25)) <= 0.001 * directQuantile(sorted, 0.25))
+    }
+
     /// An observation of an action that never came is +∞: quantiles past the finite runs are
     /// ∞ (not NaN) and the mean is undefined.
     @Test func infiniteValuesGiveInfiniteQuantiles() {

@@ -1,5 +1,13 @@
 /// The Kaplan–Meier estimate of a survival function from times that are either events or
-/// censored (the run ended otherwise, or reached its horizon, before the event).
+/// censored: observation stopped before any event, for a reason that says nothing about when the
+/// event would have come.
+///
+/// That makes it right for the time to a run's end by any outcome (censored where a run was not
+/// followed to its end), and wrong for the time to one outcome among several: a run that ended
+/// in another outcome can never reach this one, so counting it as censored overstates the
+/// outcome (1 − S is then not the share of runs that reach it). For competing outcomes use
+/// `CumulativeIncidence`, whose survival is this estimate with every outcome an event. Reports
+/// draw cumulative incidence; this type stays as that reference.
 ///
 ///     S(t) = Π over event times tⱼ ≤ t of (1 − dⱼ / nⱼ)
 ///

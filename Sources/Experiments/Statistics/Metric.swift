@@ -6,9 +6,11 @@ import Foundation
 /// - n, mean and standard deviation by Welford's update, exact to rounding; runs are always
 ///   added in replication order, so the bytes are the same however the batch was run;
 /// - min and max, exact;
-/// - quantiles from a histogram of the values: exact while every value is a whole number of
-///   moderate size (counts, casualties, rungs), otherwise estimated from buckets of width 2⁻¹⁰
-///   of the value (relative error under 0.1%), as for outcome days and final state.
+/// - quantiles by R's type 7 (numpy's default) on the order statistics, read from a histogram of
+///   the values: exact while every value is a whole number of moderate size (counts, casualties,
+///   rungs); otherwise each order statistic is estimated by the centre of its bucket (buckets of
+///   width 2⁻¹⁰ of the value, relative error under 0.1%), clamped to the observed [min, max], as
+///   for outcome days and final state. So a quantile never leaves [min, max].
 ///
 /// Memory is one counter per distinct value (or bucket): hundreds, not millions.
 public struct Metric: Sendable {
@@ -73,14 +75,16 @@ public struct Metric: Sendable {
     }
 
     /// The k-th smallest value (from 0): exact for whole values, a bucket's centre otherwise
-    /// (the exact minimum and maximum at the ends).
+    /// (the exact minimum and maximum at the ends). A centre is clamped to [min, max]: the
+    /// bucket holding the maximum (180 days, say) has its centre above it (180.0625), and an
+    /// estimate of a value no run reached would be wrong by more than the bucket's width says.
     func orderStatistic(_ k: Int) -> Double {
         if k == 0 { return minimum }
         if k == n - 1 { return maximum }
         var seen = 0
         for (value, count) in sortedCounts() {
             seen += count
-            if seen > k { return value }
+            if seen > k { return Swift.min(Swift.max(value, minimum), maximum) }
         }
         return maximum
     }
