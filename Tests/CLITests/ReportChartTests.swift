@@ -139,9 +139,12 @@ struct ReportChartTests {
         results.append(try runEscalation(["sweep", flagship, "--vary", "parameters.host_tolerance_start.value=0.25:0.45:0.1",
                                           "--vary", "parameters.kh_control.value=0:1:0.05", "--runs", "10",
                                           "--out", dir.appendingPathComponent("two.csv").path, "--report", two, "--quiet"]))
+        let compare = dir.appendingPathComponent("compare.html").path
+        results.append(try runEscalation(["compare", flagship, repositoryPath("Scenarios/red-line-122.yaml"), "--runs", "200",
+                                          "--report", compare, "--quiet"]))
         for r in results { #expect(r.status == 0, "\(r.stderr)") }
         var charts = 0, pairs = 0
-        for path in [batch, one, two] {
+        for path in [batch, one, two, compare] {
             let page = try String(contentsOfFile: path, encoding: .utf8)
             // The charts inside a two-column pair get half the column.
             let paired = page.components(separatedBy: "<div class=\"pair\">").dropFirst()
@@ -160,10 +163,10 @@ struct ReportChartTests {
                 charts += 1
             }
         }
-        #expect(charts >= 12 && pairs >= 4)
+        #expect(charts >= 16 && pairs >= 4)
         // Legends below the plot: the sweep's outcome names under its x axis's title.
         let sweep = ChartReader.read(svgs(in: try String(contentsOfFile: one, encoding: .utf8))[0])
-        let axisTitle = try #require(sweep.texts.first { $0.text == "parameters.kh_control.value" }?.y)
+        let axisTitle = try #require(sweep.texts.first { $0.text.hasSuffix("parameters.kh_control.value") }?.y)
         for name in ["us_expelled", "calm", "unresolved"] {
             let label = try #require(sweep.texts.first { $0.text == name }, "\(name)")
             #expect(label.y! > axisTitle, "\(name)")
