@@ -8,6 +8,7 @@
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_rng.h>
+#include <gsl/gsl_qrng.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
@@ -21,6 +22,8 @@
 #include <gsl/gsl_sf_psi.h>
 
 static inline const gsl_rng_type *escalation_gsl_rng_mt19937(void) { return gsl_rng_mt19937; }
+
+static inline const gsl_qrng_type *escalation_gsl_qrng_sobol(void) { return gsl_qrng_sobol; }
 
 static inline const gsl_multimin_fminimizer_type *escalation_gsl_nmsimplex2(void) {
     return gsl_multimin_fminimizer_nmsimplex2;

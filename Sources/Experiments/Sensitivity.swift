@@ -3,29 +3,46 @@ import Foundation
 import ScenarioIO
 
 /// One-at-a-time sensitivity: each numeric parameter lowered and raised by a share of its value,
-/// with common random numbers, and the change in one outcome's probability; the basis of a
-/// tornado chart.
+/// with common random numbers, and the change in one outcome's probability or one metric's
+/// mean; the basis of a tornado chart. The lowered and raised variants run as two arms on the
+/// same replication streams, so their difference (the swing) gets a paired interval.
 public enum Sensitivity {
     public struct Row: Sendable {
+        /// The path as the scenario's diagnostics name it (list items by index).
         public let path: String
+        /// What the parameter is, in words (nil when the path says it best).
+        public let label: String?
         public let base: Double
         public let low: Double
         public let high: Double
-        public let pLow: Double
-        public let pHigh: Double
-        public let countLow: Int
-        public let countHigh: Int
-        /// |p(raised) − p(lowered)|: how much the outcome moves across the range.
-        public var swing: Double { abs(pHigh - pLow) }
+        /// The outcome's probability, or the metric's mean, with the parameter lowered and raised.
+        public let valueLow: Double
+        public let valueHigh: Double
+        /// 95% intervals of each: Wilson (probabilities) or Student t (means).
+        public let intervalLow: (low: Double, high: Double)
+        public let intervalHigh: (low: Double, high: Double)
+        /// valueHigh − valueLow: signed, so the direction of the effect shows.
+        public let swing: Double
+        /// The paired 95% interval of the swing: Newcombe's (probabilities) or the paired t
+        /// interval (means), over replications run on the same streams.
+        public let swingInterval: (low: Double, high: Double)
+        /// McNemar's exact test (probabilities) or the paired t test (means) of no swing.
+        public let pValue: Double
+        /// Pairs of runs compared (for a metric, those with a finite value in both variants).
+        public let n: Int
+
+        /// Whether the swing's interval holds 0: the parameter's effect, if any, is within the noise.
+        public var withinNoise: Bool { swingInterval.low <= 0 && swingInterval.high >= 0 }
     }
 
     public struct Result: Sendable {
-        public let outcome: String
+        public let measure: SensitivityMeasure.Resolved
         public let runs: Int
         public let change: Double
-        public let pBase: Double
-        public let countBase: Int
-        /// Most influential first.
+        /// The probability or mean in the base scenario, with its 95% interval.
+        public let baseValue: Double
+        public let baseInterval: (low: Double, high: Double)
+        /// Most influential (largest |swing|) first.
         public let rows: [Row]
         /// Parameters left out, with the reason (the changed scenario would not compile).
         public let skipped: [(path: String, reason: String)]
@@ -69,39 +86,46 @@ public enum Sensitivity {
         return found
     }
 
-    public static func run(path: String, overrides: [Override], outcome: String?, change: Double, only: [String]?,
-                           runs: Int, masterSeed: UInt64, threads: Int, progress: ProgressReporter? = nil) throws -> Result {
+    /// Runs the base scenario, then each parameter lowered and raised (two arms on the base's
+    /// replication streams), and ranks the parameters by the size of their swing.
+    public static func run(path: String, overrides: [Override], measure: SensitivityMeasure, change: Double,
+                           only: [String]?, runs: Int, masterSeed: UInt64, threads: Int,
+                           progress: ProgressReporter? = nil) throws -> Result {
         let base = try ScenarioLoader.load(path: path, overrides: overrides).scenario
-        func counts(_ scenario: Scenario) throws -> [Int] {
-            var counts = [Int](repeating: 0, count: scenario.outcomeNames.count)
-            let width = RecordLayout(scenario).width
-            try BatchEngine(scenario: scenario).run(range: 0..<runs, masterSeed: masterSeed, threads: threads) { chunk in
-                for i in 0..<chunk.count { counts[Int(chunk.records[i * width + RecordLayout.outcome])] += 1 }
+        // A metric is found before anything runs; the default outcome needs the base runs.
+        let metric = if case .metric = measure { try measure.resolve(in: base, path: path, outcomeCounts: []) } else { nil as SensitivityMeasure.Resolved? }
+        var outcomeCounts = [Int](repeating: 0, count: base.outcomeNames.count)
+        var baseMetric = Metric()
+        let baseEngine = ArmsEngine(arms: [base])
+        try baseEngine.run(range: 0..<runs, masterSeed: masterSeed, threads: threads) { chunk in
+            for i in 0..<chunk.count {
+                chunk.withRecord(arm: 0, i, width: baseEngine.widths[0]) { record in
+                    outcomeCounts[Int(record[RecordLayout.outcome])] += 1
+                    if let metric, case let v = metric.value(record), v.isFinite { baseMetric.add(v) }
+                }
             }
-            return counts
         }
-        let baseCounts = try counts(base)
-        // By default, the first declared outcome that happens at all in the base scenario.
-        let outcomeName = outcome ?? base.outcomes.indices.first { baseCounts[$0] > 0 }.map { base.outcomeNames[$0] }
-            ?? base.outcomeNames[base.unresolvedOutcome]
-        guard let k = base.outcomeNames.firstIndex(of: outcomeName) else {
-            throw OptionValueError(option: "outcome", value: outcomeName,
-                                   reason: "\(path) has no such outcome; its outcomes are \(base.outcomeNames.joined(separator: ", "))")
-        }
+        let resolved = try metric ?? measure.resolve(in: base, path: path, outcomeCounts: outcomeCounts)
+        let (baseValue, baseInterval) = resolved.isMetric
+            ? (baseMetric.mean, Interval.mean(baseMetric.mean, sd: baseMetric.sd, n: baseMetric.n))
+            : (Double(outcomeCounts[resolved.index]) / Double(runs), Interval.wilson(successes: outcomeCounts[resolved.index], n: runs))
+
         var tree = try ScenarioLoader.tree(path: path)
         for o in overrides { try o.apply(to: &tree) }
         var candidates = parameters(in: tree)
         if let only {
-            for wanted in only where !candidates.contains(where: { $0.path.joined(separator: ".") == wanted }) {
-                let path = wanted.split(separator: ".").map(String.init)
-                throw OptionValueError(option: "only", value: wanted, reason: Override.numericProblem(path, in: tree)
+            // Rule names and indices both name an item of a list: compare the paths with indices.
+            let dotted = { (path: [String]) in Override.canonical(path, in: tree).joined(separator: ".") }
+            let wanted = only.map { dotted($0.split(separator: ".", omittingEmptySubsequences: false).map(String.init)) }
+            for (given, path) in zip(only, wanted) where !candidates.contains(where: { $0.path.joined(separator: ".") == path }) {
+                let parts = given.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+                throw OptionValueError.fitting(option: "only", value: given, reason: Override.numericProblem(parts, in: tree)
                                     ?? "not a numeric parameter (it is 0, which a relative change leaves alone, or a calibrated "
                                     + "parameter, whose uncertainty the posterior already carries)")
             }
-            candidates = candidates.filter { only.contains($0.path.joined(separator: ".")) }
+            candidates = candidates.filter { wanted.contains($0.path.joined(separator: ".")) }
         }
-        func probability(_ scenario: Scenario) throws -> Int { try counts(scenario)[k] }
-        let countBase = baseCounts[k]
+        let compiler = try ScenarioVariants(path: path, overrides: overrides)
         var rows: [Row] = []
         var skipped: [(path: String, reason: String)] = []
         for (n, candidate) in candidates.enumerated() {
@@ -113,37 +137,75 @@ public enum Sensitivity {
                 low = max(0, min(1, low))
                 high = max(0, min(1, high))
             }
+            let variants: [Scenario]
             do {
-                var counts: [Int] = []
-                for v in [low, high] {
-                    let scenario = try ScenarioLoader.load(path: path, overrides: overrides + [
-                        Override(path: candidate.path, text: String(format: "%.12g", v), option: "--only"),
-                    ]).scenario
-                    counts.append(try probability(scenario))
+                variants = try [low, high].map { v in
+                    try compiler.scenario([Override(path: candidate.path, text: String(format: "%.12g", v), option: "--only")])
                 }
-                rows.append(Row(path: name, base: candidate.value, low: low, high: high, pLow: Double(counts[0]) / Double(runs),
-                                pHigh: Double(counts[1]) / Double(runs), countLow: counts[0], countHigh: counts[1]))
             } catch let error as ScenarioError {
                 skipped.append((name, error.diagnostics.first.map { "\($0.expected), found \($0.found)" } ?? "\(error)"))
+                progress?.update(done: n + 1)
+                continue
             }
+            rows.append(try compare(variants, resolved, runs: runs, masterSeed: masterSeed, threads: threads,
+                                    path: name, label: ParameterLabel.describe(candidate.path, in: tree),
+                                    values: (candidate.value, low, high)))
             progress?.update(done: n + 1)
         }
-        rows.sort { $0.swing > $1.swing || ($0.swing == $1.swing && $0.path < $1.path) }
-        return Result(outcome: outcomeName, runs: runs, change: change, pBase: Double(countBase) / Double(runs),
-                      countBase: countBase, rows: rows, skipped: skipped)
+        rows.sort { abs($0.swing) > abs($1.swing) || (abs($0.swing) == abs($1.swing) && $0.path < $1.path) }
+        return Result(measure: resolved, runs: runs, change: change, baseValue: baseValue, baseInterval: baseInterval,
+                      rows: rows, skipped: skipped)
     }
 
-    /// One row per parameter, most influential first: the values tried and the outcome's
-    /// probability at each, with 95% Wilson intervals.
+    /// The lowered and raised variants run side by side, replication k of each on stream k.
+    static func compare(_ variants: [Scenario], _ measure: SensitivityMeasure.Resolved, runs: Int, masterSeed: UInt64,
+                        threads: Int, path: String, label: String?, values: (base: Double, low: Double, high: Double)) throws -> Row {
+        let engine = ArmsEngine(arms: variants)
+        var proportion = PairedProportion(), mean = PairedMean()
+        try engine.run(range: 0..<runs, masterSeed: masterSeed, threads: threads) { chunk in
+            for i in 0..<chunk.count {
+                let a = chunk.withRecord(arm: 0, i, width: engine.widths[0]) { measure.value($0) }
+                let b = chunk.withRecord(arm: 1, i, width: engine.widths[1]) { measure.value($0) }
+                if measure.isMetric { mean.add(a: a, b: b) } else { proportion.add(a: a == 1, b: b == 1) }
+            }
+        }
+        if measure.isMetric {
+            return Row(path: path, label: label, base: values.base, low: values.low, high: values.high,
+                       valueLow: mean.a.mean, valueHigh: mean.b.mean,
+                       intervalLow: Interval.mean(mean.a.mean, sd: mean.a.sd, n: mean.a.n),
+                       intervalHigh: Interval.mean(mean.b.mean, sd: mean.b.sd, n: mean.b.n),
+                       swing: mean.difference, swingInterval: mean.interval(), pValue: mean.pValue, n: mean.n)
+        }
+        return Row(path: path, label: label, base: values.base, low: values.low, high: values.high,
+                   valueLow: proportion.probabilityA, valueHigh: proportion.probabilityB,
+                   intervalLow: Interval.wilson(successes: proportion.countA, n: proportion.n),
+                   intervalHigh: Interval.wilson(successes: proportion.countB, n: proportion.n),
+                   swing: proportion.difference, swingInterval: proportion.interval(), pValue: proportion.pValue,
+                   n: proportion.n)
+    }
+
+    /// One row per parameter, most influential first: the values tried, the outcome's probability
+    /// (`p_…`, with 95% Wilson intervals) or the metric's mean (`mean_…`, with Student t
+    /// intervals) at each, and the swing (raised − lowered) with its paired interval and p-value.
     public static func csv(_ result: Result) -> String {
-        var out = "parameter,base_value,low_value,high_value,outcome,n,p_base,p_low,p_low_ci95_low,p_low_ci95_high,p_high,p_high_ci95_low,p_high_ci95_high,swing\n"
+        let m = result.measure
+        let v = m.isMetric ? "mean" : "p"
+        var out = ["parameter", "label", "base_value", "low_value", "high_value", m.isMetric ? "metric" : "outcome", "n",
+                   "\(v)_base", "\(v)_low", "\(v)_low_ci95_low", "\(v)_low_ci95_high", "\(v)_high", "\(v)_high_ci95_low",
+                   "\(v)_high_ci95_high", "swing", "swing_ci95_low", "swing_ci95_high", "swing_p_value"].joined(separator: ",") + "\n"
         func n(_ x: Double) -> String { var s = ""; appendNumber(x, to: &s); return s }
         for r in result.rows {
-            let lowCI = Interval.wilson(successes: r.countLow, n: result.runs), highCI = Interval.wilson(successes: r.countHigh, n: result.runs)
-            out += [r.path, n(r.base), n(r.low), n(r.high), result.outcome, String(result.runs), n(result.pBase),
-                    n(r.pLow), n(lowCI.low), n(lowCI.high), n(r.pHigh), n(highCI.low), n(highCI.high), n(r.swing)]
-                .joined(separator: ",") + "\n"
+            out += [csvQuoted(r.path), csvQuoted(r.label ?? ""), n(r.base), n(r.low), n(r.high), m.name, String(r.n),
+                    n(result.baseValue), n(r.valueLow), n(r.intervalLow.low), n(r.intervalLow.high), n(r.valueHigh),
+                    n(r.intervalHigh.low), n(r.intervalHigh.high), n(r.swing), n(r.swingInterval.low), n(r.swingInterval.high),
+                    n(r.pValue)].joined(separator: ",") + "\n"
         }
         return out
     }
+}
+
+/// A CSV field, quoted when it holds a comma, quote or line break (RFC 4180).
+func csvQuoted(_ s: String) -> String {
+    s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+        ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
 }

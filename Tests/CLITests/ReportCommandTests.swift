@@ -233,8 +233,9 @@ struct ReportCommandTests {
         #expect(lines.count == 4)
         let header = lines[0]
         let swing = try #require(header.firstIndex(of: "swing")), path = try #require(header.firstIndex(of: "parameter"))
-        let swings = lines.dropFirst().map { Double($0[swing])! }
-        #expect(swings == swings.sorted(by: >), "ranked by swing")
+        // The swing is signed (raised − lowered); the ranking is by its size.
+        let swings = lines.dropFirst().map { abs(Double($0[swing])!) }
+        #expect(swings == swings.sorted(by: >), "ranked by the size of the swing")
         // More tolerance by the host at the start can only delay the expulsion vote.
         let tolerance = try #require(lines.first { $0[path] == "parameters.host_tolerance_start.value" })
         let pLow = Double(tolerance[header.firstIndex(of: "p_low")!])!, pHigh = Double(tolerance[header.firstIndex(of: "p_high")!])!
