@@ -135,7 +135,7 @@ public enum Compare {
     }
 
     /// A statistic as CSV text: the shortest round-trip form, undefined (NaN) as empty.
-    static func number(_ x: Double) -> String {
+    public static func number(_ x: Double) -> String {
         if x.isNaN { return "" }
         if x.isInfinite { return x > 0 ? "inf" : "-inf" }
         var s = ""

@@ -237,7 +237,7 @@ public enum GlobalSensitivity {
     /// indices with their bootstrap 95% intervals.
     public static func csv(_ result: Result) -> String {
         var out = "parameter,label,low,high,first_order,first_order_ci95_low,first_order_ci95_high,total,total_ci95_low,total_ci95_high\n"
-        func n(_ x: Double) -> String { var s = ""; appendNumber(x, to: &s); return s }
+        func n(_ x: Double) -> String { Compare.number(x) }
         for r in result.rows {
             out += [csvQuoted(r.factor.name), csvQuoted(r.factor.label ?? ""), n(r.factor.low), n(r.factor.high), n(r.first),
                     n(r.firstInterval.low), n(r.firstInterval.high), n(r.total), n(r.totalInterval.low),

@@ -193,7 +193,7 @@ public enum Sensitivity {
         var out = ["parameter", "label", "base_value", "low_value", "high_value", m.isMetric ? "metric" : "outcome", "n",
                    "\(v)_base", "\(v)_low", "\(v)_low_ci95_low", "\(v)_low_ci95_high", "\(v)_high", "\(v)_high_ci95_low",
                    "\(v)_high_ci95_high", "swing", "swing_ci95_low", "swing_ci95_high", "swing_p_value"].joined(separator: ",") + "\n"
-        func n(_ x: Double) -> String { var s = ""; appendNumber(x, to: &s); return s }
+        func n(_ x: Double) -> String { Compare.number(x) }
         for r in result.rows {
             out += [csvQuoted(r.path), csvQuoted(r.label ?? ""), n(r.base), n(r.low), n(r.high), m.name, String(r.n),
                     n(result.baseValue), n(r.valueLow), n(r.intervalLow.low), n(r.intervalLow.high), n(r.valueHigh),

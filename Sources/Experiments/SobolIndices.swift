@@ -2,7 +2,7 @@ import Foundation
 import Stochastics
 
 /// Saltelli's design for Sobol indices of a function of d independent inputs, each uniform on
-/// [0, 1): N rows, row j taking point j of GSL's 2d-dimensional Sobol sequence, whose first d
+/// [0, 1): N rows, row j taking point j + 1 of GSL's 2d-dimensional Sobol sequence, whose first d
 /// coordinates are A_j and last d are B_j; AB_i,j is A_j with coordinate i taken from B_j
 /// (Saltelli et al. 2010, Computer Physics Communications 181:259, section 3).
 public enum SaltelliDesign {
@@ -15,6 +15,9 @@ public enum SaltelliDesign {
         guard d >= 1, d <= maximumInputs, let sequence = SobolSequence(dimensions: 2 * d) else { return nil }
         var out: [[Double]] = []
         out.reserveCapacity(samples * (d + 2))
+        // The sequence starts at the centre (½, …, ½), where A and B coincide and the row would
+        // add nothing but a count: it is skipped, as SALib does.
+        _ = sequence.next()
         for _ in 0..<samples {
             let q = sequence.next()
             let a = Array(q[0..<d]), b = Array(q[d..<(2 * d)])

@@ -25,8 +25,11 @@ public struct Vary: Sendable, Equatable {
         guard step > 0, from <= to else {
             throw BatchError("--vary \(argument): expected FROM no greater than TO and a STEP greater than 0")
         }
-        let count = Int(((to - from) / step * (1 + 1e-12)).rounded(.down)) + 1
-        guard count <= 10_000 else { throw BatchError("--vary \(argument): \(count) values is too many (at most 10000)") }
+        let steps = ((to - from) / step * (1 + 1e-12)).rounded(.down)
+        guard steps.isFinite, steps < 10_000 else {
+            throw BatchError("--vary \(argument): \(steps.isFinite ? "\(Int(steps) + 1) values" : "no end to the values") is too many (at most 10000)")
+        }
+        let count = Int(steps) + 1
         self.path = path
         self.argument = argument
         // Computed, not accumulated, and rounded to 12 significant digits: 0.1 steps give 0.3,
@@ -72,6 +75,9 @@ public enum Sweep {
         public let points: [Point]
     }
 
+    /// The most grid points a sweep runs: each is compiled before any runs, and keeps its summary.
+    public static let maximumPoints = 10_000
+
     /// Grid points run together with the base point, so each point's differences from the base
     /// are paired; the base is run again for each group, which bounds memory.
     static let pointsPerGroup = 8
@@ -85,6 +91,11 @@ public enum Sweep {
             if let problem = Override.numericProblem(vary.path, in: tree) {
                 throw OptionValueError(option: "vary", value: vary.name, reason: problem)
             }
+        }
+        let size = request.varies.reduce(1.0) { $0 * Double($1.values.count) }
+        guard size <= Double(maximumPoints) else {
+            throw OptionValueError(option: "vary", value: request.varies.map(\.name).joined(separator: ", "),
+                                   reason: "a grid of \(Int(size)) points is too many (at most \(maximumPoints))")
         }
         var grid: [[Double]] = [[]]
         for vary in request.varies { grid = grid.flatMap { prefix in vary.values.map { prefix + [$0] } } }

@@ -2,7 +2,7 @@ import EscalationModel
 import Experiments
 import Foundation
 
-/// The report of a batch: outcome probabilities, survival curves, the ladder over time,
+/// The report of a batch: outcome probabilities, their cumulative incidence by day, the ladder over time,
 /// casualties, who answers whom, a typical run as a timeline, the key numbers, and the scenario
 /// and manifest that make it reproducible.
 public enum BatchReport {

@@ -23,6 +23,13 @@ public enum SettablePaths {
                 for pair in pairs where includeDocumentation || !documentation.contains(pair.key) {
                     walk(pair.value, path + [pair.key], named + [pair.key], hasName)
                 }
+                // A calibrated parameter has no value written: each run draws it from the posterior.
+                // Setting `value` pins it, so the path is settable all the same.
+                if path.count == 2, path[0] == "parameters", node["value"] == nil, node["prior"] != nil {
+                    let valuePath = path + ["value"]
+                    found.append(Entry(path: valuePath, namedPath: nil, value: "(calibrated: drawn from its posterior)",
+                                       label: ParameterLabel.describe(valuePath, in: root), numeric: true))
+                }
             case .sequence(let items):
                 for (i, item) in items.enumerated() {
                     let name = item["name"]?.scalar ?? item["id"]?.scalar

@@ -113,7 +113,8 @@ struct CompareCommand: ParsableCommand {
             if result.rateExceeded {
                 complain("warning: a state-dependent rate went above its max_rate in some runs; raise max_rate for exact results")
             }
-            guard !quiet else { return }
+            // With the CSV on standard output and its reader gone, nobody is there to read a table.
+            guard !quiet, !(out == nil && FileWriter.standardOutputClosed) else { return }
             let rate = seconds > 0 ? Double(2 * runs) / seconds : 0
             let heading = [
                 "A: \(a.scenario.title) (\(describe(pathA, setA)))",

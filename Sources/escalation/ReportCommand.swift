@@ -12,7 +12,7 @@ struct ReportCommand: ParsableCommand {
             From a scenario, runs it --runs times. From a batch CSV (runs.csv or runs.csv.gz, with its \
             manifest beside it), checks that the scenario is unchanged and that re-running the replications \
             reproduces the CSV, then reports on exactly that batch. The report needs no network \
-            and no scripts: outcome probabilities, survival curves, the ladder over time, killed by \
+            and no scripts: outcome probabilities, the share of runs ended in each by day, the ladder over time, killed by \
             side, who answers whom, a typical run, the key numbers, the scenario and the manifest.
             """
     )

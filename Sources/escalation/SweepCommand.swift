@@ -81,7 +81,8 @@ struct SweepCommand: ParsableCommand {
                                                        runs: runs, seed: seed, reproduce: reproduce), for: report)
             }
             try outputs.commit()
-            guard !quiet else { return }
+            // With the CSV on standard output and its reader gone, nobody is there to read a table.
+            guard !quiet, !(out == nil && FileWriter.standardOutputClosed) else { return }
             let table = SweepTable(scenario: base.scenario, varies: vary, labels: labels, result: result, runs: runs, seed: seed)
                 .render() + (out.map { "Swept \(result.points.count) grid points × \(runs) runs into \($0).\n" } ?? "")
             if out == nil { complain(table) } else { try say(table, terminator: "") }

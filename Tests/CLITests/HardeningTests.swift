@@ -134,7 +134,8 @@ import Testing
             ["run", flagship], ["run", flagship, "--trace", "jsonl"], ["validate", flagship], ["ladder", flagship],
             ["incidents"], ["backtest", flagship, "--runs", "50"], ["batch", flagship, "--runs", "50"],
             ["sweep", flagship, "--vary", "parameters.kh_control.value=0:1:0.5", "--runs", "20"],
-            ["sources", flagship],
+            ["sources", flagship], ["compare", flagship, "--set", "parameters.kh_control.value=0.5", "--runs", "20"],
+            ["paths", flagship],
         ]
         for command in commands {
             let result = try runEscalation(command, stdout: FileHandle(forReadingAtPath: readOnly)!)

@@ -12,6 +12,8 @@ import Testing
         let lines = r.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first == "path,named_path,value,label")
         #expect(lines.contains { $0.hasPrefix("parameters.kh_control.value,,0.7,share of Iran") })
+        // A calibrated parameter has no value written, yet setting one pins it: it is listed.
+        #expect(lines.contains { $0.hasPrefix("parameters.us_strike_p.value,,(calibrated: drawn from its posterior),chance the US") })
         // A rule's probability, by index and by name, labelled by the parameter that stands there.
         let rule = try #require(lines.first { $0.hasPrefix("policies.us_limited.rules.2.probability,") })
         #expect(rule.contains("policies.us_limited.rules.Americans or allies killed by KH.probability"))

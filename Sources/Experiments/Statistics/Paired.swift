@@ -77,9 +77,9 @@ public struct PairedProportion: Sendable, Equatable {
 /// differences B − A, with a Student-t interval and test. Pairs where either value is not finite
 /// (an observed action that never came, ∞) are left out and counted.
 public struct PairedMean: Sendable {
-    public private(set) var a = Metric()
-    public private(set) var b = Metric()
-    public private(set) var differences = Metric()
+    public private(set) var a = Moments()
+    public private(set) var b = Moments()
+    public private(set) var differences = Moments()
     /// Pairs left out because a value was not finite.
     public private(set) var skipped = 0
 
@@ -110,4 +110,29 @@ public struct PairedMean: Sendable {
         let t = differences.mean / (sd / Double(n).squareRoot())
         return ReferenceProbability.studentTTwoSided(t, degreesOfFreedom: Double(n - 1))
     }
+}
+
+/// n, mean, standard deviation (Welford's update), minimum and maximum of a stream of numbers, in
+/// a few words of memory: what a paired difference needs, without `Metric`'s histogram, so a
+/// sweep can pair thousands of points.
+public struct Moments: Sendable {
+    public private(set) var n = 0
+    public private(set) var mean = 0.0
+    private var m2 = 0.0
+    public private(set) var minimum = Double.infinity
+    public private(set) var maximum = -Double.infinity
+
+    public init() {}
+
+    public mutating func add(_ x: Double) {
+        n += 1
+        let delta = x - mean
+        mean += delta / Double(n)
+        m2 += delta * (x - mean)
+        minimum = min(minimum, x)
+        maximum = max(maximum, x)
+    }
+
+    public var variance: Double { n > 1 ? m2 / Double(n - 1) : 0 }
+    public var sd: Double { variance.squareRoot() }
 }
