@@ -55,20 +55,20 @@ public enum CompareReport {
             title: "Difference in each outcome's probability, B − A", items: shown.map { o in
                 let ci = o.pairs.interval()
                 return (o.name, o.pairs.difference, ci.low, ci.high)
-            }, xLabel: "B − A, percentage points (95% Newcombe paired intervals)", format: points),
+            }, xLabel: "B − A, percentage points (95% Newcombe paired intervals)", format: DifferenceText.points),
             caption: "Each dot is B's probability minus A's over the same replications; the whisker is its 95% paired interval "
                 + "(Newcombe's hybrid score method for paired proportions). A filled dot: the interval excludes 0.")
         page.table(id: "outcome-differences", header: ["outcome", "A", "B", "B − A", "95% low", "95% high", "p (McNemar exact)"],
                    rows: shown.map { o in
                        let p = o.pairs, ci = p.interval()
-                       return [(label(o.name), nil), (percent(p.probabilityA), p.probabilityA), (percent(p.probabilityB), p.probabilityB),
-                               (points(p.difference), p.difference), (points(ci.low), ci.low), (points(ci.high), ci.high),
-                               (pValue(p.pValue), p.pValue)]
+                       return [(label(o.name), nil), (DifferenceText.percent(p.probabilityA), p.probabilityA), (DifferenceText.percent(p.probabilityB), p.probabilityB),
+                               (DifferenceText.points(p.difference), p.difference), (DifferenceText.points(ci.low), ci.low), (DifferenceText.points(ci.high), ci.high),
+                               (DifferenceText.pValue(p.pValue), p.pValue)]
                    }, numeric: [1, 2, 3, 4, 5, 6])
 
         page.heading("How endings moved", id: "transitions")
         let changed = result.changed
-        page.paragraph("\(changed) of \(result.runs) runs (\(percent(Double(changed) / Double(result.runs)))) end differently in B. "
+        page.paragraph("\(changed) of \(result.runs) runs (\(DifferenceText.percent(Double(changed) / Double(result.runs)))) end differently in B. "
                        + "Rows: the ending under A; columns: the ending of the same replication under B.")
         let used = result.outcomes.indices.filter { i in
             result.transitions[i].contains { $0 > 0 } || result.transitions.contains { $0[i] > 0 }
@@ -86,15 +86,15 @@ public enum CompareReport {
                 title: "Difference in mean per run, B − A", items: key.map { m in
                     let ci = m.pairs.interval()
                     return (m.name, m.pairs.difference, ci.low, ci.high)
-                }, xLabel: "B − A (95% paired t intervals)", format: { signed($0) }),
+                }, xLabel: "B − A (95% paired t intervals)", format: { DifferenceText.signed($0) }),
                 caption: "Each dot is the mean over replications of B's value minus A's; the whisker is the 95% paired t interval.")
         }
         page.table(id: "metric-differences", header: ["metric", "A mean", "B mean", "B − A", "95% low", "95% high", "p (paired t)", "pairs"],
                    rows: metrics.map { m in
                        let p = m.pairs, ci = p.interval()
                        return [(m.name, nil), (humanNumber(p.a.mean), p.a.mean), (humanNumber(p.b.mean), p.b.mean),
-                               (signed(p.difference), p.difference), (signed(ci.low), ci.low), (signed(ci.high), ci.high),
-                               (pValue(p.pValue), p.pValue), (String(p.n), Double(p.n))]
+                               (DifferenceText.signed(p.difference), p.difference), (DifferenceText.signed(ci.low), ci.low), (DifferenceText.signed(ci.high), ci.high),
+                               (DifferenceText.pValue(p.pValue), p.pValue), (String(p.n), Double(p.n))]
                    }, numeric: [1, 2, 3, 4, 5, 6, 7])
         if metrics.contains(where: { $0.pairs.skipped > 0 }) {
             page.paragraph("Pairs where either value is ∞ (an observed action that had not come by the end of its window) are "
@@ -127,8 +127,4 @@ public enum CompareReport {
     }
 
     static func abbreviatedTitle(_ s: String) -> String { s.count <= 40 ? s : String(s.prefix(39)) + "…" }
-    static func percent(_ p: Double) -> String { p.isNaN ? "—" : String(format: "%.1f%%", 100 * p) }
-    static func points(_ d: Double) -> String { d.isNaN ? "—" : String(format: "%+.1f pts", 100 * d).replacingOccurrences(of: "-", with: "−") }
-    static func signed(_ x: Double) -> String { x.isNaN ? "—" : (x > 0 ? "+" : "") + humanNumber(x).replacingOccurrences(of: "-", with: "−") }
-    static func pValue(_ p: Double) -> String { p.isNaN ? "—" : p < 0.001 ? "<0.001" : String(format: "%.3f", p) }
 }

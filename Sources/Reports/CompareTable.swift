@@ -1,6 +1,7 @@
 import EscalationModel
 import Experiments
 import Foundation
+import Record
 import ScenarioIO
 
 /// A comparison for a person at a terminal, in 100 columns: what differs between the arms, each
@@ -24,20 +25,20 @@ public struct CompareTable {
         lines.append(differences.isEmpty ? "The two arms are the same scenario: every difference below is 0."
                      : "What B changes (\(differences.count) value\(differences.count == 1 ? "" : "s")):")
         for d in differences.prefix(12) {
-            lines += wrap("  \(d.pathString): \(d.a ?? "(absent)") → \(d.b ?? "(absent)")", indent: "      ")
+            lines += TerminalText.wrap("\(d.pathString): \(d.a ?? "(absent)") → \(d.b ?? "(absent)")", first: "  ", rest: "      ")
         }
         if differences.count > 12 { lines.append("  … and \(differences.count - 12) more (the report lists them all)") }
         lines.append("")
         var rows = [["outcome", "A", "B", "B − A", "95% paired interval", "p"]]
         for o in result.outcomes where o.pairs.countA + o.pairs.countB > 0 || isDeclared(o.name) {
             let p = o.pairs, ci = p.interval()
-            rows.append([o.name, percent(p.probabilityA), percent(p.probabilityB), points(p.difference),
-                         "\(points(ci.low)) to \(points(ci.high))", pValue(p.pValue)])
+            rows.append([o.name, DifferenceText.percent(p.probabilityA), DifferenceText.percent(p.probabilityB), DifferenceText.points(p.difference),
+                         "\(DifferenceText.points(ci.low)) to \(DifferenceText.points(ci.high))", DifferenceText.pValue(p.pValue)])
         }
         lines += align(rows, right: [1, 2, 3, 4, 5])
         let changed = result.changed
         lines.append("")
-        lines.append("Runs whose ending changed: \(changed) of \(result.runs) (\(percent(Double(changed) / Double(result.runs))))"
+        lines.append("Runs whose ending changed: \(changed) of \(result.runs) (\(DifferenceText.percent(Double(changed) / Double(result.runs))))"
                      + (changed > 0 ? ":" : "."))
         var moves: [(Int, String)] = []
         for (i, row) in result.transitions.enumerated() {
@@ -46,15 +47,17 @@ public struct CompareTable {
             }
         }
         moves.sort { $0.0 > $1.0 }
-        lines += wrap("  " + moves.prefix(8).map(\.1).joined(separator: "; ") + (moves.count > 8 ? "; …" : ""), indent: "  ")
-            .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        if !moves.isEmpty {
+            lines += TerminalText.wrap(moves.prefix(8).map(\.1).joined(separator: "; ") + (moves.count > 8 ? "; …" : ""),
+                                       first: "  ", rest: "  ")
+        }
         lines.append("")
         lines += whenRunsEnd()
         var metricRows = [["metric", "A", "B", "B − A", "95% paired interval", "p"]]
         for m in keyMetrics() {
             let p = m.pairs, ci = p.interval()
-            metricRows.append([m.name, humanNumber(p.a.mean), humanNumber(p.b.mean), signed(p.difference),
-                               "\(signed(ci.low)) to \(signed(ci.high))", pValue(p.pValue)])
+            metricRows.append([m.name, humanNumber(p.a.mean), humanNumber(p.b.mean), DifferenceText.signed(p.difference),
+                               "\(DifferenceText.signed(ci.low)) to \(DifferenceText.signed(ci.high))", DifferenceText.pValue(p.pValue)])
         }
         lines += align(metricRows, right: [1, 2, 3, 4, 5])
         lines.append("")
@@ -94,33 +97,9 @@ public struct CompareTable {
         }
     }
 
-    func percent(_ p: Double) -> String { p.isNaN ? "—" : String(format: "%.1f%%", 100 * p) }
-    func points(_ d: Double) -> String { d.isNaN ? "—" : String(format: "%+.1f pts", 100 * d).replacingOccurrences(of: "-", with: "−") }
-    func signed(_ x: Double) -> String { x.isNaN ? "—" : (x > 0 ? "+" : "") + humanNumber(x).replacingOccurrences(of: "-", with: "−") }
-    func pValue(_ p: Double) -> String { p.isNaN ? "—" : p < 0.001 ? "<0.001" : String(format: "%.3f", p) }
-
-    /// `text` broken at spaces into lines of at most `width`, continuation lines indented.
-    func wrap(_ text: String, indent: String, width: Int = 100) -> [String] {
-        let lead = String(text.prefix { $0 == " " })
-        var lines: [String] = [], line = lead
-        for word in text.dropFirst(lead.count).split(separator: " ") {
-            if line.count > lead.count && line.count + 1 + word.count > width {
-                lines.append(line)
-                line = indent + word
-            } else {
-                line += (line.count > lead.count ? " " : "") + word
-            }
-        }
-        return lines + [line]
-    }
-
+    /// A table laid out by TextTable: the first row the header, three spaces between columns.
     func align(_ rows: [[String]], right: Set<Int>) -> [String] {
-        let widths = rows[0].indices.map { c in rows.map { $0[c].count }.max()! }
-        return rows.map { row in
-            row.enumerated().map { c, cell in
-                let pad = String(repeating: " ", count: widths[c] - cell.count)
-                return right.contains(c) ? pad + cell : cell + pad
-            }.joined(separator: "   ").trimmingTrailingSpaces()
-        }
+        TextTable(rows[0].enumerated().map { TextTable.Column($1, right: right.contains($0)) }, rows: Array(rows.dropFirst()), gap: 3)
+            .render()
     }
 }

@@ -72,20 +72,17 @@ public enum AnalysisReport {
                 let pr = p.summary.probability(ofOutcome: k)
                 let d = p.outcomes[k], ci = d.interval()
                 rows.append(p.values.map { (humanNumber($0, digits: 4), $0) } + [(names[k], nil),
-                            (percent(pr), pr), (percent(w.low), w.low), (percent(w.high), w.high),
-                            (pointsText(d.difference), d.difference), ("\(pointsText(ci.low)) to \(pointsText(ci.high))", nil)])
+                            (DifferenceText.percent(pr), pr), (DifferenceText.percent(w.low), w.low), (DifferenceText.percent(w.high), w.high),
+                            (DifferenceText.points(d.difference), d.difference), ("\(DifferenceText.points(ci.low)) to \(DifferenceText.points(ci.high))", nil)])
             }
         }
         page.table(id: "sweep-table", header: varies.map(\.name) + ["outcome", "probability", "95% low", "95% high", "− base",
                                                                     "95% paired interval"], rows: rows,
                    numeric: Set(0..<(varies.count)).union((1...5).map { varies.count + $0 }))
-        let basePoint = shown.map { "\(names[$0]) \(percent(result.base.probability(ofOutcome: $0)))" }.joined(separator: ", ")
+        let basePoint = shown.map { "\(names[$0]) \(DifferenceText.percent(result.base.probability(ofOutcome: $0)))" }.joined(separator: ", ")
         page.paragraph("The base point (the scenario as written): \(basePoint).", className: "note")
         page.heading("Reproduce", id: "reproduce")
         page.paragraph("Reproduce: \(reproduce)", className: "note")
         return page.render()
     }
-
-    static func percent(_ p: Double) -> String { p.isNaN ? "—" : String(format: "%.1f%%", 100 * p) }
-    static func pointsText(_ d: Double) -> String { d.isNaN ? "—" : String(format: "%+.1f pts", 100 * d).replacingOccurrences(of: "-", with: "−") }
 }

@@ -1,6 +1,7 @@
 import EscalationModel
 import Experiments
 import Foundation
+import Record
 
 /// A sweep for a person at a terminal, in 100 columns: one row per grid point with each
 /// outcome's probability and the mean of the first side's killed, then the base point.
@@ -26,7 +27,7 @@ public struct SweepTable {
         let shown = names.indices.filter { k in result.points.contains { $0.summary.outcomeCounts[k] > 0 } || k < scenario.outcomes.count }
         let killed = scenario.sides.first.map { ($0.id + "_killed", "\($0.name) killed") }
         var lines = ["\(scenario.title): sweep, \(runs) runs a point on the same streams, seed \(seed)"]
-        for label in labels { lines += wrap("  varied: " + label) }
+        for label in labels { lines += TerminalText.wrap("varied: " + label, first: "  ", rest: "    ") }
         lines.append("")
         var rows = [varies.map(short) + shown.map { names[$0] } + (killed.map { [$0.1] } ?? [])]
         func row(_ values: [String], _ summary: BatchSummary) -> [String] {
@@ -51,13 +52,4 @@ public struct SweepTable {
         return vary.path.suffix(2).joined(separator: ".")
     }
 
-    func wrap(_ text: String, width: Int = 100) -> [String] {
-        var lines: [String] = [], line = ""
-        for word in text.split(separator: " ") {
-            if !line.isEmpty && line.count + 1 + word.count > width { lines.append(line); line = "    " + word } else {
-                line += (line.isEmpty ? (text.hasPrefix("  ") ? "  " : "") : " ") + word
-            }
-        }
-        return lines + [line]
-    }
 }

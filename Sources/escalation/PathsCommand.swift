@@ -1,4 +1,5 @@
 import ArgumentParser
+import Record
 import Reports
 import ScenarioIO
 
@@ -50,25 +51,13 @@ struct PathsCommand: ParsableCommand {
             case .text:
                 var lines: [String] = []
                 for e in entries {
-                    lines += wrap("\(e.path.joined(separator: ".")) = \(e.value)", indent: "      ")
-                    if let named = e.namedPath { lines += wrap("    or \(named.joined(separator: "."))", indent: "      ") }
-                    if let label = e.label { lines += wrap("    " + label, indent: "    ") }
+                    lines += TerminalText.wrap("\(e.path.joined(separator: ".")) = \(e.value)", rest: "      ")
+                    if let named = e.namedPath { lines += TerminalText.wrap("or \(named.joined(separator: "."))", first: "    ", rest: "      ") }
+                    if let label = e.label { lines += TerminalText.wrap(label, first: "    ", rest: "    ") }
                 }
                 try say(lines.joined(separator: "\n"))
             }
         }
     }
 
-    /// Lines of at most 100 columns, broken at spaces where possible, else anywhere.
-    func wrap(_ text: String, indent: String, width: Int = 100) -> [String] {
-        var lines: [String] = [], rest = Substring(text)
-        while rest.count > width {
-            let cut = rest.prefix(width)
-            let at = cut.lastIndex(of: " ").flatMap { $0 > cut.startIndex && cut.distance(from: cut.startIndex, to: $0) > width / 2 ? $0 : nil }
-                ?? cut.endIndex
-            lines.append(String(rest[..<at]))
-            rest = Substring(indent) + rest[at...].drop { $0 == " " }
-        }
-        return lines + [String(rest)]
-    }
 }
