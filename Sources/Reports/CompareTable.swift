@@ -43,7 +43,8 @@ public struct CompareTable {
         var moves: [(Int, String)] = []
         for (i, row) in result.transitions.enumerated() {
             for (j, count) in row.enumerated() where i != j && count > 0 {
-                moves.append((count, "\(result.outcomes[i].name) → \(result.outcomes[j].name) \(count)"))
+                // No-break spaces keep a move on one line when the list wraps.
+                moves.append((count, "\(result.outcomes[i].name)\u{A0}→\u{A0}\(result.outcomes[j].name)\u{A0}\(count)"))
             }
         }
         moves.sort { $0.0 > $1.0 }
