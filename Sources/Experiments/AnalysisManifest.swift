@@ -22,12 +22,7 @@ public struct AnalysisManifest: Codable, Equatable, Sendable {
             title = loaded.scenario.title
             scenarioHash = Manifest.scenarioHash(loaded)
             overrides = loaded.overrides.map(\.description)
-            var m = Manifest(version: "", scenario: "", title: "", scenarioHash: "", overrides: [], seed: "0", runs: 1,
-                             shard: .init(index: 1, count: 1, first: 0, end: 1), threads: 1, columns: [], outcomes: [],
-                             started: "", finished: "")
-            m.record(loaded.posterior)
-            posterior = m.posterior
-            posteriorHash = m.posteriorHash
+            (posterior, posteriorHash) = Manifest.posteriorFields(loaded.posterior)
         }
     }
 

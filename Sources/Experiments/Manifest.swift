@@ -54,11 +54,15 @@ public struct Manifest: Codable, Equatable, Sendable {
 
     /// What the manifest says about a loaded scenario's posterior.
     public mutating func record(_ use: PosteriorUse) {
+        (posterior, posteriorHash) = Self.posteriorFields(use)
+    }
+
+    /// The `posterior` and `posteriorHash` fields for a posterior use.
+    static func posteriorFields(_ use: PosteriorUse) -> (posterior: String?, hash: String?) {
         switch use {
-        case .notCalibrated: posterior = nil; posteriorHash = nil
-        case .draws(let path, let hash): posterior = path; posteriorHash = hash
-        case .medians: posterior = "none"; posteriorHash = nil
-        case .priorMedians: posterior = "none"; posteriorHash = nil
+        case .notCalibrated: (nil, nil)
+        case .draws(let path, let hash): (path, hash)
+        case .medians, .priorMedians: ("none", nil)
         }
     }
 

@@ -141,21 +141,9 @@ struct CompressedCSVTests {
 
         let out = dir.appendingPathComponent("killed.csv.gz").path
         let summary = dir.appendingPathComponent("killed-summary.csv.gz").path
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: escalationExecutable)
-        child.arguments = ["batch", flagship, "--runs", runs, "--seed", "5", "--out", out, "--summary", summary,
-                           "--threads", "2", "--quiet"]
-        child.currentDirectoryURL = repositoryRoot
-        try child.run()
-        // Kill it with SIGKILL once some rows are on disk but before the end.
-        let started = Date()
-        while Date().timeIntervalSince(started) < 20 {
-            let size = (try? FileManager.default.attributesOfItem(atPath: out + ".partial")[.size] as? Int) ?? 0
-            if size > 200_000 { break }
-            usleep(2000)
-        }
-        kill(child.processIdentifier, SIGKILL)
-        child.waitUntilExit()
+        // Killed with SIGKILL once some rows are on disk but before the end.
+        let child = try startAndKillBatch(["batch", flagship, "--runs", runs, "--seed", "5", "--out", out, "--summary", summary,
+                                          "--threads", "2", "--quiet"], partial: out + ".partial")
         #expect(child.terminationReason == .uncaughtSignal)
         #expect(!FileManager.default.fileExists(atPath: out), "the final name appears only when complete")
         // The partial file is plain CSV, cut anywhere.

@@ -77,3 +77,23 @@ public func runEscalation(_ arguments: [String], stdout: FileHandle, timeout: Do
 final class ErrorCollector: @unchecked Sendable {
     var data = Data()
 }
+
+/// Starts `escalation ARGUMENTS` (a batch with --out) and kills it with SIGKILL once `partial`
+/// holds more than 200,000 bytes (or after 20 s), as a crash or a cluster's pre-emption would.
+/// Returns the killed process.
+public func startAndKillBatch(_ arguments: [String], partial: String) throws -> Process {
+    let child = Process()
+    child.executableURL = URL(fileURLWithPath: escalationExecutable)
+    child.arguments = arguments
+    child.currentDirectoryURL = repositoryRoot
+    try child.run()
+    let started = Date()
+    while Date().timeIntervalSince(started) < 20 {
+        let size = (try? FileManager.default.attributesOfItem(atPath: partial)[.size] as? Int) ?? 0
+        if size > 200_000 { break }
+        usleep(2000)
+    }
+    kill(child.processIdentifier, SIGKILL)
+    child.waitUntilExit()
+    return child
+}
