@@ -52,10 +52,21 @@ struct Condition: BitwiseCopyable {
 /// (kept alive by the scenario that owns the program).
 struct DrawSpec: BitwiseCopyable {
     var kind: Distribution.Kind
+    /// Both parameters are finite constants: the draw needs no evaluation and no checks of them.
+    var fixedParameters: Bool
     var a: Param
     var b: Param
     var table: OpaquePointer?
     var values: UnsafePointer<Double>?
+
+    init(kind: Distribution.Kind, a: Param, b: Param, table: OpaquePointer?, values: UnsafePointer<Double>?) {
+        self.kind = kind
+        self.a = a
+        self.b = b
+        self.table = table
+        self.values = values
+        fixedParameters = a.kind == .constant && b.kind == .constant && a.value.isFinite && b.value.isFinite
+    }
 }
 
 struct ActorCore: BitwiseCopyable {
@@ -73,6 +84,11 @@ struct ActionCore: BitwiseCopyable {
     var casualtyStart: Int32, casualtyEnd: Int32
     var effectStart: Int32, effectEnd: Int32
     var triggerStart: Int32, triggerEnd: Int32
+    /// No interception, casualties, effects or triggers: the action only counts and is answered.
+    var plain: Bool
+    /// The actors (other than the actor) that some policy could answer this action for, in actor
+    /// order: `Program.responders[responderStart..<responderEnd]`. Only they can answer it.
+    var responderStart: Int32, responderEnd: Int32
 }
 
 struct CasualtyCore: BitwiseCopyable {
@@ -114,6 +130,24 @@ struct RuleCore: BitwiseCopyable {
     var delay: DrawSpec
     var attribution: Attribution
     var fallThrough: Bool
+}
+
+/// What a policy does about one action when a single rule settles it with no state to read:
+/// the first rule that applies to the action has no condition, a constant probability, no
+/// fall-through, and a strategy (fixed, tit for tat, proportional) whose answer depends only on
+/// the action. The simulator then answers from this row without walking the rules.
+struct AnswerPlan: BitwiseCopyable {
+    var simple: Bool
+    var probability: Double
+    /// The answer, or −1 when there is none on the ladder (the draw is still made).
+    var chosen: Int32
+    /// The actor the answer is aimed at; a non-fixed rule never answers its own actor.
+    var blamed: Int32
+    var fixed: Bool
+    var delay: DrawSpec
+
+    static var none: AnswerPlan { AnswerPlan(simple: false, probability: 0, chosen: -1, blamed: -1, fixed: false,
+                                 delay: DrawSpec(kind: .fixed, a: .constant(0), b: .constant(0), table: nil, values: nil)) }
 }
 
 struct PolicyCore: BitwiseCopyable {
@@ -206,6 +240,10 @@ final class Program: @unchecked Sendable {
     /// `applicableRules[applicableStart[p·actions + a] ..< applicableStart[p·actions + a + 1]]`.
     let applicableStart: Table<Int32>
     let applicableRules: Table<Int32>
+    /// For policy p and action a, at `p·actions + a`: the answer when one rule settles it.
+    let answerPlans: Table<AnswerPlan>
+    /// Actors that may answer each action (see `ActionCore.responderStart`).
+    let responders: Table<Int32>
     let processes: Table<ProcessCore>
     let pieceStarts: Table<Double>
     let pieceRates: Table<Double>
@@ -263,7 +301,10 @@ final class Program: @unchecked Sendable {
                 interception: action.interception.map { builder.param($0) } ?? .constant(0),
                 casualtyStart: c0, casualtyEnd: Int32(casualtyRows.count),
                 effectStart: e0, effectEnd: Int32(effectRows.count),
-                triggerStart: t0, triggerEnd: Int32(triggerRows.count)))
+                triggerStart: t0, triggerEnd: Int32(triggerRows.count),
+                plain: action.interception == nil && action.casualties.isEmpty && action.effects.isEmpty
+                    && action.triggers.isEmpty,
+                responderStart: 0, responderEnd: 0))
         }
         var interventionRows: [InterventionCore] = []
         var switchRows: [PolicySwitch] = []
@@ -365,6 +406,53 @@ final class Program: @unchecked Sendable {
         }
         self.applicableStart = Table(listStarts)
         self.applicableRules = Table(applicable)
+        var plans: [AnswerPlan] = []
+        for p in policyRows.indices {
+            for (a, action) in actions.enumerated() {
+                let list = p * actions.count + a
+                guard listStarts[list] < listStarts[list + 1] else { plans.append(.none); continue }
+                let r = Int(applicable[Int(listStarts[list])])
+                let rule = ruleRows[r]
+                let sponsor = actors[action.actor].sponsor
+                var plan = AnswerPlan.none
+                let settles = rule.condition.kind == .always && rule.probability.kind == .constant && !rule.fallThrough
+                var wanted = action.rung
+                switch rule.strategy {
+                case .fixed, .titForTat: break
+                case .proportional: wanted = min(max(wanted + Int(rule.offset), 0), Ladder.top)
+                default: plans.append(plan); continue
+                }
+                let blamed: Int
+                switch rule.attribution {
+                case .actor: blamed = action.actor
+                case .sponsor: blamed = sponsor ?? action.actor
+                case .both: plans.append(plan); continue
+                }
+                guard settles else { plans.append(plan); continue }
+                plan.simple = true
+                plan.probability = rule.probability.value
+                plan.fixed = rule.strategy == .fixed
+                plan.blamed = Int32(blamed)
+                plan.chosen = plan.fixed ? rule.fixedAction
+                    : answerRows[(r * actors.count + blamed) * Program.rungCount + wanted]
+                plan.delay = rule.delay
+                plans.append(plan)
+            }
+        }
+        self.answerPlans = Table(plans)
+        var responderRows: [Int32] = []
+        for a in actionRows.indices {
+            actionRows[a].responderStart = Int32(responderRows.count)
+            for responder in 0..<actors.count where responder != actions[a].actor {
+                // Any policy, not only the actor's own: whichever is active decides.
+                let answers = policyRows.indices.contains { p in
+                    listStarts[p * actions.count + a] < listStarts[p * actions.count + a + 1]
+                }
+                if answers { responderRows.append(Int32(responder)) }
+            }
+            actionRows[a].responderEnd = Int32(responderRows.count)
+        }
+        self.responders = Table(responderRows)
 
         var processCores: [ProcessCore] = []
         var starts: [Double] = []
@@ -428,7 +516,7 @@ final class Program: @unchecked Sendable {
     deinit {
         actors.deallocate(); actions.deallocate(); casualties.deallocate(); effects.deallocate()
         triggers.deallocate(); rules.deallocate(); answers.deallocate(); ruleActionBits.deallocate()
-        policies.deallocate(); applicableStart.deallocate(); applicableRules.deallocate(); processes.deallocate(); pieceStarts.deallocate(); pieceRates.deallocate()
+        policies.deallocate(); applicableStart.deallocate(); applicableRules.deallocate(); responders.deallocate(); answerPlans.deallocate(); processes.deallocate(); pieceStarts.deallocate(); pieceRates.deallocate()
         states.deallocate(); outcomes.deallocate(); code.deallocate(); expressionStart.deallocate()
         affines.deallocate(); comparisons.deallocate(); interventions.deallocate(); policySwitches.deallocate()
         processLists.deallocate(); injections.deallocate(); documented.deallocate()

@@ -5,24 +5,45 @@ extension SimulationCore {
     /// Action `a` (action number `hit`) hit its target: every other actor whose policy has a rule
     /// covering the target tries its rules in order, and the first that applies decides (unless
     /// it falls through on a declined draw).
+    @inline(__always)
     mutating func respond(to a: Int, hit: Int, queue: inout EventQueue<SimEvent>) {
-        let action = actions[a]
-        for responder in 0..<buffers.actors where responder != Int(action.actor) {
+        let action = actions.base + a
+        for k in Int(action.pointee.responderStart)..<Int(action.pointee.responderEnd) {
+            let responder = Int(responders[k])
             let policy = buffers.activePolicy[responder]
             if policy < 0 { continue }
-            // Only the rules whose actor, target and action filters admit this hit (precomputed);
-            // their conditions are checked here, in order.
-            let list = Int(policy) * actionCount + a
-            var i = Int(applicableStart[list])
-            let end = Int(applicableStart[list + 1])
-            while i < end {
-                let r = Int(applicableRules[i])
-                if buffers.grimTriggered[r] || holds(rules[r].condition),
-                   decide(rule: r, responder: responder, hit: hit, action: action, queue: &queue) {
-                    break
+            let list = Int(policy) &* actionCount &+ a
+            if !Observer.records {
+                // One rule settles it: the same draws as `decide` and `answer` make, in order.
+                let plan = answerPlans.base + list
+                if plan.pointee.simple {
+                    if stream.bernoulli(plan.pointee.probability), plan.pointee.chosen >= 0,
+                       plan.pointee.fixed || Int(plan.pointee.blamed) != responder {
+                        let delay = max(0, sample(plan.pointee.delay))
+                        queue.schedule(at: now + delay, priority: Priority.action,
+                                       SimEvent(kind: .action, resample: false, index: plan.pointee.chosen, epoch: 0))
+                    }
+                    continue
                 }
-                i += 1
             }
+            applyRules(list: list, responder: responder, action: a, hit: hit, queue: &queue)
+        }
+    }
+
+    /// The responder's rules for this hit (precomputed: only those whose actor, target and
+    /// action filters admit it), conditions checked here, in order; the first that applies
+    /// decides, unless it falls through on a declined draw.
+    @inline(never)
+    mutating func applyRules(list: Int, responder: Int, action a: Int, hit: Int, queue: inout EventQueue<SimEvent>) {
+        var i = Int(applicableStart[list])
+        let end = Int(applicableStart[list + 1])
+        while i < end {
+            let r = Int(applicableRules[i])
+            if buffers.grimTriggered[r] || holds(rules[r].condition),
+               decide(rule: r, responder: responder, hit: hit, action: a, queue: &queue) {
+                break
+            }
+            i += 1
         }
     }
 
@@ -30,21 +51,23 @@ extension SimulationCore {
     /// probability is drawn, and an answer is scheduled at each blamed actor after a drawn delay.
     /// Returns false when the rule passes the hit on to the next rule (a declined draw with
     /// `fallThrough`).
-    mutating func decide(rule r: Int, responder: Int, hit: Int, action: ActionCore,
+    @inline(__always)
+    mutating func decide(rule r: Int, responder: Int, hit: Int, action a: Int,
                          queue: inout EventQueue<SimEvent>) -> Bool {
-        let rule = rules[r]
-        let attacker = Int(action.actor)
-        var wanted = Int(action.rung)
-        switch rule.strategy {
+        // Fields are read through pointers: a copy of a whole rule costs more than the decision.
+        let rule = rules.base + r
+        let attacker = Int(actions.base[a].actor)
+        var wanted = Int(actions.base[a].rung)
+        switch rule.pointee.strategy {
         case .restraint:
             observer.decided(Decision(responder: responder, rule: r, probability: nil, result: .restrained), hit: hit)
             return true
         case .titForTat, .fixed:
             break
         case .proportional:
-            wanted = min(max(wanted + Int(rule.offset), 0), Ladder.top)
+            wanted = min(max(wanted + Int(rule.pointee.offset), 0), Ladder.top)
         case .generous:
-            let forgive = value(rule.forgive)
+            let forgive = value(rule.pointee.forgive)
             if stream.bernoulli(forgive) {
                 observer.decided(Decision(responder: responder, rule: r, probability: nil,
                                           result: .forgiven(probability: forgive)), hit: hit)
@@ -52,7 +75,7 @@ extension SimulationCore {
             }
         case .titForTwoTats:
             let slot = r * buffers.actors + attacker
-            if now - buffers.lastHit[slot] <= rule.window {
+            if now - buffers.lastHit[slot] <= rule.pointee.window {
                 buffers.lastHit[slot] = -.infinity
             } else {
                 buffers.lastHit[slot] = now
@@ -63,23 +86,24 @@ extension SimulationCore {
             buffers.grimTriggered[r] = true
             wanted = Ladder.top
         }
-        let probability = value(rule.probability)
+        let probability = value(rule.pointee.probability)
         if !stream.bernoulli(probability) {
             observer.decided(Decision(responder: responder, rule: r, probability: probability, result: .declined),
                              hit: hit)
-            return !rule.fallThrough
+            return !rule.pointee.fallThrough
         }
-        let sponsor = Int(actors[attacker].sponsor)
-        switch rule.attribution {
+        switch rule.pointee.attribution {
         case .actor:
             answer(rule: r, responder: responder, blamed: attacker, wanted: wanted, probability: probability,
                    hit: hit, queue: &queue)
         case .sponsor:
+            let sponsor = Int(actors[attacker].sponsor)
             answer(rule: r, responder: responder, blamed: sponsor >= 0 ? sponsor : attacker, wanted: wanted,
                    probability: probability, hit: hit, queue: &queue)
         case .both:
             answer(rule: r, responder: responder, blamed: attacker, wanted: wanted, probability: probability,
                    hit: hit, queue: &queue)
+            let sponsor = Int(actors[attacker].sponsor)
             if sponsor >= 0 && sponsor != responder {
                 answer(rule: r, responder: responder, blamed: sponsor, wanted: wanted, probability: probability,
                        hit: hit, queue: &queue)
@@ -88,18 +112,18 @@ extension SimulationCore {
         return true
     }
 
+    @inline(__always)
     mutating func answer(rule r: Int, responder: Int, blamed: Int, wanted: Int, probability: Double, hit: Int,
                          queue: inout EventQueue<SimEvent>) {
-        let rule = rules[r]
-        let chosen = rule.strategy == .fixed
-            ? rule.fixedAction
-            : answers[(r * actorCount + blamed) * Program.rungCount + wanted]
-        guard chosen >= 0, blamed != responder || rule.strategy == .fixed else {
+        let rule = rules.base + r
+        let fixed = rule.pointee.strategy == .fixed
+        let chosen = fixed ? rule.pointee.fixedAction : answers[(r * actorCount + blamed) * Program.rungCount + wanted]
+        guard chosen >= 0, blamed != responder || fixed else {
             observer.decided(Decision(responder: responder, rule: r, probability: probability,
                                       result: .noOption(target: blamed, wantedRung: wanted)), hit: hit)
             return
         }
-        let delay = max(0, sample(rule.delay))
+        let delay = max(0, sample(rule.pointee.delay))
         let sequence = queue.schedule(at: now + delay, priority: Priority.action,
                                       SimEvent(kind: .action, resample: false, index: chosen, epoch: 0))
         observer.decided(Decision(responder: responder, rule: r, probability: probability,

@@ -44,6 +44,8 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
     let policies: Table<PolicyCore>
     let applicableStart: Table<Int32>
     let applicableRules: Table<Int32>
+    let responders: Table<Int32>
+    let answerPlans: Table<AnswerPlan>
     let actionCount: Int
     let processes: Table<ProcessCore>
     let pieceStarts: Table<Double>
@@ -99,6 +101,8 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         policies = p.policies
         applicableStart = p.applicableStart
         applicableRules = p.applicableRules
+        responders = p.responders
+        answerPlans = p.answerPlans
         actionCount = p.actions.count
         processes = p.processes
         pieceStarts = p.pieceStarts
@@ -180,18 +184,58 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         case .watchdog:
             watch(Int(e.index), queue: &queue)
         case .observation:
-            buffers.observed[Int(e.index)] = observe(Int(e.index))
+            record(observation: Int(e.index))
         }
         return outcome < 0 && !invalid
+    }
+
+    @inline(never)
+    mutating func record(observation k: Int) {
+        buffers.observed[k] = observe(k)
     }
 
     /// Action `a` happens now: casualties, ledger, effects, outcome checks, then what it sets
     /// off (triggers) and the answers it draws.
     /// `documented` is a range of `Program.documented` that replaces the drawn casualties.
+    ///
+    /// The path of an action with no casualties, effects or triggers, answered by plans, stays in
+    /// this function; everything else is out of line, so that the common case inlines whole into
+    /// the event handler.
+    @inline(__always)
     mutating func perform(_ a: Int, origin: Origin, queue: inout EventQueue<SimEvent>,
                           documented casualtiesAsDocumented: Range<Int>? = nil) {
-        let action = actions[a]
-        actionNumber += 1
+        let action = actions.base + a
+        let plain = action.pointee.plain
+        actionNumber &+= 1
+        var intercepted = false
+        if casualtiesAsDocumented != nil || !plain || eventCountersDirty {
+            intercepted = countCasualties(a, documented: casualtiesAsDocumented)
+        }
+        buffers.actionCounts[a] &+= 1
+        if buffers.firstTime[a] == .infinity { buffers.firstTime[a] = now }
+        let rung = action.pointee.rung
+        lastRung = rung
+        lastIntercepted = intercepted
+        if rung > maxRung { maxRung = rung }
+        if quietOutcomes.count > 0 { markLoud(rung) }
+        if !plain { applyEffects(Int(action.pointee.effectStart)..<Int(action.pointee.effectEnd)) }
+        if Observer.records {
+            observer.actionOccurred(
+                Occurrence(number: actionNumber, time: now, action: a, origin: origin, intercepted: intercepted),
+                casualties: UnsafeBufferPointer(start: buffers.eventCounters, count: buffers.counters),
+                state: snapshot())
+        }
+        if conditionOutcomes.count > 0 && checkOutcomes() { return }
+        let hit = actionNumber
+        if !plain { fireTriggers(a, hit: hit, queue: &queue) }
+        if action.pointee.responderStart < action.pointee.responderEnd { respond(to: a, hit: hit, queue: &queue) }
+    }
+
+    /// This action's casualties into the event counters and the ledger (drawn, or as documented);
+    /// returns whether it was intercepted. Clears the counters the last action left.
+    @inline(never)
+    mutating func countCasualties(_ a: Int, documented casualtiesAsDocumented: Range<Int>?) -> Bool {
+        let action = actions.base + a
         if eventCountersDirty {
             buffers.eventCounters.update(repeating: 0, count: buffers.counters)
             eventCountersDirty = false
@@ -204,52 +248,53 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
                 buffers.eventCounters[counter] = documented[d].value
                 buffers.totals[counter] += documented[d].value
             }
-        } else {
-            if action.hasInterception { intercepted = stream.bernoulli(value(action.interception)) }
-            if !intercepted && action.casualtyStart < action.casualtyEnd {
+        } else if !action.pointee.plain {
+            if action.pointee.hasInterception { intercepted = stream.bernoulli(value(action.pointee.interception)) }
+            let casualtyStart = Int(action.pointee.casualtyStart), casualtyEnd = Int(action.pointee.casualtyEnd)
+            if !intercepted && casualtyStart < casualtyEnd {
                 eventCountersDirty = true
-                for c in Int(action.casualtyStart)..<Int(action.casualtyEnd) {
-                    let casualty = casualties[c]
-                    let drawn = max(0, sample(casualty.draw).rounded())
-                    buffers.eventCounters[Int(casualty.counter)] += drawn
-                    buffers.totals[Int(casualty.counter)] += drawn
+                for c in casualtyStart..<casualtyEnd {
+                    let casualty = casualties.base + c
+                    let drawn = max(0, sample(casualty.pointee.draw).rounded())
+                    buffers.eventCounters[Int(casualty.pointee.counter)] += drawn
+                    buffers.totals[Int(casualty.pointee.counter)] += drawn
                 }
             }
         }
-        buffers.actionCounts[a] += 1
-        if buffers.firstTime[a] == .infinity { buffers.firstTime[a] = now }
-        lastRung = action.rung
-        lastIntercepted = intercepted
-        if action.rung > maxRung { maxRung = action.rung }
+        return intercepted
+    }
+
+    /// An action at or above a quiet outcome's rung breaks its quiet spell.
+    @inline(never)
+    mutating func markLoud(_ rung: Int32) {
         for q in 0..<quietOutcomes.count {
             let k = Int(quietOutcomes[q])
-            if action.rung >= outcomes[k].minimumRung { buffers.lastLoud[k] = now }
+            if rung >= outcomes[k].minimumRung { buffers.lastLoud[k] = now }
         }
-        applyEffects(Int(action.effectStart)..<Int(action.effectEnd))
-        if Observer.records {
-            observer.actionOccurred(
-                Occurrence(number: actionNumber, time: now, action: a, origin: origin, intercepted: intercepted),
-                casualties: UnsafeBufferPointer(start: buffers.eventCounters, count: buffers.counters),
-                state: snapshot())
-        }
-        if checkOutcomes() { return }
-        let hit = actionNumber
-        for t in Int(action.triggerStart)..<Int(action.triggerEnd) {
-            let trigger = triggers[t]
-            var probability = value(trigger.probability)
-            if trigger.obeyingActor >= 0 { probability *= value(actors[trigger.obeyingActor].control) }
+    }
+
+    /// What action `a` (action number `hit`) sets off: each trigger drawn in order.
+    @inline(never)
+    mutating func fireTriggers(_ a: Int, hit: Int, queue: inout EventQueue<SimEvent>) {
+        let action = actions.base + a
+        let triggerStart = Int(action.pointee.triggerStart)
+        for t in triggerStart..<Int(action.pointee.triggerEnd) {
+            let trigger = triggers.base + t
+            var probability = value(trigger.pointee.probability)
+            let obeying = trigger.pointee.obeyingActor
+            if obeying >= 0 { probability *= value(actors[obeying].control) }
             if stream.bernoulli(probability) {
-                let delay = max(0, sample(trigger.delay))
+                let delay = max(0, sample(trigger.pointee.delay))
                 let sequence = queue.schedule(
                     at: now + delay, priority: Priority.action,
-                    SimEvent(kind: .action, resample: false, index: trigger.action, epoch: 0))
-                observer.triggered(parent: hit, trigger: t - Int(action.triggerStart), action: Int(trigger.action),
+                    SimEvent(kind: .action, resample: false, index: trigger.pointee.action, epoch: 0))
+                observer.triggered(parent: hit, trigger: t - triggerStart, action: Int(trigger.pointee.action),
                                    probability: probability, delay: delay, sequence: sequence)
             }
         }
-        if action.target >= 0 { respond(to: a, hit: hit, queue: &queue) }
     }
 
+    @inline(never)
     mutating func applyEffects(_ range: Range<Int>) {
         for i in range {
             let effect = effects[i]
@@ -260,54 +305,59 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
     }
 
     /// A background process fires (or, for a piecewise rate, reaches a step).
+    @inline(__always)
     mutating func arrival(of k: Int, epoch: UInt32, resample: Bool, queue: inout EventQueue<SimEvent>) {
         guard epoch == buffers.processEpoch[k], buffers.processActive[k] else { return }
-        let process = processes[k]
+        let process = processes.base + k
         if !resample {
-            if process.kind == .dependent {
-                // Thinning: candidates come at the maximum rate; keep each with probability
-                // rate(now) / maximum, the rate read from the state as it is now.
-                let rate = evaluate(process.expression)
-                let maximum = buffers.processRate[k]
-                if rate > maximum { rateExceeded = true }
-                if stream.uniform() * maximum < rate {
-                    perform(Int(process.action), origin: .process(k), queue: &queue)
-                }
-            } else {
-                perform(Int(process.action), origin: .process(k), queue: &queue)
+            if process.pointee.kind != .dependent || keepsCandidate(k) {
+                perform(Int(process.pointee.action), origin: .process(k), queue: &queue)
             }
             if outcome >= 0 { return }
         }
         scheduleArrival(of: k, queue: &queue)
     }
 
-    /// Schedules process `k`'s next arrival after now. Exponential gaps are exact for constant
-    /// and step rates (memorylessness lets a gap that crosses a step be redrawn from the step).
-    mutating func scheduleArrival(of k: Int, queue: inout EventQueue<SimEvent>) {
-        let process = processes[k]
-        let epoch = buffers.processEpoch[k]
-        var event = SimEvent(kind: .process, resample: false, index: Int32(k), epoch: epoch)
-        switch process.kind {
-        case .constant, .dependent:
-            let rate = buffers.processRate[k]
-            guard rate > 0 else { return }
-            queue.schedule(at: now + stream.exponential(mean: 1 / rate), priority: Priority.action, event)
-        case .piecewise:
-            var piece = Int(process.pieceStart)
-            while piece + 1 < Int(process.pieceEnd) && pieceStarts[piece + 1] <= now { piece += 1 }
-            let rate = pieceRates[piece]
-            let boundary = piece + 1 < Int(process.pieceEnd) ? pieceStarts[piece + 1] : Double.infinity
-            var at = boundary
-            if rate > 0 { at = now + stream.exponential(mean: 1 / rate) }
-            if at >= boundary {
-                guard boundary.isFinite else { return }
-                at = boundary
-                event.resample = true
-            }
-            queue.schedule(at: at, priority: Priority.action, event)
-        }
+    /// Thinning: candidates of a state-dependent process come at the maximum rate; each is kept
+    /// with probability rate(now) / maximum, the rate read from the state as it is now.
+    @inline(never)
+    mutating func keepsCandidate(_ k: Int) -> Bool {
+        let rate = evaluate(processes[k].expression)
+        let maximum = buffers.processRate[k]
+        if rate > maximum { rateExceeded = true }
+        return stream.uniform() * maximum < rate
     }
 
+    /// Schedules process `k`'s next arrival after now. Exponential gaps are exact for constant
+    /// and step rates (memorylessness lets a gap that crosses a step be redrawn from the step).
+    @inline(__always)
+    mutating func scheduleArrival(of k: Int, queue: inout EventQueue<SimEvent>) {
+        if processes.base[k].kind == .piecewise { return scheduleStep(of: k, queue: &queue) }
+        let rate = buffers.processRate[k]
+        guard rate > 0 else { return }
+        queue.schedule(at: now + stream.exponential(mean: 1 / rate), priority: Priority.action,
+                       SimEvent(kind: .process, resample: false, index: Int32(k), epoch: buffers.processEpoch[k]))
+    }
+
+    @inline(never)
+    mutating func scheduleStep(of k: Int, queue: inout EventQueue<SimEvent>) {
+        let process = processes[k]
+        var event = SimEvent(kind: .process, resample: false, index: Int32(k), epoch: buffers.processEpoch[k])
+        var piece = Int(process.pieceStart)
+        while piece + 1 < Int(process.pieceEnd) && pieceStarts[piece + 1] <= now { piece += 1 }
+        let rate = pieceRates[piece]
+        let boundary = piece + 1 < Int(process.pieceEnd) ? pieceStarts[piece + 1] : Double.infinity
+        var at = boundary
+        if rate > 0 { at = now + stream.exponential(mean: 1 / rate) }
+        if at >= boundary {
+            guard boundary.isFinite else { return }
+            at = boundary
+            event.resample = true
+        }
+        queue.schedule(at: at, priority: Priority.action, event)
+    }
+
+    @inline(never)
     mutating func apply(intervention i: Int, queue: inout EventQueue<SimEvent>) {
         let intervention = interventions[i]
         applyEffects(Int(intervention.effectStart)..<Int(intervention.effectEnd))
@@ -341,6 +391,7 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
     /// A quiet-spell watchdog: the outcome if nothing loud happened for its days, else it sleeps
     /// until the spell that began with the last loud action would end. One watchdog per outcome
     /// is ever queued.
+    @inline(never)
     mutating func watch(_ k: Int, queue: inout EventQueue<SimEvent>) {
         let deadline = buffers.lastLoud[k] + outcomes[k].days
         if now >= deadline {
@@ -352,6 +403,7 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
     }
 
     /// Checks the declared conditions in order; the first that holds ends the run.
+    @inline(never)
     mutating func checkOutcomes() -> Bool {
         for c in 0..<conditionOutcomes.count {
             let k = conditionOutcomes[c]
@@ -423,8 +475,15 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
 
     // MARK: Numbers
 
+    /// A number's value: a constant in two instructions at the call site, anything else out of
+    /// line, so the callers stay small enough to inline.
     @inline(__always)
     mutating func value(_ p: Param) -> Double {
+        p.kind == .constant ? p.value : computedValue(p)
+    }
+
+    @inline(never)
+    mutating func computedValue(_ p: Param) -> Double {
         switch p.kind {
         case .constant: p.value
         case .affine: value(affines.base + Int(p.index))
@@ -503,6 +562,19 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
     /// is beyond its sampler (+∞ from `Distribution.sample`), end the run as `invalid`.
     @inline(__always)
     mutating func sample(_ d: DrawSpec) -> Double {
+        if d.fixedParameters {
+            // Finite constant parameters: only the draw itself can stray (a count beyond its
+            // sampler).
+            let x = Distribution.sample(d.kind, d.a.value, d.b.value, d.table, d.values, stream)
+            if x.isFinite { return x }
+            invalidate()
+            return 0
+        }
+        return sampleComputed(d)
+    }
+
+    @inline(never)
+    mutating func sampleComputed(_ d: DrawSpec) -> Double {
         let a = value(d.a), b = value(d.b)
         let x = Distribution.sample(d.kind, a, b, d.table, d.values, stream)
         if x.isFinite && a.isFinite && b.isFinite { return x }

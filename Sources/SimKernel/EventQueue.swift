@@ -21,7 +21,7 @@ public struct Event<Payload: BitwiseCopyable>: BitwiseCopyable {
         self.payload = payload
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     func precedes(_ other: Event) -> Bool {
         time < other.time || (time == other.time && key < other.key)
     }
@@ -63,7 +63,7 @@ public struct EventQueue<Payload: BitwiseCopyable>: ~Copyable {
 
     /// Schedules `payload` at `time`; returns its sequence number. Lower `priority` goes first
     /// among events at the same time; equal priorities go in scheduling order.
-    @inlinable
+    @inlinable @inline(__always)
     @discardableResult
     public mutating func schedule(at time: Double, priority: UInt8 = 0, _ payload: Payload) -> UInt64 {
         let sequence = nextSequence
@@ -92,7 +92,16 @@ public struct EventQueue<Payload: BitwiseCopyable>: ~Copyable {
     /// Removes and returns the next event.
     @inlinable
     public mutating func pop() -> Event<Payload>? {
-        guard count > 0 else { return nil }
+        count > 0 ? removeFirst() : nil
+    }
+
+    /// The time of the next event; only when `count > 0`.
+    @inlinable
+    var firstTime: Double { heap[0].time }
+
+    /// Removes and returns the next event; only when `count > 0`.
+    @inlinable @inline(__always)
+    mutating func removeFirst() -> Event<Payload> {
         let top = heap[0]
         storedCount -= 1
         let count = storedCount

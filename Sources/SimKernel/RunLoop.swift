@@ -48,10 +48,10 @@ extension EventQueue {
         precondition(maxEvents >= 0, "maxEvents must be 0 or more")
         var handled = 0
         var now = 0.0
-        while let next = peek() {
-            if next.time > horizon { return RunEnd(reason: .horizon, events: handled, time: horizon) }
+        while count > 0 {
+            if firstTime > horizon { return RunEnd(reason: .horizon, events: handled, time: horizon) }
             if handled == maxEvents { return RunEnd(reason: .eventCap, events: handled, time: now) }
-            let event = pop()!
+            let event = removeFirst()
             now = event.time
             handled += 1
             if !handler.handle(event, queue: &self) {

@@ -17,7 +17,7 @@ public enum Xoshiro256StarStar {
         state[3] = expander.next()
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public static func next(_ s: UnsafeMutablePointer<UInt64>) -> UInt64 {
         let result = rotateLeft(s[1] &* 5, 7) &* 9
         let t = s[1] << 17
@@ -31,12 +31,12 @@ public enum Xoshiro256StarStar {
     }
 
     /// A double in [0, 1) from the top 53 bits of the next output.
-    @inlinable
+    @inlinable @inline(__always)
     public static func nextDouble(_ s: UnsafeMutablePointer<UInt64>) -> Double {
         Double(next(s) >> 11) * 0x1.0p-53
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     static func rotateLeft(_ x: UInt64, _ k: UInt64) -> UInt64 {
         (x << k) | (x >> (64 &- k))
     }
