@@ -60,9 +60,23 @@ fuzz: release
 	$(SWIFT) build -c release --build-path .build/fuzz --product escalation-fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING
 	scripts/fuzz $(FUZZ_SECONDS)
 
+# The engine's speed on one thread against its peers, in one run (about 2 minutes on 2 cores):
+# the toy model and the flagship, engine alone and batch to CSV; the toy by hand in C on GSL (the
+# same draws, so its event count must equal the engine's, or the bench fails) and in SimPy
+# (installed in a venv under .build; skipped with a note if it cannot be); the flagship's CSV
+# read back by merge, report and --resume against batch writing it; the ratios the batch issue
+# sets targets for; then instructions per event under callgrind (skipped without valgrind).
+BENCH_VENV ?= .build/bench-venv
 bench: deps
 	$(SWIFT) build -c release --product escalation-bench
-	.build/release/escalation-bench .
+	$(SWIFT) build -c release --product escalation
+	@mkdir -p .build/peers
+	cc -O2 -o .build/peers/toy-gsl bench/peers/toy_gsl.c -lgsl -lgslcblas -lm
+	@$(BENCH_VENV)/bin/python -c 'import simpy' 2>/dev/null || { python3 -m venv $(BENCH_VENV) \
+		&& $(BENCH_VENV)/bin/pip install -q simpy; } \
+		|| echo "bench: could not install SimPy in $(BENCH_VENV); the bench skips it"
+	BENCH_PYTHON=$(BENCH_VENV)/bin/python .build/release/escalation-bench .
+	bench/callgrind .build/release/escalation-bench .build/peers/toy-gsl .
 
 # Rewrites the golden narrative the end-to-end test compares against (after a deliberate
 # change to the flagship scenario or the narrative).

@@ -1,6 +1,23 @@
-// `make bench`: events and replications per second of the simulation engine, single-threaded and
-// on all cores, for the benchmark toy model and the flagship scenario, measured in one process so
-// the ratios between lines hold even on a busy machine.
+// `make bench`: the speed of the simulation engine on one thread against its peers, measured in
+// one process so the ratios between lines hold even on a busy machine:
+//
+// - the benchmark toy model (Scenarios/bench/toy.yaml) and the flagship (Scenarios/taji-2020.yaml),
+//   each as the engine alone (no CSV) and as a whole batch writing its CSV to a file;
+// - the toy written by hand in C on GSL (bench/peers/toy_gsl.c), which makes the engine's random
+//   draws and so must handle exactly the engine's events: the bench checks the count and exits
+//   nonzero if it differs;
+// - the toy in SimPy (bench/peers/toy_simpy.py), with its own draws, on fewer runs;
+// - reading the flagship's CSV back (`escalation merge`, `report`, `batch --resume`) against
+//   `escalation batch` writing it, the release commands timed whole as subprocesses;
+//
+// then the ratios the batch issue sets targets for. Instructions per event under callgrind are
+// bench/callgrind's, which runs this binary in its `engine` mode.
+//
+// usage: escalation-bench ROOT                         the whole benchmark, from the checkout at ROOT
+//        escalation-bench ROOT profile SCENARIO RUNS   a plain loop over Simulator.run, for a profiler
+//        escalation-bench ROOT engine SCENARIO RUNS [MASTER_SEED]
+//                                                      the engine alone on one thread; prints
+//                                                      `runs events seconds` like the peers
 import EscalationModel
 import Experiments
 import Foundation
@@ -12,113 +29,322 @@ struct Measurement {
     let threads: Int
     let runs: Int
     let events: Int
-    let actions: Int
     let seconds: Double
     var eventsPerSecond: Double { Double(events) / seconds }
     var runsPerSecond: Double { Double(runs) / seconds }
     var nanosecondsPerEvent: Double { 1e9 * seconds / Double(events) }
 }
 
-/// The engine as batches use it (chunks, ordered delivery), without writing the CSV.
-func engine(_ scenario: Scenario, label: String, runs: Int, threads: Int) throws -> Measurement {
-    var events = 0, actions = 0
-    let width = RecordLayout(scenario).width
-    let start = Date()
-    try BatchEngine(scenario: scenario).run(range: 0..<runs, masterSeed: 1, threads: threads) { chunk in
+/// Seconds on the monotonic clock.
+func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+/// The engine as batches use it (chunks, ordered delivery), without formatting or writing the CSV.
+func engine(_ scenario: Scenario, label: String, runs: Int, threads: Int, masterSeed: UInt64 = 1) throws -> Measurement {
+    var events = 0
+    let start = now()
+    try BatchEngine(scenario: scenario).run(range: 0..<runs, masterSeed: masterSeed, threads: threads) { chunk in
         events += chunk.kernelEvents
-        for i in 0..<chunk.count { actions += Int(chunk.records[i * width + RecordLayout.events]) }
     }
-    return Measurement(label: label, threads: threads, runs: runs, events: events, actions: actions,
-                       seconds: Date().timeIntervalSince(start))
+    return Measurement(label: label, threads: threads, runs: runs, events: events, seconds: now() - start)
 }
 
 /// A hand-written loop over one simulator and one record: the floor the engine is compared with.
 func loop(_ scenario: Scenario, label: String, runs: Int) -> Measurement {
     let simulator = Simulator(scenario: scenario)
     var record = [Double](repeating: 0, count: RecordLayout(scenario).width)
-    var events = 0, actions = 0
-    let start = Date()
+    var events = 0
+    let start = now()
     record.withUnsafeMutableBufferPointer { buffer in
         for k in 0..<runs {
             events += simulator.run(seed: StreamSeed.replication(master: 1, index: UInt64(k)), into: buffer).kernelEvents
-            actions += Int(buffer[RecordLayout.events])
         }
     }
-    return Measurement(label: label, threads: 1, runs: runs, events: events, actions: actions,
-                       seconds: Date().timeIntervalSince(start))
+    return Measurement(label: label, threads: 1, runs: runs, events: events, seconds: now() - start)
 }
 
-/// The whole batch path: CSV rows formatted and written (to /dev/null), summary accumulated.
+/// The whole batch path as `escalation batch --out` takes it: plan, CSV rows formatted and written
+/// to a real file, summary accumulated, manifest written and the file renamed into place. Timed
+/// around the whole call, so everything a batch does beyond the engine counts against it.
 func batchToCSV(_ loaded: LoadedScenario, label: String, runs: Int, threads: Int) throws -> Measurement {
     var request = BatchRequest(loaded: loaded, masterSeed: 1, runs: runs, threads: threads)
-    request.out = NSTemporaryDirectory() + "escalation-bench-\(getpid()).csv"
+    let out = NSTemporaryDirectory() + "escalation-bench-\(getpid()).csv"
+    request.out = out
     request.quiet = true
+    let start = now()
     let result = try BatchJob.run(request)
-    for suffix in ["", ".partial", ".partial.json"] { try? FileManager.default.removeItem(atPath: request.out! + suffix) }
-    try? FileManager.default.removeItem(atPath: Manifest.path(forCSV: request.out!))
-    let actions = Int(result.summary.metric(named: "events")!.mean * Double(runs))
-    return Measurement(label: label, threads: threads, runs: runs, events: result.kernelEvents, actions: actions,
-                       seconds: result.seconds)
+    let seconds = now() - start
+    for path in [out, out + ".partial", out + ".partial.json", Manifest.path(forCSV: out)] { unlink(path) }
+    return Measurement(label: label, threads: threads, runs: runs, events: result.kernelEvents, seconds: seconds)
 }
 
-let root = CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : "."
+struct BenchFailure: Error, CustomStringConvertible { let description: String }
+
+/// Runs a program to the end and returns its standard output and wall-clock seconds; throws if
+/// it fails. Its standard error goes to ours.
+@discardableResult
+func execute(_ program: String, _ arguments: [String], in directory: String) throws -> (output: String, seconds: Double) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: program)
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: directory)
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    let start = now()
+    try process.run()
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    let seconds = now() - start
+    guard process.terminationStatus == 0 else {
+        throw BenchFailure(description: "\(([program] + arguments).joined(separator: " ")) exited with status \(process.terminationStatus)")
+    }
+    return (String(decoding: output, as: UTF8.self), seconds)
+}
+
+/// A peer program that prints `runs events seconds`, timing its own simulation loop.
+func peer(_ program: [String], label: String, runs: Int, in directory: String) throws -> Measurement {
+    let (output, _) = try execute(program[0], Array(program.dropFirst()) + [String(runs), "1"], in: directory)
+    let fields = output.split(whereSeparator: \.isWhitespace)
+    guard fields.count == 3, let r = Int(fields[0]), let events = Int(fields[1]), let seconds = Double(fields[2]), r == runs else {
+        throw BenchFailure(description: "\(program.joined(separator: " ")) printed \"\(output.trimmingCharacters(in: .whitespacesAndNewlines))\", "
+                                          + "not `\(runs) EVENTS SECONDS`")
+    }
+    return Measurement(label: label, threads: 1, runs: runs, events: events, seconds: seconds)
+}
+
+let arguments = CommandLine.arguments
+let root = arguments.count > 1 ? arguments[1] : "."
 
 // `escalation-bench ROOT profile SCENARIO RUNS`: only the plain loop on one scenario, for a
 // profiler to look at.
-if CommandLine.arguments.count == 5, CommandLine.arguments[2] == "profile" {
-    let scenario = try ScenarioLoader.load(path: CommandLine.arguments[3]).scenario
-    let m = loop(scenario, label: "loop", runs: Int(CommandLine.arguments[4]) ?? 100_000)
+if arguments.count == 5, arguments[2] == "profile" {
+    let scenario = try ScenarioLoader.load(path: arguments[3]).scenario
+    let m = loop(scenario, label: "loop", runs: Int(arguments[4]) ?? 100_000)
     print(String(format: "%d runs, %d events, %.2f s: %.0f ns/event", m.runs, m.events, m.seconds, m.nanosecondsPerEvent))
     exit(0)
 }
-let cores = ProcessInfo.processInfo.activeProcessorCount
-let toy = try ScenarioLoader.load(path: root + "/Scenarios/bench/toy.yaml")
-let flagship = try ScenarioLoader.load(path: root + "/Scenarios/taji-2020.yaml")
-let toyRuns = 200_000, flagshipRuns = 200_000
+// `escalation-bench ROOT engine SCENARIO RUNS [MASTER_SEED]`: the engine alone on one thread,
+// printing `runs events seconds` as the peers do, for bench/callgrind to count instructions per event.
+if (5...6).contains(arguments.count), arguments[2] == "engine" {
+    let scenario = try ScenarioLoader.load(path: arguments[3]).scenario
+    let m = try engine(scenario, label: "engine", runs: Int(arguments[4]) ?? 10_000, threads: 1,
+                       masterSeed: arguments.count == 6 ? UInt64(arguments[5]) ?? 1 : 1)
+    print(String(format: "%d %d %.6f", m.runs, m.events, m.seconds))
+    exit(0)
+}
+guard arguments.count <= 2 else {
+    FileHandle.standardError.write(Data("usage: escalation-bench [ROOT] | ROOT profile SCENARIO RUNS | ROOT engine SCENARIO RUNS [MASTER_SEED]\n".utf8))
+    exit(64)
+}
 
-print("Escalation benchmark: release build, \(cores) cores; events are kernel events (actions, process")
-print("candidates, interventions, watchdogs); times are wall-clock, best of three, one process.\n")
+let cores = ProcessInfo.processInfo.activeProcessorCount
+let toyPath = "Scenarios/bench/toy.yaml", flagshipPath = "Scenarios/taji-2020.yaml"
+let toy = try ScenarioLoader.load(path: root + "/" + toyPath)
+let flagship = try ScenarioLoader.load(path: root + "/" + flagshipPath)
+// About a second a line on one quiet core; SimPy, some 40 times slower, gets fewer runs.
+let toyRuns = 100_000, flagshipRuns = 100_000, simpyRuns = 2_000, readingRuns = 100_000
+// The release `escalation` beside this binary, for the reading lines; the peers where the
+// Makefile's bench target builds and installs them.
+let binDirectory = ((try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? arguments[0])
+    .split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+let escalationBinary = binDirectory + "/escalation"
+let gslPeer = root + "/.build/peers/toy-gsl"
+let simpyPython = ProcessInfo.processInfo.environment["BENCH_PYTHON"] ?? root + "/.build/bench-venv/bin/python"
+let simpyScript = root + "/bench/peers/toy_simpy.py"
+
+var notes: [String] = []
+let haveGSLPeer = FileManager.default.isExecutableFile(atPath: gslPeer)
+if !haveGSLPeer { notes.append("no C+GSL peer at \(gslPeer) (make bench builds it): its line is skipped") }
+var haveSimPy = false
+if FileManager.default.isExecutableFile(atPath: simpyPython) {
+    haveSimPy = (try? execute(simpyPython, ["-c", "import simpy"], in: root)) != nil
+}
+if !haveSimPy { notes.append("no SimPy for \(simpyPython) (make bench installs it in a venv): its line is skipped") }
+let haveEscalation = FileManager.default.isExecutableFile(atPath: escalationBinary)
+if !haveEscalation { notes.append("no release `escalation` at \(escalationBinary) (make bench builds it): the reading lines are skipped") }
+
+// The flagship's CSV written and read back by the release commands, each timed whole (start-up
+// and scenario loading included, alike for all four). Merge, report and resume read the rows the
+// batch just wrote; resume finds them as the partial file of an interrupted batch of the same
+// runs, so it reads and checks them all and has no run left to compute.
+let scratch = NSTemporaryDirectory() + "escalation-bench-\(getpid())"
+let written = scratch + "/written.csv", resumed = scratch + "/resumed.csv"
+let batchArguments = ["batch", flagshipPath, "--runs", String(readingRuns), "--seed", "1", "--threads", "1", "--quiet"]
+func command(_ label: String, _ arguments: [String]) throws -> Measurement {
+    let (_, seconds) = try execute(escalationBinary, arguments, in: root)
+    return Measurement(label: label, threads: 1, runs: readingRuns, events: 0, seconds: seconds)
+}
+let reading: [() throws -> Measurement] = [
+    {
+        try? FileManager.default.removeItem(atPath: scratch)
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        return try command("batch", batchArguments + ["--out", written])
+    },
+    { try command("merge", ["merge", written, "--out", scratch + "/merged.csv"]) },
+    { try command("report", ["report", written, "--out", scratch + "/report.html", "--quiet", "--threads", "1"]) },
+    {
+        try FileManager.default.moveItem(atPath: written, toPath: resumed + ".partial")
+        try FileManager.default.moveItem(atPath: Manifest.path(forCSV: written), toPath: resumed + ".partial.json")
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        return try command("batch --resume", batchArguments + ["--out", resumed, "--resume"])
+    },
+]
+
 // Each line is the best of three repetitions, taken in rotation so that a burst of load on the
 // shared machine hurts one repetition of each line rather than every repetition of one.
-let plan: [() throws -> Measurement] = [
-    { loop(toy.scenario, label: "toy, hand-written loop", runs: toyRuns) },
-    { try engine(toy.scenario, label: "toy, engine", runs: toyRuns, threads: 1) },
-    { try engine(toy.scenario, label: "toy, engine", runs: toyRuns, threads: cores) },
-    { loop(flagship.scenario, label: "flagship, hand-written loop", runs: flagshipRuns) },
-    { try engine(flagship.scenario, label: "flagship, engine", runs: flagshipRuns, threads: 1) },
-    { try engine(flagship.scenario, label: "flagship, engine", runs: flagshipRuns, threads: cores) },
-    { try batchToCSV(flagship, label: "flagship, batch to CSV", runs: flagshipRuns, threads: cores) },
+var plan: [(section: Int, measure: () throws -> Measurement)] = [
+    (0, { try engine(toy.scenario, label: "toy, engine alone", runs: toyRuns, threads: 1) }),
+    (0, { try batchToCSV(toy, label: "toy, batch to CSV", runs: toyRuns, threads: 1) }),
 ]
+if haveGSLPeer { plan.append((0, { try peer([gslPeer], label: "toy, C+GSL peer", runs: toyRuns, in: root) })) }
+if haveSimPy { plan.append((0, { try peer([simpyPython, simpyScript], label: "toy, SimPy peer", runs: simpyRuns, in: root) })) }
+plan += [
+    (0, { try engine(flagship.scenario, label: "flagship, engine alone", runs: flagshipRuns, threads: 1) }),
+    (0, { try batchToCSV(flagship, label: "flagship, batch to CSV", runs: flagshipRuns, threads: 1) }),
+    // Extra information: the hand-written floor, and scaling on all cores.
+    (1, { loop(toy.scenario, label: "toy, hand-written loop", runs: toyRuns) }),
+    (1, { try engine(toy.scenario, label: "toy, engine alone", runs: toyRuns, threads: cores) }),
+    (1, { try batchToCSV(flagship, label: "flagship, batch to CSV", runs: flagshipRuns, threads: cores) }),
+]
+if haveEscalation { plan += reading.map { (2, $0) } }
+
+print("Escalation benchmark: release build, \(cores) cores. Events are the model's kernel events;")
+print("times are wall-clock, best of three repetitions taken in rotation, one process.")
+for note in notes { print("note: " + note) }
+print("")
 var best = [Measurement?](repeating: nil, count: plan.count)
 for _ in 0..<3 {
-    for (i, measure) in plan.enumerated() {
-        let m = try measure()
+    for (i, item) in plan.enumerated() {
+        let m = try item.measure()
         if best[i] == nil || m.seconds < best[i]!.seconds { best[i] = m }
     }
 }
 let rows = best.map { $0! }
+func row(_ label: String, threads: Int) -> Measurement? {
+    rows.first { $0.label == label && $0.threads == threads }
+}
 
-func pad(_ s: String, _ n: Int, right: Bool = false) -> String {
+// ---- formatting ----
+
+/// An integer with thousands separators.
+func grouped(_ n: Int) -> String {
+    let digits = String(abs(n))
+    var out = ""
+    for (i, c) in digits.enumerated() {
+        if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+        out.append(c)
+    }
+    return (n < 0 ? "-" : "") + out
+}
+func grouped(_ x: Double) -> String { grouped(Int(x.rounded())) }
+/// A positive quantity with about three significant digits, separators when large.
+func amount(_ x: Double) -> String {
+    x >= 100 ? grouped(x) : x >= 10 ? String(format: "%.1f", x) : String(format: "%.2f", x)
+}
+func pad(_ s: String, _ n: Int, right: Bool = true) -> String {
     let fill = String(repeating: " ", count: max(0, n - s.count))
     return right ? fill + s : s + fill
 }
-print(pad("what", 30) + pad("threads", 8, right: true) + pad("runs", 9, right: true) + pad("events", 12, right: true)
-      + pad("s", 7, right: true) + pad("M events/s", 12, right: true) + pad("ns/event", 10, right: true)
-      + pad("runs/s", 10, right: true))
-for m in rows {
-    print(pad(m.label, 30) + pad(String(m.threads), 8, right: true) + pad(String(m.runs), 9, right: true)
-          + pad(String(m.events), 12, right: true) + pad(String(format: "%.2f", m.seconds), 7, right: true)
-          + pad(String(format: "%.1f", m.eventsPerSecond / 1e6), 12, right: true)
-          + pad(String(format: "%.0f", m.nanosecondsPerEvent), 10, right: true)
-          + pad(String(format: "%.0f", m.runsPerSecond), 10, right: true))
+func ratio(_ x: Double) -> String { x >= 10 ? String(format: "%.0f×", x) : String(format: "%.2f×", x) }
+
+let widths = [28, 8, 9, 12, 7, 11, 10, 12]
+func tableLine(_ cells: [String]) -> String {
+    zip(cells, widths).enumerated().map { i, cell in pad(cell.0, cell.1, right: i > 0) }.joined()
 }
-let toy1 = rows[1], toyN = rows[2], flag1 = rows[4], flagN = rows[5]
+let sectionTitles = ["One thread", "Extra: the hand-written loop, and all \(cores) cores", ""]
+print(tableLine(["what", "threads", "runs", "events", "s", "M events/s", "ns/event", "runs/s"]))
+for section in 0..<2 {
+    print("  " + sectionTitles[section] + ":")
+    for (i, m) in rows.enumerated() where plan[i].section == section {
+        print(tableLine([m.label, String(m.threads), grouped(m.runs), grouped(m.events), String(format: "%.2f", m.seconds),
+                         String(format: "%.1f", m.eventsPerSecond / 1e6), amount(m.nanosecondsPerEvent),
+                         grouped(m.runsPerSecond)]))
+    }
+}
+let readingRows = rows.enumerated().filter { plan[$0.offset].section == 2 }.map(\.element)
+if let write = readingRows.first {
+    print("")
+    print("The flagship's \(grouped(readingRuns))-row CSV, written and read back by the release commands,")
+    print("one thread, each timed whole as a subprocess:")
+    print(pad("escalation …", 28, right: false) + pad("rows", 9) + pad("s", 7) + pad("rows/s", 12) + pad("against batch", 15))
+    for m in readingRows {
+        print(pad(m.label, 28, right: false) + pad(grouped(m.runs), 9) + pad(String(format: "%.2f", m.seconds), 7)
+              + pad(grouped(m.runsPerSecond), 12) + pad(ratio(m.runsPerSecond / write.runsPerSecond), 15))
+    }
+    print("(report simulates the whole batch again to check the file; merge and --resume simulate")
+    print("about 100 of its rows again.)")
+}
+
+// ---- checks and ratios ----
+
+var failures: [String] = []
 print("")
-print(String(format: "toy on one thread: %.1f M events/s (target 15)", toy1.eventsPerSecond / 1e6))
-print(String(format: "toy, %d threads against 1: %.2f× (target 1.8× on 2 cores)", cores, toyN.eventsPerSecond / toy1.eventsPerSecond))
-print(String(format: "engine against the hand-written loop, toy: %.2f×", toy1.eventsPerSecond / rows[0].eventsPerSecond))
-print(String(format: "flagship per event against toy per event, one thread: %.2f× the time (target at most 2×)",
-             flag1.nanosecondsPerEvent / toy1.nanosecondsPerEvent))
-print(String(format: "flagship, %d threads against 1: %.2f×", cores, flagN.eventsPerSecond / flag1.eventsPerSecond))
-print(String(format: "flagship batch to CSV against the engine alone, %d threads: %.2f× the runs/s",
-             cores, rows[6].runsPerSecond / flagN.runsPerSecond))
+let toyEngine = row("toy, engine alone", threads: 1)!, toyBatch = row("toy, batch to CSV", threads: 1)!
+let flagEngine = row("flagship, engine alone", threads: 1)!, flagBatch = row("flagship, batch to CSV", threads: 1)!
+if toyBatch.events != toyEngine.events {
+    failures.append("the toy's batch handled \(grouped(toyBatch.events)) events, the engine alone \(grouped(toyEngine.events))")
+}
+let gsl = row("toy, C+GSL peer", threads: 1)
+if let gsl {
+    let same = gsl.events == toyEngine.events
+    print("C+GSL peer, \(grouped(toyRuns)) runs, master seed 1: \(grouped(gsl.events)) events, "
+          + (same ? "the engine's count exactly" : "NOT the engine's \(grouped(toyEngine.events))"))
+    if !same {
+        failures.append("the C+GSL peer handled \(grouped(gsl.events)) events and the engine \(grouped(toyEngine.events)) "
+                        + "on the same \(grouped(toyRuns)) runs and seed: they make the same draws, so one of them is wrong")
+    }
+}
+let simpy = row("toy, SimPy peer", threads: 1)
+if let simpy {
+    let theirs = Double(simpy.events) / Double(simpy.runs), ours = Double(toyEngine.events) / Double(toyEngine.runs)
+    print(String(format: "SimPy peer: %.1f events a run against the engine's %.1f (its own draws; %+.1f%%)",
+                 theirs, ours, 100 * (theirs / ours - 1)))
+}
+
+print("")
+print("Against the issue's targets:")
+func target(_ what: String, _ value: String, _ goal: String, _ met: Bool?) {
+    let verdict = met.map { $0 ? "met" : "NOT MET" } ?? ""
+    let line = "  " + pad(what, 46, right: false) + pad(value, 10) + "  " + pad(goal, 26, right: false) + verdict
+    print(line.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression))
+}
+if let gsl {
+    let batchRatio = toyBatch.eventsPerSecond / gsl.eventsPerSecond
+    target("toy, batch to CSV ÷ C+GSL, events/s", ratio(batchRatio), "target ≥ 0.9×", batchRatio >= 0.9)
+    let engineRatio = toyEngine.eventsPerSecond / gsl.eventsPerSecond
+    target("toy, engine alone ÷ C+GSL, events/s", ratio(engineRatio), "target ≥ 1.0×", engineRatio >= 1.0)
+}
+let batchTime = flagBatch.seconds / flagEngine.seconds
+target("flagship, batch takes this × the engine's time", ratio(batchTime), "target ≤ 1.25×", batchTime <= 1.25)
+target("flagship, batch to CSV runs/s, one thread", grouped(flagBatch.runsPerSecond), "target ≥ 100,000",
+       flagBatch.runsPerSecond >= 100_000)
+if let simpy {
+    target("SimPy takes this × the engine's time per event", ratio(toyEngine.eventsPerSecond / simpy.eventsPerSecond),
+           "(for information)", nil)
+}
+if let write = readingRows.first {
+    for read in readingRows.dropFirst() {
+        let r = read.runsPerSecond / write.runsPerSecond
+        target("\(read.label) reading, rows/s ÷ batch writing", ratio(r), "target ≥ 1.0×", r >= 1)
+    }
+}
+print("Extra, from earlier targets:")
+target("toy, engine alone, M events/s, one thread", String(format: "%.1f", toyEngine.eventsPerSecond / 1e6),
+       "target ≥ 15", toyEngine.eventsPerSecond >= 15e6)
+let perEvent = flagEngine.nanosecondsPerEvent / toyEngine.nanosecondsPerEvent
+target("flagship ns/event ÷ toy ns/event, engine", ratio(perEvent), "target ≤ 2×", perEvent <= 2)
+if let toyN = row("toy, engine alone", threads: cores), cores > 1 {
+    let scaling = toyN.eventsPerSecond / toyEngine.eventsPerSecond
+    target("toy, engine on \(cores) threads ÷ on 1", ratio(scaling), "target ≥ 1.8× on 2 cores", cores == 2 ? scaling >= 1.8 : nil)
+}
+if let flagN = row("flagship, batch to CSV", threads: cores), cores > 1 {
+    target("flagship, batch on \(cores) threads ÷ on 1", ratio(flagN.runsPerSecond / flagBatch.runsPerSecond), "(for information)", nil)
+}
+if let loop = row("toy, hand-written loop", threads: 1) {
+    target("toy, engine alone ÷ hand-written loop", ratio(toyEngine.eventsPerSecond / loop.eventsPerSecond),
+           "(for information)", nil)
+}
+
+if !failures.isEmpty {
+    for failure in failures { FileHandle.standardError.write(Data("escalation-bench: FAILED: \(failure)\n".utf8)) }
+    exit(1)
+}
