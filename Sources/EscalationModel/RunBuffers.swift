@@ -32,11 +32,34 @@ struct RunBuffers {
     /// is thinned from (either may read calibrated parameters, so they are set per run).
     let processRate: UnsafeMutablePointer<Double>
 
+    /// The events every run starts with at fixed times (interventions up to the horizon, then
+    /// observations, then quiet-spell watchdogs, numbered in that order), sorted by time,
+    /// priority and number: the event queue's calendar.
+    let calendar: UnsafeMutablePointer<CalendarEntry>
+    let calendarCount: Int
+
     let states: Int, counters: Int, actions: Int, actors: Int, processes: Int, rules: Int, outcomes: Int
     let observations: Int
     let parameterCount: Int
 
-    init(program p: Program, actionCount: Int, processCount: Int) {
+    init(program p: Program, actionCount: Int, processCount: Int, horizon: Double) {
+        var entries: [CalendarEntry] = []
+        for i in 0..<p.interventions.count where p.interventions[i].day <= horizon {
+            entries.append(CalendarEntry(time: p.interventions[i].day, priority: Priority.intervention, order: entries.count,
+                                         payload: SimEvent(kind: .intervention, resample: false, index: Int32(i), epoch: 0)))
+        }
+        for k in 0..<p.observationDays.count {
+            entries.append(CalendarEntry(time: p.observationDays[k], priority: Priority.observation, order: entries.count,
+                                         payload: SimEvent(kind: .observation, resample: false, index: Int32(k), epoch: 0)))
+        }
+        for k in 0..<p.outcomes.count where p.outcomes[k].isQuiet {
+            entries.append(CalendarEntry(time: p.outcomes[k].days, priority: Priority.watchdog, order: entries.count,
+                                         payload: SimEvent(kind: .watchdog, resample: false, index: Int32(k), epoch: 0)))
+        }
+        entries.sort { ($0.time, $0.priority, $0.order) < ($1.time, $1.priority, $1.order) }
+        calendarCount = entries.count
+        calendar = .allocate(capacity: max(entries.count, 1))
+        calendar.initialize(from: entries, count: entries.count)
         states = p.states.count
         counters = p.counterCount
         actions = actionCount
@@ -73,6 +96,15 @@ struct RunBuffers {
         eventCounters.deallocate(); actionCounts.deallocate(); activePolicy.deallocate()
         firstTime.deallocate(); observed.deallocate()
         processActive.deallocate(); processEpoch.deallocate(); grimTriggered.deallocate()
-        lastHit.deallocate(); lastLoud.deallocate(); stack.deallocate(); parameters.deallocate(); processRate.deallocate()
+        lastHit.deallocate(); lastLoud.deallocate(); calendar.deallocate(); stack.deallocate(); parameters.deallocate(); processRate.deallocate()
     }
+}
+
+/// One event of the calendar a run starts with.
+struct CalendarEntry: BitwiseCopyable {
+    var time: Double
+    var priority: UInt8
+    /// Its place in the order the events were listed: its sequence number after the processes'.
+    var order: Int
+    var payload: SimEvent
 }

@@ -154,23 +154,16 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
             buffers.processActive[k] = processes[k].active
             if buffers.processActive[k] { scheduleArrival(of: k, queue: &queue) }
         }
-        let horizon = scenario.horizon
-        for i in 0..<interventions.count where interventions[i].day <= horizon {
-            queue.schedule(at: interventions[i].day, priority: Priority.intervention,
-                           SimEvent(kind: .intervention, resample: false, index: Int32(i), epoch: 0))
-        }
-        for k in 0..<buffers.observations {
-            queue.schedule(at: observationDays[k], priority: Priority.observation,
-                           SimEvent(kind: .observation, resample: false, index: Int32(k), epoch: 0))
-        }
-        for k in 0..<buffers.outcomes where outcomes[k].isQuiet {
-            queue.schedule(at: outcomes[k].days, priority: Priority.watchdog,
-                           SimEvent(kind: .watchdog, resample: false, index: Int32(k), epoch: 0))
+        // Interventions, observations and watchdogs, in one sorted list: see `RunBuffers.calendar`.
+        let calendar = buffers.calendar
+        queue.scheduleCalendar(count: buffers.calendarCount) { i in
+            (calendar[i].time, calendar[i].priority, calendar[i].order, calendar[i].payload)
         }
     }
 
     // MARK: Events
 
+    @inline(__always)
     mutating func handle(_ event: Event<SimEvent>, queue: inout EventQueue<SimEvent>) -> Bool {
         now = event.time
         let e = event.payload

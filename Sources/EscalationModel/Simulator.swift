@@ -26,7 +26,7 @@ public final class Simulator {
         self.stream = RandomStream(seed: 0)
         self.queue = EventQueue(capacity: 256)
         self.buffers = RunBuffers(program: scenario.program, actionCount: scenario.actions.count,
-                                  processCount: scenario.processes.count)
+                                  processCount: scenario.processes.count, horizon: scenario.horizon)
         self.parameterValues = scenario.parameters.pointValues
     }
 

@@ -29,6 +29,12 @@ public struct Event<Payload: BitwiseCopyable>: BitwiseCopyable {
 
 /// A priority queue of events: a binary min-heap over storage that grows by doubling and is
 /// reused across runs, so a run in its steady state allocates nothing.
+///
+/// Events whose times are known before a run starts (a scenario's dated interventions and
+/// observations) can instead be handed over at once, already in order, as a calendar: they wait
+/// in a list read from the front rather than in the heap, which stays small. They keep the
+/// sequence numbers they would have had in the heap, and the next event is whichever of the two
+/// comes first by `(time, priority, sequence)`, so the order of events is exactly the same.
 public struct EventQueue<Payload: BitwiseCopyable>: ~Copyable {
     public static var sequenceMask: UInt64 { (1 << 56) - 1 }
 
@@ -36,19 +42,31 @@ public struct EventQueue<Payload: BitwiseCopyable>: ~Copyable {
     @usableFromInline var capacity: Int
     @usableFromInline var storedCount: Int
     @usableFromInline var nextSequence: UInt64
+    @usableFromInline var calendar: UnsafeMutablePointer<Event<Payload>>
+    @usableFromInline var calendarCapacity: Int
+    @usableFromInline var calendarCount: Int
+    /// The calendar's next event; those before it have been removed.
+    @usableFromInline var calendarNext: Int
 
     public init(capacity: Int = 256) {
         self.capacity = max(capacity, 4)
         self.heap = .allocate(capacity: self.capacity)
         self.storedCount = 0
         self.nextSequence = 0
+        self.calendarCapacity = 4
+        self.calendar = .allocate(capacity: 4)
+        self.calendarCount = 0
+        self.calendarNext = 0
     }
 
-    deinit { heap.deallocate() }
+    deinit {
+        heap.deallocate()
+        calendar.deallocate()
+    }
 
     /// Number of events waiting.
     @inlinable
-    public var count: Int { storedCount }
+    public var count: Int { storedCount &+ (calendarCount &- calendarNext) }
 
     public var isEmpty: Bool { count == 0 }
 
@@ -59,6 +77,35 @@ public struct EventQueue<Payload: BitwiseCopyable>: ~Copyable {
     public mutating func removeAll() {
         storedCount = 0
         nextSequence = 0
+        calendarCount = 0
+        calendarNext = 0
+    }
+
+    /// Schedules `count` events at once as the calendar (replacing any calendar not yet read), as
+    /// if `schedule` had been called for each in the order of their `order` numbers 0..<count:
+    /// event `order` gets sequence number `scheduledCount + order`. `entry(i)` must list them
+    /// sorted by time, then priority, then order.
+    @inlinable
+    public mutating func scheduleCalendar(
+        count: Int, _ entry: (Int) -> (time: Double, priority: UInt8, order: Int, payload: Payload)
+    ) {
+        if count > calendarCapacity { growCalendar(to: count) }
+        let base = nextSequence
+        for i in 0..<count {
+            let e = entry(i)
+            assert(e.order >= 0 && e.order < count, "calendar order out of range")
+            calendar[i] = Event(time: e.time, key: UInt64(e.priority) << 56 | (base &+ UInt64(e.order)), payload: e.payload)
+            assert(i == 0 || calendar[i - 1].precedes(calendar[i]), "calendar not in order")
+        }
+        calendarCount = count
+        calendarNext = 0
+        nextSequence += UInt64(count)
+    }
+
+    /// Whether the next event comes from the calendar; only when `count > 0`.
+    @inlinable @inline(__always)
+    var calendarFirst: Bool {
+        calendarNext < calendarCount && (storedCount == 0 || calendar[calendarNext].precedes(heap[0]))
     }
 
     /// Schedules `payload` at `time`; returns its sequence number. Lower `priority` goes first
@@ -68,7 +115,7 @@ public struct EventQueue<Payload: BitwiseCopyable>: ~Copyable {
     public mutating func schedule(at time: Double, priority: UInt8 = 0, _ payload: Payload) -> UInt64 {
         let sequence = nextSequence
         nextSequence &+= 1
-        if count == capacity { grow() }
+        if storedCount == capacity { grow() }
         let event = Event(time: time, key: UInt64(priority) << 56 | sequence, payload: payload)
         // Sift up, moving parents down into the hole.
         var hole = storedCount
@@ -86,7 +133,7 @@ public struct EventQueue<Payload: BitwiseCopyable>: ~Copyable {
     /// The next event without removing it.
     @inlinable
     public func peek() -> Event<Payload>? {
-        count > 0 ? heap[0] : nil
+        count > 0 ? (calendarFirst ? calendar[calendarNext] : heap[0]) : nil
     }
 
     /// Removes and returns the next event.
@@ -97,11 +144,15 @@ public struct EventQueue<Payload: BitwiseCopyable>: ~Copyable {
 
     /// The time of the next event; only when `count > 0`.
     @inlinable
-    var firstTime: Double { heap[0].time }
+    var firstTime: Double { calendarFirst ? calendar[calendarNext].time : heap[0].time }
 
     /// Removes and returns the next event; only when `count > 0`.
     @inlinable @inline(__always)
     mutating func removeFirst() -> Event<Payload> {
+        if calendarFirst {
+            calendarNext &+= 1
+            return calendar[calendarNext &- 1]
+        }
         let top = heap[0]
         storedCount -= 1
         let count = storedCount
@@ -123,9 +174,16 @@ public struct EventQueue<Payload: BitwiseCopyable>: ~Copyable {
     }
 
     @usableFromInline
+    mutating func growCalendar(to count: Int) {
+        calendar.deallocate()
+        calendarCapacity = max(count, 2 * calendarCapacity)
+        calendar = .allocate(capacity: calendarCapacity)
+    }
+
+    @usableFromInline
     mutating func grow() {
         let bigger = UnsafeMutablePointer<Event<Payload>>.allocate(capacity: capacity * 2)
-        bigger.moveInitialize(from: heap, count: count)
+        bigger.moveInitialize(from: heap, count: storedCount)
         heap.deallocate()
         heap = bigger
         capacity *= 2

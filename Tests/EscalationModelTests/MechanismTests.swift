@@ -210,6 +210,25 @@ struct MechanismTests {
         // A traced run draws the same numbers as a plain one.
         #expect(simulator.runTraced(seed: 7).0 == a)
     }
+
+    /// Plain runs answer from precomputed plans where one rule settles a hit; traced runs walk
+    /// the rules every time. Over every bundled scenario and many seeds the two must agree run
+    /// for run: a plan that answered differently from its rules would show here.
+    @Test func answerPlansAgreeWithTheRulesOnEveryBundledScenario() throws {
+        let folder = repositoryPath("Scenarios")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".yaml") }.sorted()
+            + ["bench/toy.yaml"]
+        #expect(files.count >= 10)
+        for file in files {
+            let s = try ScenarioLoader.load(path: folder + "/" + file).scenario
+            let simulator = Simulator(scenario: s)
+            var differing = 0
+            for seed in UInt64(1)...150 where simulator.runTraced(seed: seed).0 != simulator.run(seed: seed) {
+                differing += 1
+            }
+            #expect(differing == 0, "\(file): \(differing) of 150 runs differ between plans and rules")
+        }
+    }
 }
 
 import ScenarioIO

@@ -127,3 +127,72 @@ struct SystemRandomNumberGeneratorStandIn {
         return state >> 33
     }
 }
+
+/// The calendar holds events fixed before a run: the events must come out in exactly the order
+/// they would if each had been scheduled into the heap, ties in time and priority included.
+struct CalendarTests {
+    /// Random events on a coarse grid of times (many ties), each either scheduled one by one or
+    /// listed in the calendar, plus follow-ups scheduled while the run goes: the log is the same.
+    @Test func calendarEventsInterleaveExactlyAsIfScheduled() {
+        var generator = SplitMixForTests(seed: 7)
+        for _ in 0..<200 {
+            let fixed = (0..<Int(generator.next() % 12)).map { _ in
+                (time: Double(generator.next() % 5), priority: UInt8(generator.next() % 3))
+            }
+            let early = (0..<Int(generator.next() % 6)).map { _ in
+                (time: Double(generator.next() % 5), priority: UInt8(generator.next() % 3))
+            }
+            let followUp = (delay: Double(generator.next() % 3), priority: UInt8(generator.next() % 3))
+
+            func log(calendar: Bool) -> [String] {
+                var queue = EventQueue<Int>(capacity: 4)
+                var recorder = Recorder()
+                for (k, e) in early.enumerated() { recorder.schedule("e\(k)", at: e.time, priority: e.priority, on: &queue) }
+                if calendar {
+                    let labels = fixed.indices.map { "f\($0)" }
+                    recorder.names += labels
+                    let base = recorder.names.count - labels.count
+                    let sorted = fixed.indices.sorted { (fixed[$0].time, fixed[$0].priority, $0) < (fixed[$1].time, fixed[$1].priority, $1) }
+                    queue.scheduleCalendar(count: fixed.count) { i in
+                        let k = sorted[i]
+                        return (fixed[k].time, fixed[k].priority, k, base + k)
+                    }
+                } else {
+                    for (k, e) in fixed.enumerated() { recorder.schedule("f\(k)", at: e.time, priority: e.priority, on: &queue) }
+                }
+                for k in early.indices { recorder.followUps["e\(k)"] = [(followUp.delay, followUp.priority, "after-e\(k)")] }
+                _ = queue.run(&recorder, horizon: 100, maxEvents: 1000)
+                return recorder.log
+            }
+            #expect(log(calendar: true) == log(calendar: false))
+        }
+    }
+
+    @Test func countAndPeekSeeTheCalendar() {
+        var queue = EventQueue<Int>()
+        queue.schedule(at: 2, 20)
+        queue.scheduleCalendar(count: 2) { i in [(1.0, UInt8(0), 0, 10), (3.0, UInt8(0), 1, 30)][i] }
+        let count = queue.count
+        let peeked = queue.peek()?.payload
+        var popped: [Int] = []
+        while let event = queue.pop() { popped.append(event.payload) }
+        let empty = queue.isEmpty
+        #expect(count == 3)
+        #expect(peeked == 10)
+        #expect(popped == [10, 20, 30])
+        #expect(empty)
+    }
+}
+
+/// A tiny deterministic generator for test data (SplitMix64's steps).
+struct SplitMixForTests {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
