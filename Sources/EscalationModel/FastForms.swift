@@ -98,18 +98,27 @@ struct Affine: BitwiseCopyable {
     }
 }
 
-/// `A × B` for two affine forms, as in `0.041 * arsenal * (1 + tension)`, computed in the same
-/// order as the interpreter.
-struct AffineProduct: BitwiseCopyable {
-    var left: Affine
-    var right: Affine
+/// `A × B × ...` for two to four affine forms, as in `kh_attack_rate * arsenal * (1 + tension)`,
+/// multiplied left to right as the interpreter does: ((A × B) × C) × D.
+struct AffineProduct {
+    var factors: [Affine]
+
+    static let maximumFactors = 4
 
     static func match(_ code: [ExpressionOp]) -> AffineProduct? {
+        guard let factors = product(code[...]), factors.count >= 2 else { return nil }
+        return AffineProduct(factors: factors)
+    }
+
+    /// The factors of `code` read as a left-nested product whose right operands are affine.
+    private static func product(_ code: ArraySlice<ExpressionOp>) -> [Affine]? {
+        if let single = Affine.match(code) { return [single] }
         guard code.count >= 3, code.last == .multiply else { return nil }
         let body = code.dropLast()
         for split in (body.startIndex + 1)..<body.endIndex {
-            if let left = Affine.match(body[..<split]), let right = Affine.match(body[split...]) {
-                return AffineProduct(left: left, right: right)
+            if let right = Affine.match(body[split...]), let left = product(body[..<split]),
+               left.count < maximumFactors {
+                return left + [right]
             }
         }
         return nil

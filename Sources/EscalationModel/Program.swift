@@ -26,13 +26,21 @@ struct Table<Element: BitwiseCopyable> {
 }
 
 /// A number the simulator reads, in 16 bytes: a constant (`value`), an affine form
-/// (`Program.affines[index]`), a product of two (`affines[index]` × `affines[index + 1]`), or
-/// expression number `index` run by the interpreter.
+/// (`Program.affines[index]`), a product of `factors` of them (`affines[index]` ×
+/// `affines[index + 1]` × ...), or expression number `index` run by the interpreter.
 struct Param: BitwiseCopyable {
     enum Kind: UInt8, BitwiseCopyable { case constant, affine, product, expression }
     var kind: Kind
+    var factors: UInt8 = 0
     var index: Int32
     var value: Double
+
+    init(kind: Kind, index: Int32, value: Double, factors: UInt8 = 0) {
+        self.kind = kind
+        self.factors = factors
+        self.index = index
+        self.value = value
+    }
 
     static func constant(_ v: Double) -> Param { Param(kind: .constant, index: -1, value: v) }
 }
@@ -162,7 +170,8 @@ struct ProcessCore: BitwiseCopyable {
     /// The constant rate, or the maximum a dependent rate is thinned from; evaluated once per run
     /// into `RunBuffers.processRate`.
     var rate: Param
-    var expression: Int32
+    /// A dependent process's rate as it is now (read at each candidate).
+    var dependentRate: Param
     var pieceStart: Int32, pieceEnd: Int32
     var active: Bool
 }
@@ -458,7 +467,7 @@ final class Program: @unchecked Sendable {
         var starts: [Double] = []
         var rates: [Double] = []
         for process in processes {
-            var row = ProcessCore(action: Int32(process.action), kind: .constant, rate: .constant(0), expression: -1,
+            var row = ProcessCore(action: Int32(process.action), kind: .constant, rate: .constant(0), dependentRate: .constant(0),
                                   pieceStart: 0, pieceEnd: 0, active: process.active)
             switch process.rate {
             case .constant(let r):
@@ -472,7 +481,7 @@ final class Program: @unchecked Sendable {
             case .dependent(let e, let maximum):
                 row.kind = .dependent
                 row.rate = builder.param(maximum)
-                row.expression = builder.expression(e)
+                row.dependentRate = builder.param(.expression(e))
             }
             processCores.append(row)
         }
@@ -576,8 +585,8 @@ final class Program: @unchecked Sendable {
                     return Param(kind: .affine, index: at, value: 0)
                 }
                 if let product = AffineProduct.match(e.code) {
-                    affines += [product.left, product.right]
-                    return Param(kind: .product, index: at, value: 0)
+                    affines += product.factors
+                    return Param(kind: .product, index: at, value: 0, factors: UInt8(product.factors.count))
                 }
                 return Param(kind: .expression, index: expression(e), value: 0)
             }

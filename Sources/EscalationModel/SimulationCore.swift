@@ -315,7 +315,7 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
     /// with probability rate(now) / maximum, the rate read from the state as it is now.
     @inline(never)
     mutating func keepsCandidate(_ k: Int) -> Bool {
-        let rate = evaluate(processes[k].expression)
+        let rate = value(processes[k].dependentRate)
         let maximum = buffers.processRate[k]
         if rate > maximum { rateExceeded = true }
         return stream.uniform() * maximum < rate
@@ -480,9 +480,18 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         switch p.kind {
         case .constant: p.value
         case .affine: value(affines.base + Int(p.index))
-        case .product: value(affines.base + Int(p.index)) * value(affines.base + Int(p.index) + 1)
+        case .product:
+            productValue(affines.base + Int(p.index), factors: Int(p.factors))
         case .expression: evaluate(p.index)
         }
+    }
+
+    /// Multiplied left to right, as the interpreter multiplies.
+    @inline(__always)
+    mutating func productValue(_ first: UnsafeMutablePointer<Affine>, factors: Int) -> Double {
+        var x = value(first) * value(first + 1)
+        for k in 2..<max(factors, 2) { x *= value(first + k) }
+        return x
     }
 
     @inline(__always)

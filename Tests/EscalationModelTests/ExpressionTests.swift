@@ -30,6 +30,19 @@ struct ExpressionTests {
         #expect(try value(expression) == expected, "\(expression)")
     }
 
+    /// Products of two to four affine factors are computed by a fast form, not the interpreter;
+    /// `+ 0 * day` keeps the same arithmetic in the interpreter. The two agree bit for bit.
+    @Test(arguments: [
+        "x * (x + 1)", "x * (x + 1) * (0.7 - 2 * x)", "(x / 3) * (x + 1) * (0.7 - 2 * x) * (x * 1.1)",
+        "2 * x * (1 + x)", "x * x * x * x",
+    ])
+    func productsOfAffineFormsMatchTheInterpreter(_ product: String) throws {
+        for x in [3.0, -0.37, 1e-3, 12345.678, 0.1] {
+            let fast = try value(product, x: x), interpreted = try value("\(product) + 0 * day", x: x)
+            #expect(fast.bitPattern == interpreted.bitPattern, "\(product) at x = \(x): \(fast) against \(interpreted)")
+        }
+    }
+
     @Test func eventFieldsReadTheCurrentAction() throws {
         let s = try scenario("""
             horizon: 5
