@@ -167,11 +167,13 @@ public enum BatchJob {
         guard header + "\n" == table.header else {
             throw BatchError("cannot resume \(partial): its columns are not this scenario's; run without --resume")
         }
+        let parser = RowParser(table)
         var record = [Double](repeating: 0, count: table.layout.width)
         var next = range.lowerBound
-        var last: (run: Int, seed: UInt64, line: String)?
-        while let line = try reader.next() {
-            guard let (run, seed) = table.parseRow(line, into: &record), run == next else {
+        var last: (run: Int, seed: UInt64)?
+        var lastLine: [UInt8] = []
+        while let line = try reader.nextLine() {
+            guard let (run, seed) = record.withUnsafeMutableBufferPointer({ parser.parse(line, into: $0) }), run == next else {
                 throw BatchError("cannot resume \(partial): row \(next - range.lowerBound + 1) is not run \(next); run without --resume")
             }
             do {
@@ -179,14 +181,18 @@ public enum BatchJob {
             } catch let error as BatchError {
                 throw BatchError("cannot resume: \(error.description); run without --resume to start over")
             }
-            last = (run, seed, String(line))
+            last = (run, seed)
+            lastLine.removeAll(keepingCapacity: true)
+            lastLine.append(contentsOf: line)
             summary.add(record)
             next += 1
         }
         // The last complete row is where the batch continues from: always simulated again.
         if let last {
             do {
-                try verifier.check(run: last.run, seed: last.seed, line: last.line, file: partial, always: true)
+                try lastLine.withUnsafeBufferPointer {
+                    try verifier.check(run: last.run, seed: last.seed, line: $0, file: partial, always: true)
+                }
             } catch let error as BatchError {
                 throw BatchError("cannot resume: \(error.description); run without --resume to start over")
             }

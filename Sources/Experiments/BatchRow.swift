@@ -47,12 +47,12 @@ public struct BatchRow {
             throw BatchError("\(csv): its header does not match its manifest's columns")
         }
         var line: String?
-        while let next = try reader.next() {
-            let fields = next.split(separator: ",", maxSplits: 2, omittingEmptySubsequences: false)
-            guard fields.count == 3, let k = Int(fields[0]) else {
-                throw BatchError("\(csv): a row does not start with a run number and a seed: \(abbreviated(next, limit: 120))")
+        while let next = try reader.nextLine() {
+            guard let k = runColumn(next) else {
+                let text = String(decoding: next, as: UTF8.self)
+                throw BatchError("\(csv): a row does not start with a run number and a seed: \(abbreviated(text, limit: 120))")
             }
-            if k == run { line = next; break }
+            if k == run { line = String(decoding: next, as: UTF8.self); break }
             // Rows are in replication order: past it, it is not there.
             if k > run { break }
         }
@@ -68,5 +68,14 @@ public struct BatchRow {
         // The seed column must be the derived seed, and the derived seed must give the row.
         try verifier.check(run: run, seed: rowSeed, line: line, file: csv, always: true)
         return BatchRow(manifest: manifest, loaded: loaded, run: run, seed: seed, line: line)
+    }
+
+    /// The run column of a row that has at least three columns, or nil.
+    private static func runColumn(_ line: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let p = line.baseAddress else { return nil }
+        var i = 0
+        guard let run = CSVNumber.integer(p, &i, line.count, as: Int.self), i < line.count,
+              memchr(p + i + 1, Int32(CSVNumber.comma), line.count - i - 1) != nil else { return nil }
+        return run
     }
 }

@@ -1,10 +1,10 @@
 import CZlib
 import Foundation
 
-/// A gzip file being read: compressed blocks go in, at most `limit` decompressed bytes come out
-/// a call, whatever the ratio, so a small file that inflates to gigabytes is still read a block
-/// at a time. Members written one after another (`cat a.gz b.gz`) read as one file, as with
-/// `gzip -dc`. A stream cut short or damaged is an error naming the file (exit 65).
+/// A gzip file being read: compressed blocks go in, at most a buffer's worth of decompressed
+/// bytes come out a call, whatever the ratio, so a small file that inflates to gigabytes is still
+/// read a block at a time. Members written one after another (`cat a.gz b.gz`) read as one file,
+/// as with `gzip -dc`. A stream cut short or damaged is an error naming the file (exit 65).
 final class GzipInflater {
     // The z_stream lives at a fixed address: zlib keeps a pointer back to it in its state.
     private let stream: UnsafeMutablePointer<z_stream>
@@ -35,10 +35,12 @@ final class GzipInflater {
         stream.deallocate()
     }
 
-    /// Up to `limit` decompressed bytes, or none at the end of the file. `more` reads the next
-    /// compressed block and returns an empty one at the end of the file.
-    func read(limit: Int, more: () throws -> [UInt8]) throws -> [UInt8] {
-        var output = [UInt8](repeating: 0, count: limit)
+    /// Decompresses into `output` (at most its size, at least one byte) and returns the bytes
+    /// written, or 0 at the end of the file. `more` reads the next compressed block and
+    /// returns an empty one at the end of the file.
+    func read(into output: UnsafeMutableRawBufferPointer, more: () throws -> [UInt8]) throws -> Int {
+        guard let out = output.baseAddress, output.count > 0 else { return 0 }
+        let limit = min(output.count, 1 << 30)
         var produced = 0
         while produced == 0 {
             if consumed == pending.count {
@@ -49,7 +51,7 @@ final class GzipInflater {
                         throw BatchError("\(path) ends in the middle of its gzip stream: the file is cut short "
                                          + "(a copy or download that did not finish?)")
                     }
-                    return []
+                    return 0
                 }
             }
             if betweenMembers {
@@ -58,21 +60,19 @@ final class GzipInflater {
                 betweenMembers = false
             }
             // zlib uses the input and output pointers only during the call.
-            let start = consumed, available = min(pending.count - consumed, 1 << 30), room = limit - produced
+            let start = consumed, available = min(pending.count - consumed, 1 << 30)
             var status: Int32 = Z_OK
             var message = ""
             let z = stream
             pending.withUnsafeMutableBufferPointer { input in
-                output.withUnsafeMutableBufferPointer { out in
-                    z.pointee.next_in = input.baseAddress! + start
-                    z.pointee.avail_in = uInt(available)
-                    z.pointee.next_out = out.baseAddress! + (limit - room)
-                    z.pointee.avail_out = uInt(room)
-                    status = inflate(z, Z_NO_FLUSH)
-                    if let text = z.pointee.msg { message = String(cString: text) }
-                    z.pointee.next_in = nil
-                    z.pointee.next_out = nil
-                }
+                z.pointee.next_in = input.baseAddress! + start
+                z.pointee.avail_in = uInt(available)
+                z.pointee.next_out = out.assumingMemoryBound(to: Bytef.self)
+                z.pointee.avail_out = uInt(limit)
+                status = inflate(z, Z_NO_FLUSH)
+                if let text = z.pointee.msg { message = String(cString: text) }
+                z.pointee.next_in = nil
+                z.pointee.next_out = nil
             }
             produced = limit - Int(stream.pointee.avail_out)
             let used = available - Int(stream.pointee.avail_in)
@@ -87,7 +87,6 @@ final class GzipInflater {
                                  + "near byte \(position) of the compressed file: it is damaged")
             }
         }
-        output.removeSubrange(produced...)
-        return output
+        return produced
     }
 }

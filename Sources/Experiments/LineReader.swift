@@ -4,13 +4,15 @@ import ScenarioIO
 /// Reads a text file line by line in large blocks, without loading it whole: a merge of shards of
 /// ten million runs streams through it. A file that starts with gzip's magic bytes is
 /// decompressed as it is read, a block at a time, whatever its name.
+///
+/// Blocks are read into one buffer that is reused: what is left of a line at the end of a block
+/// moves to the front, and the next block is read after it. Lines come out as bytes in that
+/// buffer (`nextLine()`), so a reader that parses them makes no `String` per line.
 struct LineReader {
     let path: String
     private let file: InputFile
     private var inflater: GzipInflater?
-    /// Bytes read (decompressed) and not yet returned start at `start`.
-    private var buffer: [UInt8] = []
-    private var start = 0
+    private let buffer: ReadBuffer
     private var atEnd = false
     /// Bytes consumed so far, up to and including the last newline returned (of the
     /// decompressed text, for a gzip file).
@@ -24,12 +26,14 @@ struct LineReader {
     init(path: String) throws {
         self.path = path
         file = try InputFile(path: path)
-        let first = try file.read(Self.blockSize)
-        if Gzip.starts(first) {
-            inflater = try GzipInflater(path: path, firstBlock: first)
+        buffer = ReadBuffer(capacity: Self.blockSize)
+        let first = try file.read(into: buffer.free)
+        buffer.end = first
+        if Gzip.starts(buffer.unread) {
+            inflater = try GzipInflater(path: path, firstBlock: Array(buffer.unread))
+            buffer.end = 0
         } else {
-            buffer = first
-            atEnd = first.isEmpty
+            atEnd = first == 0
         }
     }
 
@@ -39,46 +43,96 @@ struct LineReader {
     /// The next complete line (without its newline), or nil at the end. A last line without a
     /// newline is returned through `trailing` instead, since a killed batch may have cut it.
     mutating func next() throws -> String? {
-        var searched = start
+        try nextLine().map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The bytes of the next complete line (without its newline), or nil at the end, as `next()`.
+    /// They stay valid until the next call to `nextLine()` or `next()`.
+    mutating func nextLine() throws -> UnsafeBufferPointer<UInt8>? {
+        var searched = buffer.start
         while true {
-            if let newline = Self.newline(in: buffer, from: searched) {
-                let line = String(decoding: buffer[start..<newline], as: UTF8.self)
-                offset += UInt64(newline - start + 1)
-                start = newline + 1
+            if let newline = buffer.newline(from: searched) {
+                let line = UnsafeBufferPointer(start: buffer.base + buffer.start, count: newline - buffer.start)
+                offset += UInt64(newline - buffer.start + 1)
+                buffer.start = newline + 1
                 return line
             }
             if atEnd { return nil }
-            if buffer.count - start > Self.longestLine {
+            let partial = buffer.end - buffer.start
+            if partial > Self.longestLine {
                 throw BatchError("\(path) has a line longer than \(Self.longestLine >> 20) MiB: it is not a CSV escalation wrote")
             }
-            // Drop what was returned, then read on after what was searched.
-            buffer.removeSubrange(..<start)
-            searched = buffer.count
-            start = 0
-            let block = try nextBlock()
-            if block.isEmpty { atEnd = true } else { buffer.append(contentsOf: block) }
+            // Keep the start of the line, then read on after what was searched.
+            buffer.compact()
+            if buffer.free.count < Self.blockSize / 2 { buffer.grow(to: partial + Self.blockSize) }
+            searched = partial
+            let read = try fill()
+            if read == 0 { atEnd = true }
         }
     }
 
-    /// The index of the first newline at or after `from` (memchr: merges read gigabytes).
-    private static func newline(in bytes: [UInt8], from: Int) -> Int? {
-        bytes.withUnsafeBufferPointer { all in
-            guard from < all.count, let base = all.baseAddress,
-                  let hit = memchr(base + from, Int32(UInt8(ascii: "\n")), all.count - from) else { return nil }
-            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+    /// Reads the next block into the buffer's free space; 0 at the end of the file.
+    private mutating func fill() throws -> Int {
+        let free = buffer.free
+        let read: Int
+        if let inflater {
+            let file = self.file
+            read = try inflater.read(into: free) { try file.read(1 << 20) }
+        } else {
+            read = try file.read(into: free)
         }
-    }
-
-    private mutating func nextBlock() throws -> [UInt8] {
-        guard let inflater else { return try file.read(Self.blockSize) }
-        let file = self.file
-        return try inflater.read(limit: Self.blockSize) { try file.read(1 << 20) }
+        buffer.end += read
+        return read
     }
 
     /// Whatever follows the last newline (a partial line), once `next()` has returned nil.
-    var trailing: Data { Data(buffer[start...]) }
+    var trailing: Data { Data(buffer.unread) }
 
     func close() { file.close() }
+}
+
+/// The bytes a `LineReader` has read: `base[start..<end]` is not yet returned, and
+/// `base[end..<capacity]` is free for the next block.
+private final class ReadBuffer {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var capacity: Int
+    var start = 0
+    var end = 0
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        base = .allocate(capacity: capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    var unread: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base + start, count: end - start) }
+    var free: UnsafeMutableRawBufferPointer { UnsafeMutableRawBufferPointer(start: base + end, count: capacity - end) }
+
+    /// Moves the unread bytes to the front.
+    func compact() {
+        if start > 0 {
+            memmove(base, base + start, end - start)
+            end -= start
+            start = 0
+        }
+    }
+
+    /// Room for at least `count` bytes in all (only after `compact()`).
+    func grow(to count: Int) {
+        guard count > capacity else { return }
+        let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: count)
+        larger.initialize(from: base, count: end)
+        base.deallocate()
+        base = larger
+        capacity = count
+    }
+
+    /// The index of the first newline at or after `from` (memchr: merges read gigabytes).
+    func newline(from: Int) -> Int? {
+        guard from < end, let hit = memchr(base + from, Int32(UInt8(ascii: "\n")), end - from) else { return nil }
+        return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+    }
 }
 
 /// A file open for reading, whose errors name the file and say what went wrong (exit 74).
@@ -95,9 +149,17 @@ final class InputFile {
     /// Up to `count` bytes, fewer only at the end of the file.
     func read(_ count: Int) throws -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)
+        let filled = try bytes.withUnsafeMutableBytes { try read(into: $0) }
+        bytes.removeSubrange(filled...)
+        return bytes
+    }
+
+    /// Fills `buffer`, or as much of it as the file has left; returns the bytes read.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard let base = buffer.baseAddress else { return 0 }
         var filled = 0
-        while filled < count {
-            let n = bytes.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress! + filled, count - filled) }
+        while filled < buffer.count {
+            let n = Foundation.read(descriptor, base + filled, buffer.count - filled)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw SourceReadError(path: path, reason: Self.describe(errno: errno))
@@ -105,8 +167,7 @@ final class InputFile {
             if n == 0 { break }
             filled += n
         }
-        bytes.removeSubrange(filled...)
-        return bytes
+        return filled
     }
 
     static func describe(errno code: Int32) -> String {

@@ -11,6 +11,8 @@ public enum Merge {
         public let runs: Int
     }
 
+    static let blockSize = 1 << 22
+
     public static func merge(inputs: [String], out: String, summaryPath: String?) throws -> Result {
         guard !inputs.isEmpty else { throw BatchError("name at least one shard CSV") }
         var shards: [(path: String, manifest: Manifest)] = []
@@ -67,7 +69,11 @@ public enum Merge {
         // The summary needs the scenario's names; rebuild the run table from the columns.
         var summary: BatchSummary?
         var table: RunTable?
+        var parser: RowParser?
         var record: [Double] = []
+        // Rows go out as they came in, a few MiB at a time.
+        var block: [UInt8] = []
+        block.reserveCapacity(Self.blockSize + (1 << 16))
         for shard in shards {
             var reader = try LineReader(path: shard.path)
             defer { reader.close() }
@@ -77,24 +83,24 @@ public enum Merge {
             var next = shard.manifest.shard.first
             let verifier = RowVerifier(scenario: loaded.scenario, masterSeed: masterSeed,
                                        range: shard.manifest.shard.first..<shard.manifest.shard.end)
-            var block = ""
-            while let line = try reader.next() {
+            while let line = try reader.nextLine() {
                 if table == nil {
                     table = try RunTable(manifest: reference.manifest)
                     summary = BatchSummary(table: table!)
+                    parser = RowParser(table!)
                     record = [Double](repeating: 0, count: table!.layout.width)
                 }
-                guard let (run, seed) = table!.parseRow(line, into: &record), run == next else {
+                guard let (run, seed) = record.withUnsafeMutableBufferPointer({ parser!.parse(line, into: $0) }), run == next else {
                     throw BatchError("\(shard.path): line \(next - shard.manifest.shard.first + 2) is not run \(next)")
                 }
                 try verifier.check(run: run, seed: seed, line: line, file: shard.path)
                 summary!.add(record)
                 next += 1
-                block += line
-                block += "\n"
-                if block.utf8.count > 1 << 22 {
-                    try output.write(block)
-                    block = ""
+                block.append(contentsOf: line)
+                block.append(UInt8(ascii: "\n"))
+                if block.count > Self.blockSize {
+                    try block.withUnsafeBytes { try output.write($0) }
+                    block.removeAll(keepingCapacity: true)
                 }
             }
             if !reader.trailing.isEmpty {
@@ -104,8 +110,8 @@ public enum Merge {
                 throw BatchError("\(shard.path) has \(next - shard.manifest.shard.first) rows; its manifest says "
                                  + "\(shard.manifest.shard.end - shard.manifest.shard.first)")
             }
-            try output.write(block)
         }
+        try block.withUnsafeBytes { try output.write($0) }
         finished = true
         try output.finish()
         var manifest = reference.manifest

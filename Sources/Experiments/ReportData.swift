@@ -182,16 +182,19 @@ extension ReportData {
         guard try reader.next().map({ $0 + "\n" }) == table.header else {
             throw BatchError("\(csv): its columns are not those of \(scenarioPath)")
         }
+        let parser = RowParser(table)
         var record = [Double](repeating: 0, count: table.layout.width)
+        var row = ""
         var fromFile = BatchSummary(table: table)
         var k = manifest.shard.first
-        while let line = try reader.next() {
-            guard let (run, seed) = table.parseRow(line, into: &record), run == k else {
+        while let line = try reader.nextLine() {
+            guard let (run, seed) = record.withUnsafeMutableBufferPointer({ parser.parse(line, into: $0) }), run == k else {
                 throw BatchError("\(csv): row \(k - manifest.shard.first + 1) is not run \(k)")
             }
-            var row = ""
+            // Written again, the row must be the same bytes: numbers in their one shortest form.
+            row.removeAll(keepingCapacity: true)
             record.withUnsafeBufferPointer { table.appendRow(run: run, seed: seed, record: $0, to: &row) }
-            if row != line + "\n" { throw BatchError("\(csv): the row of run \(k) is not what the scenario gives") }
+            if !isRow(&row, line: line) { throw BatchError("\(csv): the row of run \(k) is not what the scenario gives") }
             fromFile.add(record)
             k += 1
         }

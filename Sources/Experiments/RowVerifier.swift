@@ -49,6 +49,12 @@ public final class RowVerifier {
 
     /// Checks one row (`line` without its newline) of run `run` whose seed column read `seed`.
     public func check<S: StringProtocol>(run: Int, seed: UInt64, line: S, file: String, always: Bool = false) throws {
+        var text = String(line)
+        try text.withUTF8 { try check(run: run, seed: seed, line: $0, file: file, always: always) }
+    }
+
+    /// Checks one row given as its bytes (without its newline), as a `LineReader` returns it.
+    func check(run: Int, seed: UInt64, line: UnsafeBufferPointer<UInt8>, file: String, always: Bool = false) throws {
         let expected = StreamSeed.replication(master: masterSeed, index: UInt64(run))
         guard seed == expected else {
             throw BatchError("\(file): run \(run) has seed \(seed) in its row, but master seed \(masterSeed) gives \(expected): "
@@ -59,7 +65,7 @@ public final class RowVerifier {
         record.withUnsafeMutableBufferPointer { _ = simulator.run(seed: seed, into: $0) }
         row.removeAll(keepingCapacity: true)
         record.withUnsafeBufferPointer { table.appendRow(run: run, seed: seed, record: $0, to: &row) }
-        guard row.utf8.count == line.utf8.count + 1, row.utf8.dropLast().elementsEqual(line.utf8) else {
+        guard isRow(&row, line: line) else {
             throw BatchError("\(file): the row of run \(run) is not what the scenario gives (simulated again: "
                              + "\(abbreviated(String(row.dropLast()), limit: 160)))")
         }

@@ -59,19 +59,6 @@ public struct RunTable: Sendable {
         }
         text += "\n"
     }
-
-    /// Parses a row back into its run, seed and record. Returns nil if the row is malformed.
-    public func parseRow<S: StringProtocol>(_ line: S, into record: inout [Double]) -> (run: Int, seed: UInt64)? {
-        let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-        guard fields.count == 2 + layout.width, let run = Int(fields[0]), let seed = UInt64(fields[1]),
-              let outcome = outcomeNames.firstIndex(of: String(fields[2])) else { return nil }
-        record[RecordLayout.outcome] = Double(outcome)
-        for i in 1..<layout.width {
-            guard let v = Double(fields[2 + i]) else { return nil }
-            record[i] = v
-        }
-        return (run, seed)
-    }
 }
 
 /// Shortest text that reads back as the same double; whole numbers without a point.

@@ -1,0 +1,271 @@
+import EscalationModel
+@testable import Experiments
+import Foundation
+import ScenarioIO
+import TestSupport
+import Testing
+
+/// Rows read back from bytes (`merge`, `report`, `--resume`) give exactly the values written,
+/// and refuse what they always refused.
+@Suite struct CSVReadingTests {
+    /// A small deterministic generator (xorshift64*), so a failure can be replayed.
+    struct Bits {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state ^= state >> 12
+            state ^= state << 25
+            state ^= state >> 27
+            return state &* 0x2545_F491_4F6C_DD1D
+        }
+    }
+
+    /// `CSVNumber.double` on the whole of `text`, and where it stopped.
+    func parse(_ text: String) -> (value: Double?, stop: Int, end: Int) {
+        // A byte past the end, so that an empty field has an address too.
+        let bytes = Array(text.utf8) + [0]
+        return bytes.withUnsafeBufferPointer { b in
+            var i = 0
+            let value = CSVNumber.double(b.baseAddress!, &i, b.count - 1)
+            return (value, i, b.count - 1)
+        }
+    }
+
+    func written(_ x: Double) -> String {
+        var text = ""
+        appendNumber(x, to: &text)
+        return text
+    }
+
+    /// Every double, written as the batch writes it, reads back as the same bits (zero's sign
+    /// and a NaN's payload are not written), and written again gives the same text.
+    @Test func writtenDoublesReadBackBitForBit() {
+        var bits = Bits(state: 0x9E37_79B9_7F4A_7C15)
+        var values: [Double] = [0, -0.0, 1, -1, .infinity, -.infinity, .nan, .leastNonzeroMagnitude, .leastNormalMagnitude,
+                                .greatestFiniteMagnitude, -.greatestFiniteMagnitude, 9e15, -9e15, 9e15 - 1, 9e15 + 1,
+                                Double(1 << 53), Double(1 << 53) + 2, 1e22, 1e23, 1e-22, 1e-23, 0.1, 0.2, 0.3,
+                                Double(bitPattern: 0x000F_FFFF_FFFF_FFFF), 1.7976931348623157e308, 123456789.5, 0.4942005434517743]
+        for _ in 0..<200_000 { values.append(Double(bitPattern: bits.next())) }
+        // Values like those of a batch: days, shares, probabilities, small and large counts.
+        for _ in 0..<200_000 {
+            let r = Double(bits.next() >> 11) / Double(1 << 53)
+            switch bits.next() % 5 {
+            case 0: values.append(r * 365)
+            case 1: values.append(r)
+            case 2: values.append((r * 1000).rounded() / 1000)
+            case 3: values.append(Double(bits.next() % 100_000))
+            default: values.append(r * pow(10, Double(Int(bits.next() % 60) - 30)))
+            }
+        }
+        var failures: [String] = []
+        for x in values {
+            let text = written(x)
+            let (value, stop, end) = parse(text)
+            guard let value, stop == end else { failures.append("\(text) did not parse"); continue }
+            let same = x.isNaN ? value.isNaN : x == 0 ? value == 0 : value.bitPattern == x.bitPattern
+            // Exactly what Double(_:) gives the text.
+            let reference = Double(text)!
+            if !same || value.bitPattern != reference.bitPattern || written(value) != text {
+                failures.append("\(text): \(x.bitPattern) read as \(value.bitPattern), Double(_:) gives \(reference.bitPattern)")
+            }
+            if failures.count > 10 { break }
+        }
+        #expect(failures.isEmpty, "\(failures)")
+    }
+
+    /// Any field, number or not, reads as `Double(_:)` reads it: the same bits, or nil for both.
+    @Test func fieldsReadAsDoubleReadsThem() {
+        var cases = ["", "-", ".", "+1", "1.", ".5", "-.5", "1e", "1e+", "1e5", "1E5", "1e-5", "-0", "-0.0", "0e999999", "1e400",
+                     "-1e400", "1e-400", "4e-320", "inf", "-inf", "+inf", "infinity", "nan", "-nan", "snan", "nan(0x12)", "0x1p3",
+                     " 1", "1 ", "1_0", "12\r", "007", "00.000100", "1,5", "9007199254740993", "9007199254740992.0",
+                     "123456789012345678901234567890", "0.000000000000000000000000000001234567890123456789",
+                     "17976931348623157e292", "2.4703282292062328e-324", "1.00000000000000011102230246251565404236316680908203125",
+                     "143.16872666559433", "18446744073709551615", "18446744073709551616e-3"]
+        var bits = Bits(state: 42)
+        let alphabet = Array("0123456789012345678901234567890123456789..--+eEinfa\r ".utf8)
+        for _ in 0..<100_000 {
+            let count = Int(bits.next() % 24)
+            cases.append(String(decoding: (0..<count).map { _ in alphabet[Int(bits.next() % UInt64(alphabet.count))] }, as: UTF8.self))
+        }
+        var failures: [String] = []
+        for text in cases {
+            let (value, stop, end) = parse(text)
+            let commaAt = text.utf8.firstIndex(of: UInt8(ascii: ",")).map { text.utf8.distance(from: text.utf8.startIndex, to: $0) }
+            let field = commaAt.map { String(decoding: text.utf8.prefix($0), as: UTF8.self) } ?? text
+            let reference = Double(field)
+            let agree = value?.bitPattern == reference?.bitPattern
+            if !agree || stop != (commaAt ?? end) { failures.append("'\(text)': \(String(describing: value)) against \(String(describing: reference))") }
+            if failures.count > 10 { break }
+        }
+        #expect(failures.isEmpty, "\(failures)")
+    }
+
+    /// Run and seed columns read as `Int(_:)` and `UInt64(_:)` read them.
+    @Test func wholeNumbersReadAsIntAndUInt64ReadThem() {
+        var cases = ["", "0", "-0", "+5", "-5", "007", "9223372036854775807", "9223372036854775808", "-9223372036854775808",
+                     "18446744073709551615", "18446744073709551616", "99999999999999999999", "1 ", " 1", "1e3", "1.0", "12\r"]
+        var bits = Bits(state: 7)
+        for _ in 0..<20_000 { cases.append(String(bits.next() >> (bits.next() % 64))) }
+        for _ in 0..<20_000 { cases.append(String(bits.next()) + String(bits.next() % 100)) }
+        for text in cases {
+            let bytes = Array(text.utf8) + [0]
+            bytes.withUnsafeBufferPointer { b in
+                let p = b.baseAddress!, end = b.count - 1
+                var i = 0
+                #expect(CSVNumber.integer(p, &i, end, as: Int.self) == Int(text), "\(text)")
+                i = 0
+                #expect(CSVNumber.integer(p, &i, end, as: UInt64.self) == UInt64(text), "\(text)")
+            }
+        }
+    }
+
+    func taji() throws -> (table: RunTable, scenario: Scenario) {
+        let scenario = try ScenarioLoader.load(path: repositoryPath("Scenarios/taji-2020.yaml")).scenario
+        return (RunTable(scenario), scenario)
+    }
+
+    /// Rows of a real batch read back as their records and write again as the same bytes.
+    @Test func rowsReadBackAsTheRecordsWritten() throws {
+        let (table, scenario) = try taji()
+        let simulator = Simulator(scenario: scenario)
+        var record = [Double](repeating: 0, count: table.layout.width)
+        var parsed = record
+        for run in 0..<300 {
+            let seed = UInt64(run + 1) &* 0x9E37_79B9_7F4A_7C15
+            record.withUnsafeMutableBufferPointer { _ = simulator.run(seed: seed, into: $0) }
+            var row = ""
+            record.withUnsafeBufferPointer { table.appendRow(run: run, seed: seed, record: $0, to: &row) }
+            let line = row.dropLast()
+            let read = table.parseRow(line, into: &parsed)
+            #expect(read?.run == run && read?.seed == seed)
+            #expect(zip(parsed, record).allSatisfy { $0.bitPattern == $1.bitPattern || ($0 == 0 && $1 == 0) }, "\(row)")
+            var again = ""
+            parsed.withUnsafeBufferPointer { table.appendRow(run: run, seed: seed, record: $0, to: &again) }
+            #expect(again == row)
+        }
+    }
+
+    @Test func malformedRowsAreRefused() throws {
+        let (table, scenario) = try taji()
+        var record = [Double](repeating: 0, count: table.layout.width)
+        record.withUnsafeMutableBufferPointer { _ = Simulator(scenario: scenario).run(seed: 5, into: $0) }
+        var row = ""
+        record.withUnsafeBufferPointer { table.appendRow(run: 7, seed: 5, record: $0, to: &row) }
+        let good = String(row.dropLast())
+        var fields = good.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        #expect(table.parseRow(good, into: &record)?.run == 7)
+        func refused(_ line: String) -> Bool { table.parseRow(line, into: &record) == nil }
+        #expect(refused(good + "\r"), "a CRLF line keeps its \\r, which is no number")
+        #expect(refused(good + ","))
+        #expect(refused(good + ",1"))
+        #expect(refused(String(good[..<good.lastIndex(of: ",")!])))
+        #expect(refused(""))
+        #expect(refused(","))
+        for (column, value) in [(0, ""), (0, "x"), (0, "1.5"), (1, "-1"), (1, "18446744073709551616"), (2, "nobody"),
+                                (2, fields[2] + " "), (3, ""), (3, "1,5"), (4, "1x"), (5, "--1"), (6, "0x")] {
+            var edited = fields
+            edited[column] = value
+            #expect(refused(edited.joined(separator: ",")), "column \(column) = '\(value)'")
+        }
+        // What Int(_:), UInt64(_:) and Double(_:) took stays taken.
+        fields[0] = "+7"
+        fields[3] = "1.50"
+        #expect(table.parseRow(fields.joined(separator: ","), into: &record)?.run == 7)
+        #expect(record[RecordLayout.outcomeDay] == 1.5)
+    }
+
+    // MARK: LineReader
+
+    func lines(of path: String) throws -> (lines: [[UInt8]], trailing: Data, offset: UInt64, compressed: Bool) {
+        var reader = try LineReader(path: path)
+        defer { reader.close() }
+        var lines: [[UInt8]] = []
+        while let line = try reader.nextLine() { lines.append(Array(line)) }
+        return (lines, reader.trailing, reader.offset, reader.isCompressed)
+    }
+
+    /// Lines of every length, across block boundaries, the last without its newline; plain and
+    /// gzip (in two members) read the same.
+    @Test func linesAcrossBlocksPlainAndGzip() throws {
+        let dir = try temporaryDirectory()
+        var bits = Bits(state: 3)
+        var expected: [[UInt8]] = []
+        var text: [UInt8] = []
+        while text.count < 3 * LineReader.blockSize {
+            let length = bits.next() % 50 == 0 ? Int(bits.next() % UInt64(LineReader.blockSize + 100)) : Int(bits.next() % 300)
+            let line = (0..<length).map { _ in UInt8(ascii: "a") + UInt8(bits.next() % 26) }
+            expected.append(line)
+            text += line + [UInt8(ascii: "\n")]
+        }
+        expected.append(Array("\r".utf8))
+        expected.append([])
+        text += Array("\r\n\n".utf8)
+        let plain = dir.appendingPathComponent("lines.csv").path
+        try Data(text + Array("cut short".utf8)).write(to: URL(fileURLWithPath: plain))
+        let read = try lines(of: plain)
+        #expect(read.lines == expected)
+        #expect(read.trailing == Data("cut short".utf8))
+        #expect(read.offset == UInt64(text.count))
+        #expect(!read.compressed)
+
+        let gz = dir.appendingPathComponent("lines.gz").path
+        let half = text.count / 2
+        var members = Data()
+        for (i, part) in [text[..<half], text[half...] + Array("cut short".utf8)].enumerated() {
+            let member = dir.appendingPathComponent("m\(i).gz").path
+            let writer = try FileWriter.create(member, reportedAs: member, compressed: true)
+            try Array(part).withUnsafeBytes { try writer.write($0) }
+            try writer.finish()
+            members += try Data(contentsOf: URL(fileURLWithPath: member))
+        }
+        try members.write(to: URL(fileURLWithPath: gz))
+        let unpacked = try lines(of: gz)
+        #expect(unpacked.compressed)
+        #expect(unpacked.lines == expected)
+        #expect(unpacked.trailing == Data("cut short".utf8))
+        #expect(unpacked.offset == UInt64(text.count))
+    }
+
+    @Test func emptyFilesAndFilesWithoutNewlines() throws {
+        let dir = try temporaryDirectory()
+        for (content, lineCount, trailing) in [("", 0, ""), ("x", 0, "x"), ("\n", 1, ""), ("a\nb", 1, "b"), ("a\r\nb\r\n", 2, "")] {
+            let path = dir.appendingPathComponent("f.csv").path
+            try Data(content.utf8).write(to: URL(fileURLWithPath: path))
+            let read = try lines(of: path)
+            #expect(read.lines.count == lineCount && read.trailing == Data(trailing.utf8), "\(content.debugDescription)")
+        }
+    }
+
+    // MARK: Merge and resume keep their answers
+
+    @Test func mergeOfCRLFOrUnfinishedShardsIsRefusedAsEver() throws {
+        let dir = try temporaryDirectory()
+        let path = { (name: String) in dir.appendingPathComponent(name).path }
+        let loaded = try ScenarioLoader.load(path: repositoryPath("Scenarios/taji-2020.yaml"))
+        for i in 1...2 {
+            var request = BatchRequest(loaded: loaded, masterSeed: 3, runs: 60, threads: 1)
+            request.shard = Shard(index: i, count: 2)
+            request.out = path("s\(i).csv")
+            request.quiet = true
+            _ = try BatchJob.run(request)
+        }
+        let shard = try String(contentsOfFile: path("s2.csv"), encoding: .utf8)
+        let lines = shard.split(separator: "\n").map(String.init)
+        let variants = [
+            ("crlf", lines.map { $0 + "\r\n" }.joined(), "\(path("crlf.csv")): its header does not match its manifest's columns"),
+            ("rows", lines[0] + "\n" + lines.dropFirst().map { $0 + "\r\n" }.joined(), "\(path("rows.csv")): line 2 is not run 30"),
+            ("cut", String(shard.dropLast()), "\(path("cut.csv")) ends in the middle of a row: it is not a finished shard"),
+            ("short", lines.dropLast().map { $0 + "\n" }.joined(), "\(path("short.csv")) has 29 rows; its manifest says 30"),
+        ]
+        for (name, text, message) in variants {
+            try text.write(toFile: path(name + ".csv"), atomically: true, encoding: .utf8)
+            try FileManager.default.copyItem(atPath: path("s2.manifest.json"), toPath: path(name + ".manifest.json"))
+            do {
+                _ = try Merge.merge(inputs: [path("s1.csv"), path(name + ".csv")], out: path("m.csv"), summaryPath: nil)
+                Issue.record("\(name) was merged")
+            } catch {
+                #expect("\(error)" == message)
+            }
+        }
+        _ = try Merge.merge(inputs: [path("s1.csv"), path("s2.csv")], out: path("m.csv"), summaryPath: nil)
+    }
+}
