@@ -176,7 +176,20 @@ extension ReportData {
         data.loaded = loaded
         // The batch's CSV, row by row, must be what the scenario gives, and its summary the one
         // just computed.
-        let table = RunTable(loaded.scenario)
+        let (rows, fromFile) = try readRows(of: csv, manifest: manifest, scenario: loaded.scenario, scenarioPath: scenarioPath)
+        guard rows == manifest.shard.end - manifest.shard.first, fromFile.csv() == data.summary.csv() else {
+            throw BatchError("\(csv): re-running its replications does not reproduce it "
+                             + "(\(rows) rows; the manifest says \(manifest.shard.end - manifest.shard.first))")
+        }
+        return data
+    }
+
+    /// The reading half of a report: every row of a batch CSV parsed, checked to be in its one
+    /// written form (numbers in their shortest form, runs in order) and summarised. Returns the
+    /// rows read and their summary. (`make bench` times this against a batch writing the rows.)
+    public static func readRows(of csv: String, manifest: Manifest, scenario: Scenario,
+                                scenarioPath: String) throws -> (rows: Int, summary: BatchSummary) {
+        let table = RunTable(scenario)
         var reader = try LineReader(path: csv)
         defer { reader.close() }
         guard try reader.next().map({ $0 + "\n" }) == table.header else {
@@ -198,11 +211,7 @@ extension ReportData {
             fromFile.add(record)
             k += 1
         }
-        guard k == manifest.shard.end, fromFile.csv() == data.summary.csv() else {
-            throw BatchError("\(csv): re-running its replications does not reproduce it "
-                             + "(\(k - manifest.shard.first) rows; the manifest says \(manifest.shard.end - manifest.shard.first))")
-        }
-        return data
+        return (k - manifest.shard.first, fromFile)
     }
 
     /// A manifest for a report made straight from a scenario.
