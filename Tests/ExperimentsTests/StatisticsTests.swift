@@ -53,6 +53,25 @@ struct StatisticsTests {
         for p in [0.05, 0.25, 0.5, 0.75, 0.95] { #expect(metric.quantile(p) == directQuantile(sorted, p), "p = \(p)") }
     }
 
+    /// Thousands of distinct whole values outside 0..<4096 (negative, large) stay exact through
+    /// every growth of their count table; `quantiles` reads the same as `quantile`.
+    @Test func manyDistinctWholeNumbersStayExact() {
+        var metric = Metric()
+        var generator = LinearCongruential(state: 3)
+        var values: [Double] = []
+        for _ in 0..<30_000 {
+            let v = Double(Int(generator.next() % 200_000) - 100_000)
+            values.append(v)
+            metric.add(v)
+        }
+        #expect(metric.quantilesAreExact)
+        let sorted = values.sorted()
+        let levels = [0, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 1]
+        #expect(metric.quantiles(levels) == levels.map { directQuantile(sorted, $0) })
+        #expect(metric.quantiles(levels) == levels.map { metric.quantile($0) })
+        #expect(metric.count(from: -50_000, below: 50_000) == values.filter { $0 >= -50_000 && $0 < 50_000 }.count)
+    }
+
     @Test func metricsOfRealNumbersEstimateQuantilesWithinATenthOfAPercent() {
         var metric = Metric()
         var generator = LinearCongruential(state: 5)
