@@ -56,11 +56,12 @@ extension TextCursor {
             writeZeros(-power - 1)
             writeDigits(digits, count: count)
         } else if power + 1 < count {
-            let after = count - power - 1
-            let scale = ShortestDecimal.powersOfTen[after]
-            writeDigits(digits / scale, count: power + 1)
-            write(UInt8(ascii: "."))
-            writeDigits(digits % scale, count: after)
+            // The digits one place on, then the whole part moved back over the gap for the point.
+            let start = position
+            position += 1
+            writeDigits(digits, count: count)
+            for i in 0...power { start[i] = start[i + 1] }
+            start[power + 1] = UInt8(ascii: ".")
         } else {
             writeDigits(digits, count: count)
             writeZeros(power + 1 - count)
@@ -86,7 +87,13 @@ extension TextCursor {
     @inline(__always)
     mutating func writeDigits(_ n: UInt64, count: Int) {
         var n = n, i = count
-        // Two digits a division, from the end.
+        // From the end: eight digits at a time, then two a division.
+        while i >= 8 {
+            let block = n % 100_000_000
+            n /= 100_000_000
+            i -= 8
+            UnsafeMutableRawPointer(position + i).storeBytes(of: Self.eightDigits(UInt32(block)).littleEndian, as: UInt64.self)
+        }
         while i >= 2 {
             let pair = n % 100, tens = pair / 10
             n /= 100
@@ -96,6 +103,21 @@ extension TextCursor {
         }
         if i == 1 { position[0] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: n % 10) }
         position += count
+    }
+
+    /// The eight ASCII digits of `n` < 10^8, the first in the lowest byte. The digits are split
+    /// in all lanes of one 64-bit word at once: into two halves of four (32-bit lanes), each into
+    /// two pairs (16-bit lanes), each pair into two digits (8-bit lanes). Dividing a lane by 100
+    /// (or 10) is a multiplication and a shift that is exact for the lane's range: x / 100 is
+    /// x·10486 >> 20 for x < 10^4, and x / 10 is x·103 >> 10 for x < 100.
+    @inline(__always)
+    static func eightDigits(_ n: UInt32) -> UInt64 {
+        let halves = UInt64(n / 10_000) | UInt64(n % 10_000) << 32
+        let hundreds = ((halves &* 10486) >> 20) & 0x0000_007F_0000_007F
+        let pairs = hundreds | (halves &- hundreds &* 100) << 16
+        let tens = ((pairs &* 103) >> 10) & 0x000F_000F_000F_000F
+        let digits = tens | (pairs &- tens &* 10) << 8
+        return digits | 0x3030_3030_3030_3030
     }
 
     /// The number of decimal digits of `n` (1 for 0).
