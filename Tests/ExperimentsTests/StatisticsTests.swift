@@ -72,6 +72,20 @@ struct StatisticsTests {
         #expect(metric.count(from: -50_000, below: 50_000) == values.filter { $0 >= -50_000 && $0 < 50_000 }.count)
     }
 
+    /// Whole numbers counted before the first fraction keep their counts once the metric
+    /// switches to buckets, the smallest (held apart, in the metric itself) as the others.
+    @Test func countsOfWholeNumbersSurviveTheSwitchToBuckets() {
+        var metric = Metric()
+        var values: [Double] = []
+        for k in 0..<600 { values.append(Double(k % 40)) }
+        values += [0.5, 7.25, 3]
+        for v in values { metric.add(v) }
+        #expect(!metric.quantilesAreExact)
+        #expect(metric.count(from: 0, below: 16) == values.filter { $0 < 16 }.count)
+        #expect(metric.count(from: 16, below: 40) == values.filter { $0 >= 16 }.count)
+        #expect(metric.n == values.count)
+    }
+
     @Test func metricsOfRealNumbersEstimateQuantilesWithinATenthOfAPercent() {
         var metric = Metric()
         var generator = LinearCongruential(state: 5)
