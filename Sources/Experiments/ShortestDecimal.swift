@@ -29,18 +29,17 @@ struct ShortestDecimal: Equatable {
 
         // In units of a quarter of the last place, |x| is 4·significand and the halfway points
         // to its neighbours are 2 units away, except below a power of two, where the neighbour
-        // below is half as far.
-        let scaled = UInt128(significand) << 2
-        let upperHalfway = scaled + 2
-        let lowerHalfway = scaled - (fraction == 0 ? 1 : 2)
-        // A unit is 2^(b - 54) = 2^-shift. Scale by 10^k so that |x| has 18 or 19 digits before
-        // the point (k = 17 - ⌊b·log10 2⌋; 78913 / 2^18 is log10 2, exact over this range):
-        // 17 significant digits always read back, and 2·10^18 fits 64 bits.
+        // below is half as far. A unit is 2^(b - 54) = 2^-shift. Scale by 10^k so that |x| has
+        // 18 or 19 digits before the point (k = 17 - ⌊b·log10 2⌋; 78913 / 2^18 is log10 2,
+        // exact over this range): 17 significant digits always read back, and 2·10^18 fits 64
+        // bits. 10^k ≤ 10^21 < 2^70 and 4·significand < 2^55, so nothing here overflows.
         let k = 17 - (binaryExponent * 78913) >> 18
         let shift = 54 - binaryExponent                          // 1...67
-        let power = Self.powerOfTen(k)                           // ≤ 10^21 < 2^70, so products < 2^125
-        let value = scaled * power, upper = upperHalfway * power, lower = lowerHalfway * power
-        let fractionMask = UInt128(1) << shift - 1
+        let power = Self.powersOfTen128[k]
+        let value = UInt128(significand << 2) &* power
+        let upper = value &+ power << 1
+        let lower = value &- (fraction == 0 ? power : power << 1)
+        let fractionMask = UInt128(1) << shift &- 1
 
         // The integers at this scale that read back as x: [low, high].
         let even = significand & 1 == 0
@@ -83,10 +82,8 @@ struct ShortestDecimal: Equatable {
         self.init(digits: digits, exponent: dropped - k)
     }
 
+    /// 10^0 ... 10^19.
     static let powersOfTen: [UInt64] = (0...19).map { (0..<$0).reduce(1) { r, _ in r * 10 } }
-
-    /// 10^k for k in 0...38.
-    static func powerOfTen(_ k: Int) -> UInt128 {
-        k <= 19 ? UInt128(powersOfTen[k]) : UInt128(powersOfTen[19]) * UInt128(powersOfTen[k - 19])
-    }
+    /// 10^0 ... 10^21, the scales `init` uses.
+    static let powersOfTen128: [UInt128] = (0...21).map { (0..<$0).reduce(1) { r, _ in r * 10 } }
 }
