@@ -24,7 +24,10 @@ extension TextCursor {
             if x.sign == .minus { write(UInt8(ascii: "-")) }
             write(decimal, exponential: x.magnitude > 0x1p53)
         } else if x.isInfinite {
-            write(x < 0 ? "-inf" : "inf")
+            if x < 0 { write(UInt8(ascii: "-")) }
+            write(UInt8(ascii: "i"))
+            write(UInt8(ascii: "n"))
+            write(UInt8(ascii: "f"))
         } else {
             // NaN, zero, the tiny and the huge: rare enough to take the long way.
             let text = x.description

@@ -24,6 +24,10 @@ struct ShortestDecimal: Equatable {
         let bits = x.bitPattern
         let binaryExponent = Int((bits >> 52) & 0x7ff) - 1023   // |x| in [2^b, 2^(b+1))
         guard binaryExponent >= -13, binaryExponent <= 53 else { return nil }
+        if let short = Self.withFewPlaces(x.magnitude) {
+            self = short
+            return
+        }
         let fraction = bits & (1 << 52 - 1)
         let significand = fraction | 1 << 52                     // |x| = significand × 2^(b - 52)
 
@@ -80,6 +84,28 @@ struct ShortestDecimal: Equatable {
         var digits = kept + (aboveHalf || (exactlyHalf && kept & 1 == 1) ? 1 : 0)
         if digits > high { digits = kept } else if digits < low { digits = kept + 1 }
         self.init(digits: digits, exponent: dropped - k)
+    }
+
+    /// The shortest decimal of `m` (in [2^-13, 2^54)) when it has at most three places, as 0.4
+    /// and 2.75 have: values common in a simulation's output, which the exact method above
+    /// reaches only after dropping some fifteen digits.
+    ///
+    /// With d the integer nearest m·1000, d/1000 reads back as m exactly when d / 1000, one
+    /// correctly rounded division, is m. Below 10^12, d is that nearest integer although m·1000
+    /// is rounded (the errors are under a 2^-53 part of 10^15 < 2^50), so if any decimal with at
+    /// most three places reads back, d/1000 does; with d's trailing zeros dropped it has the
+    /// fewest places that read back, and none with as few comes as close (they lie a unit of the
+    /// last place away). None with fewer significant digits has more places. A whole number
+    /// (d a multiple of 1000) is left to the exact method.
+    @inline(__always)
+    static func withFewPlaces(_ m: Double) -> ShortestDecimal? {
+        guard m < 1e12 else { return nil }
+        let thousandths = UInt64(m * 1000 + 0.5)
+        guard Double(thousandths) / 1000 == m else { return nil }
+        if thousandths % 10 != 0 { return ShortestDecimal(digits: thousandths, exponent: -3) }
+        if thousandths % 100 != 0 { return ShortestDecimal(digits: thousandths / 10, exponent: -2) }
+        if thousandths % 1000 != 0 { return ShortestDecimal(digits: thousandths / 100, exponent: -1) }
+        return nil
     }
 
     /// 10^0 ... 10^19.

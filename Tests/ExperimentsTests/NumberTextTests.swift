@@ -53,6 +53,8 @@ struct NumberTextTests {
             (-.infinity, "-inf"), (1e-5, "1e-05"), (-1e-5, "-1e-05"), (1e16, "1e+16"), (0.1, "0.1"), (-0.1, "-0.1"),
             (1.0 / 3, "0.3333333333333333"), (2.0 / 3, "0.6666666666666666"), (0.0001, "0.0001"),
             (0.00012, "0.00012"), (143.16872666559433, "143.16872666559433"), (5e-324, "5e-324"),
+            (0.4, "0.4"), (2.75, "2.75"), (0.125, "0.125"), (-0.005, "-0.005"), (999_999_999_999.999, "999999999999.999"),
+            (0.1 + 0.2, "0.30000000000000004"),
             (.leastNormalMagnitude, "2.2250738585072014e-308"), (.greatestFiniteMagnitude, "1.7976931348623157e+308"),
             (-.greatestFiniteMagnitude, "-1.7976931348623157e+308"), (1.5, "1.5"), (100, "100"), (-42, "-42"),
             // The whole-number cutoff: below 9·10^15 an integer, from it on `description`.
@@ -111,6 +113,11 @@ struct NumberTextTests {
             check(x.nextDown)
         }
         for _ in 0..<20_000 { check(Double(random.next() % 100_000) / Double(1 + random.next() % 100_000)) }
+        // Up to three places (the quick way), beside a whole part up to 10^12 and past it.
+        for _ in 0..<20_000 {
+            let x = Double(random.next() % 1_000_000_000_000) + Double(random.next() % 1000) / 1000
+            for y in [x, x.nextUp, x.nextDown, x / 1000, 1e12 + x / 1e9, 1e12 - x / 1e9] { check(y) }
+        }
         #expect(mismatches.isEmpty, "bit patterns: \(mismatches.prefix(20))")
     }
 
