@@ -1,7 +1,7 @@
 /// Counts by 64-bit key, for a metric's histogram: open addressing with a multiplicative hash
 /// and linear probing. A summary adds a value a column a run, and `Dictionary`'s seeded hashing
-/// cost more than the rest of the summary together; the order of the keys never matters, as
-/// they are sorted before they are read.
+/// was much of that cost; the order of the keys never matters, as they are sorted before they
+/// are read.
 struct CountTable: Sendable {
     private struct Slot {
         var key: Int64
