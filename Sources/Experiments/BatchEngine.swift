@@ -25,7 +25,7 @@ public final class BatchEngine: Sendable {
         /// `seeds.count` records of `RecordLayout.width` numbers.
         public var records: [Double] = []
         /// CSV rows, when the batch asked for them.
-        public var text = ""
+        public var rows = TextBuffer()
         public var kernelEvents = 0
         public var rateExceeded = false
 
@@ -73,7 +73,10 @@ public final class BatchEngine: Sendable {
                     chunk.kernelEvents += events
                     chunk.rateExceeded = chunk.rateExceeded || exceeded
                     if let rows {
-                        rows.appendRow(run: first + i, seed: seed, record: UnsafeBufferPointer(record), to: &chunk.text)
+                        rows.appendRow(run: first + i, seed: seed, record: UnsafeBufferPointer(record), to: &chunk.rows)
+                        // Room for the chunk once its first row shows how long rows are, rather
+                        // than growing by doubling.
+                        if i == 0 { chunk.rows.reserve(chunk.rows.count * count * 9 / 8) }
                     }
                 }
             }

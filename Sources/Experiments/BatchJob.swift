@@ -106,7 +106,7 @@ public enum BatchJob {
         do {
         try engine.run(range: start..<range.upperBound, masterSeed: request.masterSeed, threads: request.threads,
                        rows: table) { chunk in
-            try sink.write(chunk.text)
+            try sink.write(chunk.rows)
             for i in 0..<chunk.count { chunk.withRecord(i, width: table.layout.width) { summary.add($0) } }
             kernelEvents += chunk.kernelEvents
             exceeded = exceeded || chunk.rateExceeded
@@ -215,6 +215,8 @@ final class OutputSink {
     static func standardOutput() -> OutputSink { OutputSink(writer: .standardOutput) }
 
     func write(_ text: String) throws { try writer.write(text) }
+
+    func write(_ text: TextBuffer) throws { try text.withUnsafeBytes { try writer.write($0) } }
 
     func finish() throws { try writer.finish() }
 }

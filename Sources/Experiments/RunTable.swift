@@ -46,27 +46,38 @@ public struct RunTable: Sendable {
 
     public var header: String { (["run", "seed"] + metricColumns).joined(separator: ",") + "\n" }
 
+    /// Appends the row of replication `run` to `bytes`.
+    public func appendRow(run: Int, seed: UInt64, record: UnsafeBufferPointer<Double>, to bytes: inout TextBuffer) {
+        let outcome = outcomeNames[Int(record[RecordLayout.outcome])]
+        // run and seed (20 digits each at most), the outcome, a number a column, commas, newline.
+        let limit = 2 * 21 + outcome.utf8.count + (layout.width - 1) * (TextCursor.maxNumberBytes + 1) + 1
+        bytes.append(atMost: limit) { row in
+            row.write(integer: Int64(run))
+            row.write(UInt8(ascii: ","))
+            row.write(unsigned: seed)
+            row.write(UInt8(ascii: ","))
+            row.write(outcome)
+            for i in 1..<layout.width {
+                row.write(UInt8(ascii: ","))
+                row.write(number: record[i])
+            }
+            row.write(UInt8(ascii: "\n"))
+        }
+    }
+
     /// Appends the row of replication `run` to `text`.
     public func appendRow(run: Int, seed: UInt64, record: UnsafeBufferPointer<Double>, to text: inout String) {
-        text += String(run)
-        text += ","
-        text += String(seed)
-        text += ","
-        text += outcomeNames[Int(record[RecordLayout.outcome])]
-        for i in 1..<layout.width {
-            text += ","
-            appendNumber(record[i], to: &text)
-        }
-        text += "\n"
+        var bytes = TextBuffer()
+        appendRow(run: run, seed: seed, record: record, to: &bytes)
+        text += bytes.string
     }
 }
 
 /// Shortest text that reads back as the same double; whole numbers without a point.
-@inline(__always)
 func appendNumber(_ x: Double, to text: inout String) {
-    if x == x.rounded(.towardZero), abs(x) < 9.0e15 {
-        text += String(Int64(x))
-    } else {
-        text += x.description
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: TextCursor.maxNumberBytes) { room in
+        var cursor = TextCursor(room.baseAddress!)
+        cursor.write(number: x)
+        text += String(decoding: UnsafeBufferPointer(start: room.baseAddress!, count: cursor.position - room.baseAddress!), as: UTF8.self)
     }
 }

@@ -53,6 +53,39 @@ struct StatisticsTests {
         for p in [0.05, 0.25, 0.5, 0.75, 0.95] { #expect(metric.quantile(p) == directQuantile(sorted, p), "p = \(p)") }
     }
 
+    /// Thousands of distinct whole values outside 0..<4096 (negative, large) stay exact through
+    /// every growth of their count table; `quantiles` reads the same as `quantile`.
+    @Test func manyDistinctWholeNumbersStayExact() {
+        var metric = Metric()
+        var generator = LinearCongruential(state: 3)
+        var values: [Double] = []
+        for _ in 0..<30_000 {
+            let v = Double(Int(generator.next() % 200_000) - 100_000)
+            values.append(v)
+            metric.add(v)
+        }
+        #expect(metric.quantilesAreExact)
+        let sorted = values.sorted()
+        let levels = [0, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 1]
+        #expect(metric.quantiles(levels) == levels.map { directQuantile(sorted, $0) })
+        #expect(metric.quantiles(levels) == levels.map { metric.quantile($0) })
+        #expect(metric.count(from: -50_000, below: 50_000) == values.filter { $0 >= -50_000 && $0 < 50_000 }.count)
+    }
+
+    /// Whole numbers counted before the first fraction keep their counts once the metric
+    /// switches to buckets, the smallest (held apart, in the metric itself) as the others.
+    @Test func countsOfWholeNumbersSurviveTheSwitchToBuckets() {
+        var metric = Metric()
+        var values: [Double] = []
+        for k in 0..<600 { values.append(Double(k % 40)) }
+        values += [0.5, 7.25, 3]
+        for v in values { metric.add(v) }
+        #expect(!metric.quantilesAreExact)
+        #expect(metric.count(from: 0, below: 16) == values.filter { $0 < 16 }.count)
+        #expect(metric.count(from: 16, below: 40) == values.filter { $0 >= 16 }.count)
+        #expect(metric.n == values.count)
+    }
+
     @Test func metricsOfRealNumbersEstimateQuantilesWithinATenthOfAPercent() {
         var metric = Metric()
         var generator = LinearCongruential(state: 5)

@@ -59,7 +59,7 @@ public struct BatchSummary: Sendable {
     func row(_ name: String, _ m: Metric) -> String {
         guard m.n > 0 else { return "\(name),0,,,,,,,,,,,\n" }
         let (low, high) = Interval.mean(m.mean, sd: m.sd, n: m.n)
-        let quantiles = Self.quantileLevels.map { number(m.quantile($0)) }.joined(separator: ",")
+        let quantiles = m.quantiles(Self.quantileLevels).map(number).joined(separator: ",")
         return "\(name),\(m.n),\(number(m.mean)),\(number(m.sd)),\(number(low)),\(number(high)),\(quantiles),"
             + "\(number(m.minimum)),\(number(m.maximum))\n"
     }
