@@ -197,7 +197,7 @@ extension ReportData {
         }
         let parser = RowParser(table)
         var record = [Double](repeating: 0, count: table.layout.width)
-        var row = ""
+        var row = TextBuffer()
         var fromFile = BatchSummary(table: table)
         var k = manifest.shard.first
         while let line = try reader.nextLine() {
@@ -205,9 +205,9 @@ extension ReportData {
                 throw BatchError("\(csv): row \(k - manifest.shard.first + 1) is not run \(k)")
             }
             // Written again, the row must be the same bytes: numbers in their one shortest form.
-            row.removeAll(keepingCapacity: true)
+            row.removeAll()
             record.withUnsafeBufferPointer { table.appendRow(run: run, seed: seed, record: $0, to: &row) }
-            if !isRow(&row, line: line) { throw BatchError("\(csv): the row of run \(k) is not what the scenario gives") }
+            if !isRow(row, line: line) { throw BatchError("\(csv): the row of run \(k) is not what the scenario gives") }
             fromFile.add(record)
             k += 1
         }

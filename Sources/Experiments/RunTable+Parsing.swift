@@ -58,6 +58,14 @@ struct RowParser {
 }
 
 /// Whether `written` (a row as `appendRow` writes it) is `line` and its newline, byte for byte.
+func isRow(_ written: TextBuffer, line: UnsafeBufferPointer<UInt8>) -> Bool {
+    written.withUnsafeBytes { row in
+        row.count == line.count + 1 && row[line.count] == UInt8(ascii: "\n")
+            && (line.isEmpty || memcmp(row.baseAddress!, line.baseAddress!, line.count) == 0)
+    }
+}
+
+/// Whether `written` (a row as `appendRow` writes it) is `line` and its newline, byte for byte.
 func isRow(_ written: inout String, line: UnsafeBufferPointer<UInt8>) -> Bool {
     written.withUTF8 { row in
         row.count == line.count + 1 && row[line.count] == UInt8(ascii: "\n")
