@@ -4,7 +4,9 @@ import Stochastics
 extension SimulationCore {
     /// Action `a` (action number `hit`) hit its target: every other actor whose policy has a rule
     /// covering the target tries its rules in order, and the first that applies decides (unless
-    /// it falls through on a declined draw).
+    /// it falls through on a declined draw). Where one rule settles it (`AnswerPlan`), the plan
+    /// answers with the same draws in the same order, without walking the rules; a recording
+    /// observer always walks them, so traced runs check the plans.
     @inline(__always)
     mutating func respond(to a: Int, hit: Int, queue: inout EventQueue<SimEvent>) {
         let action = actions.base + a
