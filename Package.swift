@@ -47,7 +47,7 @@ let package = Package(
         .executableTarget(name: "escalation-bench", dependencies: ["ScenarioIO", "EscalationModel", "Experiments", "Stochastics"]),
         .target(name: "TestSupport", dependencies: ["ScenarioIO", "EscalationModel"], path: "Tests/TestSupport"),
         .testTarget(name: "StochasticsTests", dependencies: ["Stochastics", "TestSupport"]),
-        .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),
+        .testTarget(name: "SimKernelTests", dependencies: ["SimKernel", "Stochastics"]),
         .testTarget(name: "EscalationModelTests", dependencies: ["EscalationModel", "ScenarioIO", "TestSupport"]),
         .testTarget(name: "ScenarioIOTests", dependencies: ["ScenarioIO", "Record", "Stochastics", "TestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Record", "ScenarioIO", "TestSupport"]),

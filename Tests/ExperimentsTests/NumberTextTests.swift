@@ -3,6 +3,7 @@ import Experiments
 import Foundation
 import ScenarioIO
 import TestSupport
+import Stochastics
 import Testing
 
 /// Numbers written straight as bytes are the bytes `String` gives: `description` for doubles,
@@ -33,7 +34,7 @@ struct NumberTextTests {
             power *= 10
             values += [power - 1, power, power + 1, -(power - 1), -power, -(power + 1)]
         }
-        var random = BitSource(seed: 11)
+        var random = SplitMix64(state: 11)
         for _ in 0..<10_000 { values.append(Int64(bitPattern: random.next()) >> Int64(random.next() % 64)) }
         for n in values {
             var text = TextBuffer()
@@ -95,7 +96,7 @@ struct NumberTextTests {
     /// as statistics are. (Tests run unoptimized; the same comparison over 6·10^7 doubles, built
     /// optimized, found no difference either.)
     @Test func randomDoublesAreWrittenAsDescriptionWritesThem() {
-        var random = BitSource(seed: 2024)
+        var random = SplitMix64(state: 2024)
         var mismatches: [UInt64] = []
         func check(_ x: Double) {
             if Self.description(x) != x.description { mismatches.append(x.bitPattern) }
@@ -123,7 +124,7 @@ struct NumberTextTests {
 
     /// Random whole numbers, fractions and bit patterns in the CSV form: integers below 9·10^15.
     @Test func randomNumbersAreWrittenInTheCSVFormAsBefore() {
-        var random = BitSource(seed: 77)
+        var random = SplitMix64(state: 77)
         var mismatches: [UInt64] = []
         func check(_ x: Double) {
             if Self.csv(x) != Self.csvReference(x) { mismatches.append(x.bitPattern) }
@@ -140,7 +141,7 @@ struct NumberTextTests {
     /// A row is its fields as `String` writes them, joined by commas.
     @Test func aRowIsItsFieldsAsStringWritesThem() throws {
         let table = RunTable(try ScenarioLoader.load(path: repositoryPath("Scenarios/taji-2020.yaml")).scenario)
-        var random = BitSource(seed: 5)
+        var random = SplitMix64(state: 5)
         let specials: [Double] = [0, -0.0, .infinity, -.infinity, .nan, 0.5, 1e-7, 9e15, 2.5e20]
         var bytes = TextBuffer()
         var expected = ""
@@ -161,18 +162,5 @@ struct NumberTextTests {
             record.withUnsafeBufferPointer { table.appendRow(run: run, seed: seed, record: $0, to: &bytes) }
         }
         #expect(bytes.string == expected)
-    }
-}
-
-/// A small deterministic generator, so a failure names bit patterns that fail again.
-struct BitSource {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

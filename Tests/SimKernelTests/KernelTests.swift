@@ -1,4 +1,5 @@
 import SimKernel
+import Stochastics
 import Testing
 
 /// A handler that logs what it sees, schedules follow-ups from a script, and may stop.
@@ -134,7 +135,7 @@ struct CalendarTests {
     /// Random events on a coarse grid of times (many ties), each either scheduled one by one or
     /// listed in the calendar, plus follow-ups scheduled while the run goes: the log is the same.
     @Test func calendarEventsInterleaveExactlyAsIfScheduled() {
-        var generator = SplitMixForTests(seed: 7)
+        var generator = SplitMix64(state: 7)
         for _ in 0..<200 {
             let fixed = (0..<Int(generator.next() % 12)).map { _ in
                 (time: Double(generator.next() % 5), priority: UInt8(generator.next() % 3))
@@ -181,18 +182,5 @@ struct CalendarTests {
         #expect(peeked == 10)
         #expect(popped == [10, 20, 30])
         #expect(empty)
-    }
-}
-
-/// A tiny deterministic generator for test data (SplitMix64's steps).
-struct SplitMixForTests {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
