@@ -59,26 +59,22 @@ struct ShortestDecimal: Equatable {
         let rest = value & fractionMask, half = UInt128(1) << (shift - 1)
         var aboveHalf = rest > half, exactlyHalf = rest == half, droppedZero = rest == 0
         var dropped = 0
-        while high / 100_000_000 >= (low + 99_999_999) / 100_000_000 {
-            let d = kept % 100_000_000
-            aboveHalf = d > 50_000_000 || (d == 50_000_000 && !droppedZero)
-            exactlyHalf = d == 50_000_000 && droppedZero
-            droppedZero = droppedZero && d == 0
-            kept /= 100_000_000
-            high /= 100_000_000
-            low = (low + 99_999_999) / 100_000_000
-            dropped += 8
+        /// Drops `digits` digits (their power of ten is `unit`) while that still leaves a
+        /// multiple of `unit` in [low, high]. Called with constants, so the divisions fold.
+        @inline(__always) func drop(_ unit: UInt64, digits: Int) {
+            while high / unit >= (low + unit - 1) / unit {
+                let d = kept % unit, half = unit / 2
+                aboveHalf = d > half || (d == half && !droppedZero)
+                exactlyHalf = d == half && droppedZero
+                droppedZero = droppedZero && d == 0
+                kept /= unit
+                high /= unit
+                low = (low + unit - 1) / unit
+                dropped += digits
+            }
         }
-        while high / 10 >= (low + 9) / 10 {
-            let d = kept % 10
-            aboveHalf = d > 5 || (d == 5 && !droppedZero)
-            exactlyHalf = d == 5 && droppedZero
-            droppedZero = droppedZero && d == 0
-            kept /= 10
-            high /= 10
-            low = (low + 9) / 10
-            dropped += 1
-        }
+        drop(100_000_000, digits: 8)
+        drop(10, digits: 1)
         // The nearest of `kept` and `kept + 1` that reads back (one of them does; the interval
         // holds at most nine integers now, none a multiple of ten).
         var digits = kept + (aboveHalf || (exactlyHalf && kept & 1 == 1) ? 1 : 0)
