@@ -53,6 +53,6 @@ let package = Package(
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Record", "ScenarioIO", "TestSupport"]),
         .testTarget(name: "RecordTests", dependencies: ["Record", "TestSupport"], exclude: ["source-fingerprints.txt"]),
         .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Record", "ScenarioIO", "Stochastics", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport", "Experiments", "Record", "escalation"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "Experiments", "Record", "escalation", .product(name: "Yams", package: "Yams")]),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import ScenarioIO
 
 /// The names of a sharded batch's files in its folder: shard I of N of a batch whose output is
 /// `runs.csv` is `runs-0007-of-0064.csv` (or `.csv.gz`), its manifest `runs-0007-of-0064.manifest.json`.
@@ -66,6 +67,17 @@ public enum ShardFiles {
 }
 
 extension Manifest {
+    /// What a manifest of the whole batch of `loaded` would say before it runs (no columns,
+    /// times or shard): enough for its commands.
+    public static func planned(_ loaded: LoadedScenario, seed: UInt64, runs: Int, threads: Int) -> Manifest {
+        var manifest = Manifest(version: ProgramVersion.string, scenario: loaded.path, title: loaded.scenario.title,
+                                scenarioHash: scenarioHash(loaded), overrides: loaded.overrides.map(\.description),
+                                seed: String(seed), runs: runs, shard: .init(index: 1, count: 1, first: 0, end: runs),
+                                threads: threads, columns: [], outcomes: [], started: "", finished: "")
+        manifest.record(loaded.posterior)
+        return manifest
+    }
+
     /// The words of the `escalation batch` command that writes `out` as this manifest's batch
     /// (its scenario as the manifest names it, overrides, posterior, seed and runs), for the
     /// shard given, or the whole batch when nil; with `--resume` when asked.

@@ -15,8 +15,11 @@ struct BatchCommand: ParsableCommand {
             number of threads, in shards merged with `escalation merge`, or resumed after a kill. \
             Without --out the CSV goes to standard output and the outcome table to standard error.
 
-            Cluster use: run shard I of N with --shard I/N, or --shard auto/N to take I from a Slurm \
-            job array (SLURM_ARRAY_TASK_ID) or a Kubernetes indexed Job (JOB_COMPLETION_INDEX); then \
+            Cluster use: --plan slurm|k8s|shell --shards N writes the job scripts (or manifests) that \
+            run the N shards into the folder NAME.shards beside --out (NAME-0001-of-00NN.csv, ...) \
+            and merge them into --out, and prints how to start them; nothing runs. By hand: run \
+            shard I of N with --shard I/N (or --shard auto/N to take I from a Slurm job array's \
+            SLURM_ARRAY_TASK_ID or a Kubernetes indexed Job's JOB_COMPLETION_INDEX); then \
             `escalation merge`. See docs/batches.md.
             """
     )
@@ -30,8 +33,8 @@ struct BatchCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Master seed: replication k uses the stream of (seed, k).")
     var seed: UInt64 = 1
 
-    @Option(parsing: .unconditional, help: "Worker threads (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(parsing: .unconditional, help: "Worker threads (default: all cores; with --plan, threads a shard: 1).")
+    var threads: Int?
 
     @Option(help: ArgumentHelp("Run only the I-th of N contiguous slices of the replications.", valueName: "I/N"),
             transform: { text in
@@ -57,9 +60,41 @@ struct BatchCommand: ParsableCommand {
 
     @OptionGroup var posterior: PosteriorOption
 
+    @Option(help: ArgumentHelp("Write the job scripts (slurm), Job manifests (k8s) or script (shell) that run the batch in --shards shards and merge them; run nothing.",
+                               valueName: "slurm|k8s|shell"),
+            transform: { text in
+                guard let kind = BatchPlan.Kind(rawValue: text) else {
+                    throw ValidationError("--plan \(text): expected slurm, k8s or shell")
+                }
+                return kind
+            })
+    var plan: BatchPlan.Kind?
+
+    @Option(parsing: .unconditional, help: "With --plan: the number of shards (array tasks, pods).")
+    var shards: Int?
+
+    @Option(help: "With --plan k8s: the container image (built from the repository's Containerfile).")
+    var image = "localhost/escalation:latest"
+
     func validate() throws {
         if runs < 1 { throw ValidationError("--runs must be 1 or more") }
-        if threads < 1 { throw ValidationError("--threads must be 1 or more") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be 1 or more") }
+        if let plan {
+            guard let shards else { throw ValidationError("--plan \(plan.rawValue) needs --shards N, the number of shards") }
+            if shards < 1 { throw ValidationError("--shards must be 1 or more") }
+            if shards > runs { throw ValidationError("--shards \(shards): more shards than runs") }
+            guard let out else { throw ValidationError("--plan \(plan.rawValue) needs --out, the merged CSV (the shards go in a folder beside it)") }
+            if shard != .whole { throw ValidationError("--plan writes every shard's command; drop --shard") }
+            if resume { throw ValidationError("--plan runs nothing to resume; its shards run with --resume") }
+            if plan == .k8s && !out.hasPrefix("/data/") {
+                throw ValidationError("--plan k8s: --out \(out) must be on the volume the pods mount at /data (for example /data/\(ShardFiles.split(out).stem.split(separator: "/").last ?? "runs").csv)")
+            }
+            if let summary, plan == .k8s, !summary.hasPrefix("/data/") {
+                throw ValidationError("--plan k8s: --summary \(summary) must be on the volume the pods mount at /data")
+            }
+            return
+        }
+        if shards != nil { throw ValidationError("--shards goes with --plan; to run one shard, use --shard I/N") }
         if resume && out == nil { throw ValidationError("--resume needs --out") }
         if shard.count > runs { throw ValidationError("--shard \(shard): more shards than runs") }
     }
@@ -67,6 +102,8 @@ struct BatchCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let loaded = try ScenarioLoader.load(path: scenario, overrides: overrides, posterior: posterior.choice)
+            if let plan { return try writePlan(plan, loaded) }
+            let threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
             var request = BatchRequest(loaded: loaded, masterSeed: seed, runs: runs, threads: threads)
             request.shard = shard
             request.out = out
@@ -95,5 +132,35 @@ struct BatchCommand: ParsableCommand {
             let table = BatchTable(scenario: loaded.scenario, summary: result.summary).render(heading: heading)
             if out == nil { complain(table) } else { try say(table, terminator: "") }
         }
+    }
+
+    /// Writes the plan's files (all or none), makes the shards' folder, and says how to start it.
+    func writePlan(_ kind: BatchPlan.Kind, _ loaded: LoadedScenario) throws {
+        let threads = threads ?? 1
+        let manifest = Manifest.planned(loaded, seed: seed, runs: runs, threads: threads)
+        let here = FileManager.default.currentDirectoryPath
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var plan = BatchPlan(batch: manifest, kind: kind, shards: shards!, out: out!, summary: summary, threads: threads,
+                             workingDirectory: kind == .k8s ? "/opt/escalation" : here,
+                             program: kind == .k8s ? "escalation" : executable)
+        plan.image = image
+        let (files, start) = plan.files()
+        // The shards' folder first (Slurm writes its logs there, and the scripts sit beside it).
+        if kind != .k8s {
+            do {
+                try FileManager.default.createDirectory(atPath: plan.folder, withIntermediateDirectories: true)
+            } catch {
+                throw WriteError(path: plan.folder, reason: "cannot make the shards' folder (\(error.localizedDescription))")
+            }
+        }
+        let outputs = try OutputFiles(files.map { $0.path })
+        for file in files { try outputs.stage(file.text, for: file.path) }
+        try outputs.commit()
+        for file in files where file.executable { chmod(file.path, 0o755) }
+        try say("\(loaded.scenario.title): \(runs) runs, seed \(seed), in \(shards!) shards of \(threads) thread\(threads == 1 ? "" : "s") "
+                + "into \(plan.folder)/, merged into \(out!)\(summary.map { " and " + $0 } ?? "")")
+        try say("Wrote " + files.map { $0.path }.joined(separator: ", ") + ". Start it with:")
+        for line in start { try say("  " + line) }
+        if kind != .shell { try say("If a shard fails, `escalation merge \(plan.folder) --out \(out!)` names it and prints the command that re-runs it.") }
     }
 }
