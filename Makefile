@@ -14,8 +14,9 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --product escalation
 
-# Unit, statistical and end-to-end tests, the replay of every input fuzzing ever caught, then
-# the JSON Schema check of every bundled scenario. The README's tour and the teaching guide run
+# Unit, statistical and end-to-end tests, the replay of every input fuzzing ever caught, the
+# JSON Schema check of every bundled scenario, then docs/batches.md's DuckDB line into Parquet
+# (skipped with a note if DuckDB does not install from PyPI). The README's tour and the teaching guide run
 # word for word with the release binary, as a reader runs them.
 test: deps
 	$(SWIFT) build -c release --product escalation
@@ -23,6 +24,7 @@ test: deps
 	ESCALATION_GUIDE_BIN=.build/release $(SWIFT) test --skip-build
 	.build/debug/escalation-fuzz Tests/fuzz-corpus
 	python3 scripts/check_schema.py docs/scenario.schema.json Scenarios
+	scripts/test-parquet .build/release/escalation
 
 # A batch of the flagship scenario: the outcome table on the terminal, the per-run CSV, summary
 # and manifest under out/. (`escalation run` tells one run as a story; see the README.)

@@ -124,6 +124,11 @@ struct PlanCommandTests {
         #expect(try bash(["-n", "-c", script], in: dir).status == 0)
         let merge = try #require(try Yams.load(yaml: String(contentsOfFile: dir.appendingPathComponent("taji.merge.k8s.yaml").path, encoding: .utf8)) as? [String: Any])
         #expect((merge["metadata"] as? [String: Any])?["name"] as? String == "taji-merge")
+        // The image the Job names is the one the Containerfile builds, with the scenarios where the pods run.
+        let containerfile = try String(contentsOfFile: repositoryPath("Containerfile"), encoding: .utf8)
+        #expect(containerfile.contains("-t localhost/escalation:latest") && containerfile.contains("WORKDIR /opt/escalation"))
+        #expect(containerfile.contains("COPY Scenarios /opt/escalation/Scenarios") && container["workingDir"] as? String == "/opt/escalation")
+        #expect(containerfile.contains("/usr/local/bin/escalation") && container["image"] as? String == "localhost/escalation:latest")
         // Off the shared volume, the pods' outputs would be lost with them.
         let local = try runEscalation(["batch", flagship, "--runs", "100", "--shards", "2", "--plan", "k8s", "--out", "taji.csv"], in: dir.path)
         #expect(local.status == 64 && local.stderr.contains("/data"))
