@@ -3,7 +3,7 @@ SWIFT ?= swift
 SCENARIO ?= Scenarios/taji-2020.yaml
 SEED ?= 1
 
-.PHONY: deps build release test demo bench golden calibrate sbc hindcast fuzz teaching-answers clean
+.PHONY: deps build release test test-cluster demo bench golden calibrate sbc hindcast fuzz teaching-answers clean
 
 deps:
 	@scripts/install-deps
@@ -25,6 +25,13 @@ test: deps
 	.build/debug/escalation-fuzz Tests/fuzz-corpus
 	python3 scripts/check_schema.py docs/scenario.schema.json Scenarios
 	scripts/test-parquet .build/release/escalation
+
+# A real Slurm on this machine (scripts/slurm-local: munged, slurmctld and slurmd on loopback, in a
+# temporary folder, installed with apt-get where missing): a batch planned with --plan slurm runs as
+# an array job and a chained merge, byte-identical to the batch run whole; a task requeued mid-run
+# resumes its shard. About a minute; the daemons are stopped at the end, pass or fail.
+test-cluster: release
+	scripts/test-cluster .build/release/escalation
 
 # A batch of the flagship scenario: the outcome table on the terminal, the per-run CSV, summary
 # and manifest under out/. (`escalation run` tells one run as a story; see the README.)
