@@ -3,7 +3,7 @@ SWIFT ?= swift
 SCENARIO ?= Scenarios/taji-2020.yaml
 SEED ?= 1
 
-.PHONY: deps build release test demo bench golden calibrate sbc hindcast fuzz teaching-answers clean
+.PHONY: deps build release test test-cluster demo bench golden calibrate sbc hindcast fuzz teaching-answers clean
 
 deps:
 	@scripts/install-deps
@@ -25,6 +25,13 @@ test: deps
 	.build/debug/escalation-fuzz Tests/fuzz-corpus
 	python3 scripts/check_schema.py docs/scenario.schema.json Scenarios
 	scripts/test-parquet .build/release/escalation
+
+# A one-node Slurm on loopback (installed with apt-get where missing, started in a temporary
+# folder, stopped at the end): a sharded batch submitted as `batch --plan slurm` writes it, the
+# merge chained after it, compared byte for byte with the whole batch; then a task requeued
+# mid-run, resumed, and compared again. About 2 minutes on 2 cores.
+test-cluster: release
+	scripts/test-cluster .build/release/escalation
 
 # A batch of the flagship scenario: the outcome table on the terminal, the per-run CSV, summary
 # and manifest under out/. (`escalation run` tells one run as a story; see the README.)
