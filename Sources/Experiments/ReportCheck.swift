@@ -27,8 +27,8 @@ public struct ReportCheck: Sendable {
             : "\(ReportSample.grouped(sample.runs.count)) of the \(all) replications were re-simulated and matched \(file) "
                 + "byte for byte (one in each of \(ReportSample.grouped(sample.runs.count)) equal stretches of the runs, drawn from "
                 + "the CSV's SHA-256, so not known before the file was); the other rows are as read, not re-simulated"
-        return which + "; every row's run and seed columns were checked (the seed is the one the master seed gives the run) "
-            + "and every row is in its one written form; the scenario's content hash matched the manifest's; the CSV's "
+        return which + "; every row's run and seed columns were checked (the seed is the one the master seed gives the run); "
+            + "the scenario's content hash matched the manifest's; the CSV's "
             + "SHA-256 is \(csvSHA256)" + (csv.hasSuffix(".gz") ? " (of its decompressed text: gunzip -c \(file) | sha256sum)" : "")
             + "."
     }

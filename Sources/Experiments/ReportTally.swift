@@ -9,8 +9,10 @@ struct ReportTally {
     /// ⌈day⌉ ≤ d); later days are past the horizon's last whole day and never counted.
     var ended: [[Int]]
     let days: Int
-    /// The first run with each number of actions.
-    var firstWithActions: [Int: Int] = [:]
+    /// The first run with each number of actions: below 4096 by index (-1 for none), beyond
+    /// in a dictionary (the common case without hashing, as in `Metric`).
+    var firstWithActions = [Int](repeating: -1, count: 4096)
+    var firstWithManyActions: [Int: Int] = [:]
 
     init(scenario: Scenario) {
         summary = BatchSummary(table: RunTable(scenario))
@@ -24,7 +26,11 @@ struct ReportTally {
         let day = record[RecordLayout.outcomeDay].rounded(.up)
         if day >= 0 && day < Double(days) { ended[Int(record[RecordLayout.outcome])][Int(day)] += 1 }
         let actions = Int(record[RecordLayout.events])
-        if firstWithActions[actions] == nil { firstWithActions[actions] = run }
+        if actions < firstWithActions.count {
+            if firstWithActions[actions] < 0 { firstWithActions[actions] = run }
+        } else if firstWithManyActions[actions] == nil {
+            firstWithManyActions[actions] = run
+        }
     }
 
     /// `ended` made cumulative: runs ended in k by day d.
@@ -39,6 +45,7 @@ struct ReportTally {
     /// 0): a run that has it always exists.
     var typicalRun: Int {
         let events = summary.metric(named: "events")!
-        return firstWithActions[Int(events.orderStatistic(summary.n / 2))]!
+        let median = Int(events.orderStatistic(summary.n / 2))
+        return median < firstWithActions.count ? firstWithActions[median] : firstWithManyActions[median]!
     }
 }

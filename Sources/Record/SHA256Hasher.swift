@@ -18,7 +18,8 @@ public struct SHA256Hasher {
         count += UInt64(left)
         if pendingCount > 0 {
             let take = min(left, 64 - pendingCount)
-            for i in 0..<take { pending[pendingCount + i] = p[i] }
+            let at = pendingCount
+            withUnsafeMutableBytes(of: &pending) { $0.baseAddress!.advanced(by: at).copyMemory(from: p, byteCount: take) }
             pendingCount += take
             p += take
             left -= take
@@ -32,7 +33,10 @@ public struct SHA256Hasher {
             p += 64
             left -= 64
         }
-        for i in 0..<left { pending[i] = p[i] }
+        if left > 0 {
+            let rest = p
+            withUnsafeMutableBytes(of: &pending) { $0.baseAddress!.copyMemory(from: rest, byteCount: left) }
+        }
         pendingCount = left
     }
 
@@ -52,31 +56,37 @@ public struct SHA256Hasher {
     /// The digest as 64 lowercase hexadecimal digits.
     public func hex() -> String { finish().map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() }
 
-    @inline(__always) private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
+    @inline(__always) private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x &>> n) | (x &<< (32 &- n)) }
 
-    /// One 64-byte block into the state (FIPS 180-4, 6.2.2).
+    /// One 64-byte block into the state (FIPS 180-4, 6.2.2), on a schedule in scratch memory:
+    /// no bounds checks in the 64 rounds.
     private mutating func compress(_ block: UnsafePointer<UInt8>) {
-        var w = InlineArray<64, UInt32>(repeating: 0)
-        for t in 0..<16 {
-            let b = block + 4 * t
-            w[t] = UInt32(b[0]) << 24 | UInt32(b[1]) << 16 | UInt32(b[2]) << 8 | UInt32(b[3])
-        }
-        for t in 16..<64 {
-            let s0 = Self.rotr(w[t - 15], 7) ^ Self.rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
-            let s1 = Self.rotr(w[t - 2], 17) ^ Self.rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
-            w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
-        }
-        var (a, b, c, d, e, f, g, hh) = h
-        SHA256.roundConstants.withUnsafeBufferPointer { k in
-            for t in 0..<64 {
-                let s1 = Self.rotr(e, 6) ^ Self.rotr(e, 11) ^ Self.rotr(e, 25)
-                let ch = (e & f) ^ (~e & g)
-                let t1 = hh &+ s1 &+ ch &+ k[t] &+ w[t]
-                let s0 = Self.rotr(a, 2) ^ Self.rotr(a, 13) ^ Self.rotr(a, 22)
-                let maj = (a & b) ^ (a & c) ^ (b & c)
-                (hh, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ s0 &+ maj)
+        var state = h
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { scratch in
+            let w = scratch.baseAddress!
+            for t in 0..<16 {
+                let b = block + 4 * t
+                w[t] = UInt32(b[0]) << 24 | UInt32(b[1]) << 16 | UInt32(b[2]) << 8 | UInt32(b[3])
             }
+            for t in 16..<64 {
+                let s0 = Self.rotr(w[t - 15], 7) ^ Self.rotr(w[t - 15], 18) ^ (w[t - 15] &>> 3)
+                let s1 = Self.rotr(w[t - 2], 17) ^ Self.rotr(w[t - 2], 19) ^ (w[t - 2] &>> 10)
+                w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
+            }
+            var (a, b, c, d, e, f, g, hh) = state
+            SHA256.roundConstants.withUnsafeBufferPointer { constants in
+                let k = constants.baseAddress!
+                for t in 0..<64 {
+                    let s1 = Self.rotr(e, 6) ^ Self.rotr(e, 11) ^ Self.rotr(e, 25)
+                    let ch = (e & f) ^ (~e & g)
+                    let t1 = hh &+ s1 &+ ch &+ k[t] &+ w[t]
+                    let s0 = Self.rotr(a, 2) ^ Self.rotr(a, 13) ^ Self.rotr(a, 22)
+                    let maj = (a & b) ^ (a & c) ^ (b & c)
+                    (hh, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ s0 &+ maj)
+                }
+            }
+            state = (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e, state.5 &+ f, state.6 &+ g, state.7 &+ hh)
         }
-        h = (h.0 &+ a, h.1 &+ b, h.2 &+ c, h.3 &+ d, h.4 &+ e, h.5 &+ f, h.6 &+ g, h.7 &+ hh)
+        h = state
     }
 }
