@@ -26,10 +26,10 @@ test: deps
 	python3 scripts/check_schema.py docs/scenario.schema.json Scenarios
 	scripts/test-parquet .build/release/escalation
 
-# A real Slurm on this machine (scripts/slurm-local: munged, slurmctld and slurmd on loopback, in a
-# temporary folder, installed with apt-get where missing): a batch planned with --plan slurm runs as
-# an array job and a chained merge, byte-identical to the batch run whole; a task requeued mid-run
-# resumes its shard. About a minute; the daemons are stopped at the end, pass or fail.
+# A one-node Slurm on loopback (installed with apt-get where missing, started in a temporary
+# folder, stopped at the end): a sharded batch submitted as `batch --plan slurm` writes it, the
+# merge chained after it, compared byte for byte with the whole batch; then a task requeued
+# mid-run, resumed, and compared again. About a minute on 2 cores.
 test-cluster: release
 	scripts/test-cluster .build/release/escalation
 

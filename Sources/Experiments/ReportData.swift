@@ -1,31 +1,39 @@
 import EscalationModel
 import Foundation
+import Record
 import ScenarioIO
 import Stochastics
 
-/// Everything a report shows about a batch, gathered by running its replications again with a
-/// recorder: runs are deterministic, so these are exactly the batch's runs, and their records
-/// give exactly the batch's summary.
+/// Everything a report shows about a batch. What comes from the CSV's columns (outcomes, the
+/// share ended by each day, the summary, the typical run's choice) is counted over every run;
+/// what needs a trace (the ladder's climb, who answers whom, the typical run told in full) comes
+/// from a sample of at most `ReportSample.defaultSize` runs simulated again, so a report of ten
+/// million runs costs reading them plus ten thousand traced runs, and its page does not grow.
 public struct ReportData: Sendable {
     public let scenario: Scenario
     public let manifest: Manifest
     public let summary: BatchSummary
-    /// Per run: the outcome and its day (for the curves of time to each outcome).
-    public let endings: [(outcome: Int, day: Double)]
-    /// `ladder[r][d]`: runs that had reached rung r or above by day d (at a time t ≤ d).
+    /// `endedByDay[k][d]`: runs (of all) that ended in outcome k with outcome_day ≤ d.
+    public let endedByDay: [[Int]]
+    /// `ladder[r][d]`: runs of the sample that had reached rung r or above by day d (at a time t ≤ d).
     public let ladder: [[Int]]
     /// Days 0 … ⌈horizon⌉ in all.
     public let days: Int
-    /// `answers[i][j]`: actions by actor i caused directly (answer or trigger) by actions of j.
+    /// `answers[i][j]`: actions by actor i caused directly (answer or trigger) by actions of j, in the sample.
     public let answers: [[Int]]
-    /// Actions by each actor.
+    /// Actions by each actor, in the sample.
     public let actorEvents: [Int]
-    /// The run with the median number of actions, told in full.
+    /// The run with the median number of actions (of all runs), told in full.
     public let median: (result: RunResult, trace: Trace)
+    /// What was checked, and the sample the traced charts come from.
+    public let check: ReportCheck
     /// The scenario as loaded, with where its numbers come from (when the report knows it).
     public var loaded: LoadedScenario?
 
-    /// Expected direct responses by i per action of j: the branching matrix of the batch.
+    /// The runs simulated again with traces.
+    public var sample: ReportSample { check.sample }
+
+    /// Expected direct responses by i per action of j: the branching matrix of the sample.
     public var answerMatrix: [[Double]] {
         answers.indices.map { i in
             answers[i].indices.map { j in actorEvents[j] > 0 ? Double(answers[i][j]) / Double(actorEvents[j]) : 0 }
@@ -35,45 +43,35 @@ public struct ReportData: Sendable {
     /// Its spectral radius: above 1, cycles of answers tend to grow.
     public var branchingRatio: Double { LinearAlgebra.spectralRadius(answerMatrix) }
 
-    /// The cumulative incidence of each outcome (Aalen–Johansen): the other outcomes compete,
-    /// and a run still unresolved at the horizon is censored there. Every run is followed to its
-    /// end, so nothing is censored before the horizon and this is the direct count: F_k(t) is
-    /// the share of all runs that ended in k by day t.
-    public var incidence: CumulativeIncidence {
-        CumulativeIncidence(endings.map { ($0.day, $0.outcome == scenario.unresolvedOutcome ? nil : $0.outcome) },
-                            outcomes: scenario.outcomeNames.count)
-    }
-
-    /// `incidenceByDay()[k][d]`: F_k(d) for d = 0 … ⌈horizon⌉, the share of runs with outcome k
-    /// and outcome_day ≤ d (zero throughout for `unresolved`, which is censoring).
+    /// `incidenceByDay()[k][d]`: the share of all runs with outcome k and outcome_day ≤ d, for
+    /// d = 0 … ⌈horizon⌉ (zero throughout for `unresolved`, which is censoring). Every run is
+    /// followed to its end and only the horizon censors, so this direct count is the outcome's
+    /// cumulative incidence, the others competing (Aalen–Johansen; see `CumulativeIncidence`).
     public func incidenceByDay() -> [[Double]] {
-        let f = incidence
-        return (0..<f.incidence.count).map { k in (0..<days).map { f.value(outcome: k, at: Double($0)) } }
+        endedByDay.indices.map { k in
+            endedByDay[k].map { k == scenario.unresolvedOutcome ? 0 : Double($0) / Double(summary.n) }
+        }
     }
 
-    /// Runs the batch `manifest` describes (its whole range of replications) and gathers the data.
-    public static func collect(scenario: Scenario, manifest: Manifest, threads: Int,
-                               progress: ProgressReporter? = nil) throws -> ReportData {
-        let layout = RecordLayout(scenario)
+    /// Runs the batch `manifest` describes (its whole range of replications) and gathers the data:
+    /// every run untraced, then the sample (`sampleSize` at most) again with traces. The sample is
+    /// the one a report of the batch's CSV draws, from the SHA-256 of the CSV `batch` writes for
+    /// these runs, so both pages agree.
+    public static func collect(scenario: Scenario, manifest: Manifest, threads: Int, progress: ProgressReporter? = nil,
+                               sampleSize: Int = ReportSample.defaultSize) throws -> ReportData {
         let first = manifest.shard.first, end = manifest.shard.end
         guard end > first else { throw BatchError("a report needs at least one run") }
         let master = UInt64(manifest.seed)!
-        let days = Int(scenario.horizon.rounded(.up)) + 1
-        let actors = scenario.actors.count
-        var summary = BatchSummary(table: RunTable(scenario))
-        var endings: [(outcome: Int, day: Double)] = []
-        var ladder = [[Int]](repeating: [Int](repeating: 0, count: days), count: Ladder.top + 1)
-        var answers = [[Int]](repeating: [Int](repeating: 0, count: actors), count: actors)
-        var actorEvents = [Int](repeating: 0, count: actors)
-        var actionsPerRun: [Int] = []
+        let table = RunTable(scenario)
+        var tally = ReportTally(scenario: scenario)
+        var hasher = SHA256Hasher()
+        hasher.update(Array(table.header.utf8))
 
         struct Part {
-            var records: [[Double]] = []
-            var endings: [(Int, Double)] = []
-            var firstAtRung: [[Double]] = []
-            var answers: [[Int]]
-            var actorEvents: [Int]
+            var records: [Double] = []
+            var text = TextBuffer()
         }
+        let width = table.layout.width
         let chunk = 256
         let chunks = (end - first + chunk - 1) / chunk
         let batch = max(1, threads) * 4
@@ -83,60 +81,44 @@ public struct ReportData: Sendable {
             let parts = ConcurrentResults<Part>(count: group.count)
             DispatchQueue.concurrentPerform(iterations: group.count) { g in
                 let simulator = Simulator(scenario: scenario)
-                var part = Part(answers: [[Int]](repeating: [Int](repeating: 0, count: actors), count: actors),
-                                actorEvents: [Int](repeating: 0, count: actors))
-                let lower = first + group[g] * chunk
-                for k in lower..<min(lower + chunk, end) {
-                    let (result, trace) = simulator.runTraced(seed: StreamSeed.replication(master: master, index: UInt64(k)))
-                    part.records.append(result.record(layout: layout))
-                    part.endings.append((result.outcome, result.outcomeDay))
-                    var firstAt = [Double](repeating: .infinity, count: Ladder.top + 1)
-                    var actorOf: [Int: Int] = [:]
-                    for entry in trace.entries {
-                        guard case .action(let number, let a, let cause, _, _, _) = entry.kind else { continue }
-                        let actor = scenario.actions[a].actor
-                        actorOf[number] = actor
-                        part.actorEvents[actor] += 1
-                        for r in 0...scenario.actions[a].rung where firstAt[r] == .infinity { firstAt[r] = entry.time }
-                        switch cause {
-                        case .answer(let parent, _, _, _, _, _), .trigger(let parent, _, _, _):
-                            if let source = actorOf[parent] { part.answers[actor][source] += 1 }
-                        default: break
-                        }
+                let lower = first + group[g] * chunk, upper = min(lower + chunk, end)
+                var part = Part(records: [Double](repeating: 0, count: (upper - lower) * width))
+                part.records.withUnsafeMutableBufferPointer { all in
+                    for k in lower..<upper {
+                        let seed = StreamSeed.replication(master: master, index: UInt64(k))
+                        let record = UnsafeMutableBufferPointer(rebasing: all[(k - lower) * width..<(k - lower + 1) * width])
+                        simulator.run(seed: seed, into: record)
+                        table.appendRow(run: k, seed: seed, record: UnsafeBufferPointer(record), to: &part.text)
                     }
-                    part.firstAtRung.append(firstAt)
                 }
                 parts.set(g, part)
             }
-            for part in parts.values {
-                for record in part.records {
-                    summary.add(record)
-                    actionsPerRun.append(Int(record[RecordLayout.events]))
-                }
-                endings += part.endings.map { (outcome: $0.0, day: $0.1) }
-                for firstAt in part.firstAtRung {
-                    for r in 0...Ladder.top where firstAt[r].isFinite {
-                        ladder[r][min(days - 1, Int(firstAt[r].rounded(.up)))] += 1
+            for (g, part) in parts.values.enumerated() {
+                let lower = first + group[g] * chunk
+                part.records.withUnsafeBufferPointer { all in
+                    for i in 0..<all.count / width {
+                        tally.add(UnsafeBufferPointer(rebasing: all[i * width..<(i + 1) * width]), run: lower + i)
                     }
                 }
-                for i in 0..<actors {
-                    actorEvents[i] += part.actorEvents[i]
-                    for j in 0..<actors { answers[i][j] += part.answers[i][j] }
-                }
-                done += part.records.count
-                progress?.update(done: done)
+                part.text.withUnsafeBytes { hasher.update($0) }
+                done += part.records.count / width
             }
+            progress?.update(done: done)
         }
-        // Cumulative: reached at a time t ≤ d, as the outcome curves count outcome_day ≤ d.
-        for r in 0...Ladder.top { for d in 1..<days { ladder[r][d] += ladder[r][d - 1] } }
-        // The run whose number of actions is nearest the median (the first such).
-        let sortedActions = actionsPerRun.sorted()
-        let medianActions = sortedActions[sortedActions.count / 2]
-        let pick = actionsPerRun.indices.min { abs(actionsPerRun[$0] - medianActions) < abs(actionsPerRun[$1] - medianActions) }!
+        let sample = ReportSample(range: first..<end, size: sampleSize, csvHash: hasher.hex())
+        let traces = ReportTraces(scenario: scenario, masterSeed: master, runs: sample.runs, days: tally.days, threads: threads)
+        return data(scenario: scenario, manifest: manifest, tally: tally, traces: traces,
+                    check: ReportCheck(csv: nil, csvSHA256: hasher.hex(), rows: end - first, sample: sample))
+    }
+
+    static func data(scenario: Scenario, manifest: Manifest, tally: ReportTally, traces: ReportTraces,
+                     check: ReportCheck) -> ReportData {
+        let master = UInt64(manifest.seed)!
         let median = Simulator(scenario: scenario).runTraced(
-            seed: StreamSeed.replication(master: master, index: UInt64(first + pick)))
-        return ReportData(scenario: scenario, manifest: manifest, summary: summary, endings: endings, ladder: ladder,
-                          days: days, answers: answers, actorEvents: actorEvents, median: median)
+            seed: StreamSeed.replication(master: master, index: UInt64(tally.typicalRun)))
+        return ReportData(scenario: scenario, manifest: manifest, summary: tally.summary, endedByDay: tally.endedByDay,
+                          ladder: traces.ladder, days: tally.days, answers: traces.answers, actorEvents: traces.actorEvents,
+                          median: median, check: check)
     }
 }
 
@@ -160,36 +142,81 @@ extension RunResult {
     /// The run's record, laid out as `Simulator.run(seed:into:)` writes it.
     public func record(layout: RecordLayout) -> [Double] {
         [Double(outcome), outcomeDay, Double(maxRung), Double(actions)] + ledger + actionCounts.map(Double.init)
-            + finalState + observations
+            + finalState + observations + (layout.draws ? [Double(draw ?? 0)] : [])
     }
 }
 
 extension ReportData {
-    /// The data of an existing batch: its manifest says what was run; the scenario must still
-    /// have the same content hash, and re-running its replications must reproduce its CSV to the
-    /// byte, so the report describes exactly that batch.
-    public static func collect(fromBatch csv: String, threads: Int, progress: ProgressReporter? = nil) throws -> ReportData {
+    /// The data of an existing batch: its manifest says what was run, and the scenario must still
+    /// have the same content hash. Every row is read (its run, its seed, its written form) and
+    /// counted; the sample (`sampleSize` runs at most, all of a smaller batch) is simulated again
+    /// and must match its rows byte for byte, so the report describes that batch.
+    public static func collect(fromBatch csv: String, threads: Int, progress: ProgressReporter? = nil,
+                               sampleSize: Int = ReportSample.defaultSize) throws -> ReportData {
         let manifest = try Manifest.read(Manifest.path(forCSV: csv))
         let loaded = try manifest.loadScenario(besideCSV: csv, purpose: "a report")
-        let scenarioPath = loaded.path
-        var data = try collect(scenario: loaded.scenario, manifest: manifest, threads: threads, progress: progress)
-        data.loaded = loaded
-        // The batch's CSV, row by row, must be what the scenario gives, and its summary the one
-        // just computed.
-        let (rows, fromFile) = try readRows(of: csv, manifest: manifest, scenario: loaded.scenario, scenarioPath: scenarioPath)
-        guard rows == manifest.shard.end - manifest.shard.first, fromFile.csv() == data.summary.csv() else {
-            throw BatchError("\(csv): re-running its replications does not reproduce it "
-                             + "(\(rows) rows; the manifest says \(manifest.shard.end - manifest.shard.first))")
+        guard let master = UInt64(manifest.seed) else { throw BatchError("\(Manifest.path(forCSV: csv)): its seed is not a number") }
+        let range = manifest.shard.first..<manifest.shard.end
+        guard !range.isEmpty else { throw BatchError("\(Manifest.path(forCSV: csv)): a report needs at least one run") }
+        // The hash is taken on another core while this one reads the rows.
+        let hashing = CSVHashing(path: csv)
+        let (rows, tally): (Int, ReportTally)
+        do {
+            (rows, tally) = try read(csv, manifest: manifest, scenario: loaded.scenario, scenarioPath: loaded.path)
+        } catch {
+            hashing.stop()
+            throw error
         }
+        let hash = try hashing.hex()
+        guard rows == range.count else {
+            throw BatchError("\(csv): it has \(rows) rows; its manifest says \(range.count) (runs \(range.lowerBound) to \(range.upperBound - 1))")
+        }
+        let sample = ReportSample(range: range, size: sampleSize, csvHash: hash)
+        let traces = ReportTraces(scenario: loaded.scenario, masterSeed: master, runs: sample.runs, days: tally.days, threads: threads)
+        try match(csv, rows: traces.rows, of: sample)
+        var data = data(scenario: loaded.scenario, manifest: manifest, tally: tally, traces: traces,
+                        check: ReportCheck(csv: csv, csvSHA256: hash, rows: rows, sample: sample))
+        data.loaded = loaded
         return data
     }
 
-    /// The reading half of a report: every row of a batch CSV parsed, checked to be in its one
-    /// written form (numbers in their shortest form, runs in order) and summarised. Returns the
-    /// rows read and their summary. (`make bench` times this against a batch writing the rows.)
+    /// Reads the file again and compares the sampled runs' rows with those simulated (`rows`, in
+    /// the sample's order, each with its newline).
+    static func match(_ csv: String, rows: [TextBuffer], of sample: ReportSample) throws {
+        var reader = try LineReader(path: csv)
+        defer { reader.close() }
+        _ = try reader.nextLine()
+        var k = sample.range.lowerBound
+        for (run, row) in zip(sample.runs, rows) {
+            var line = try reader.nextLine()
+            while k < run {
+                k += 1
+                line = try reader.nextLine()
+            }
+            k += 1
+            guard let line, isRow(row, line: line) else {
+                throw BatchError("\(csv): the row of run \(run) is not what the scenario gives (simulated again: "
+                                 + "\(abbreviated(String(row.string.dropLast()), limit: 160)))")
+            }
+        }
+    }
+
+    /// The reading half of a report: every row of a batch CSV parsed, checked to be run k in
+    /// order with the seed the master seed gives it, and summarised. Returns the rows read and
+    /// their summary. (`make bench` times this against a batch writing the rows.) Only the
+    /// sample's rows are written again and compared byte for byte: writing every number back in
+    /// its shortest form took as long as parsing it, and a row outside the sample whose values
+    /// are read right is counted right whatever its digits.
     public static func readRows(of csv: String, manifest: Manifest, scenario: Scenario,
                                 scenarioPath: String) throws -> (rows: Int, summary: BatchSummary) {
+        let (rows, tally) = try read(csv, manifest: manifest, scenario: scenario, scenarioPath: scenarioPath)
+        return (rows, tally.summary)
+    }
+
+    static func read(_ csv: String, manifest: Manifest, scenario: Scenario,
+                     scenarioPath: String) throws -> (rows: Int, tally: ReportTally) {
         let table = RunTable(scenario)
+        guard let master = UInt64(manifest.seed) else { throw BatchError("\(Manifest.path(forCSV: csv)): its seed is not a number") }
         var reader = try LineReader(path: csv)
         defer { reader.close() }
         guard try reader.next().map({ $0 + "\n" }) == table.header else {
@@ -197,21 +224,24 @@ extension ReportData {
         }
         let parser = RowParser(table)
         var record = [Double](repeating: 0, count: table.layout.width)
-        var row = TextBuffer()
-        var fromFile = BatchSummary(table: table)
+        var tally = ReportTally(scenario: scenario)
         var k = manifest.shard.first
         while let line = try reader.nextLine() {
             guard let (run, seed) = record.withUnsafeMutableBufferPointer({ parser.parse(line, into: $0) }), run == k else {
                 throw BatchError("\(csv): row \(k - manifest.shard.first + 1) is not run \(k)")
             }
-            // Written again, the row must be the same bytes: numbers in their one shortest form.
-            row.removeAll()
-            record.withUnsafeBufferPointer { table.appendRow(run: run, seed: seed, record: $0, to: &row) }
-            if !isRow(row, line: line) { throw BatchError("\(csv): the row of run \(k) is not what the scenario gives") }
-            fromFile.add(record)
+            let expected = StreamSeed.replication(master: master, index: UInt64(k))
+            guard seed == expected else {
+                throw BatchError("\(csv): run \(k) has seed \(seed) in its row, but master seed \(master) gives \(expected): "
+                                 + "the row does not come from this batch")
+            }
+            record.withUnsafeBufferPointer { tally.add($0, run: k) }
             k += 1
         }
-        return (k - manifest.shard.first, fromFile)
+        guard reader.trailing.isEmpty else {
+            throw BatchError("\(csv): it ends in a cut row (no newline after run \(k)'s row): the file is not the whole batch")
+        }
+        return (k - manifest.shard.first, tally)
     }
 
     /// A manifest for a report made straight from a scenario.

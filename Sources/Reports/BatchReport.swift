@@ -71,8 +71,13 @@ public enum BatchReport {
             page.raw("</details>")
         }
 
-        // Ladder over time: one line per rung, rungs whose curves coincide drawn once.
+        // Ladder over time: one line per rung, rungs whose curves coincide drawn once. It needs
+        // the runs' traces, so it is drawn from the sample (all runs of a small batch).
         page.heading("How fast crises climb", id: "ladder")
+        let sampled = data.sample.runs.count
+        let fromSample = data.sample.isWhole ? "" : " Drawn from \(data.sample.description), re-simulated with their traces "
+            + "(one in each of \(ReportSample.grouped(sampled)) equal stretches of the batch): each share is within about "
+            + String(format: "%.1f", 196 * 0.5 / Double(sampled).squareRoot()) + " percentage points of the whole batch's (95%)."
         var groups: [(rungs: [Int], counts: [Int])] = []
         for r in 1...Ladder.top where data.ladder[r].last ?? 0 > 0 {
             if let last = groups.last, last.counts == data.ladder[r] {
@@ -83,7 +88,7 @@ public enum BatchReport {
         }
         let ladderSeries = groups.map { g in
             (label: g.rungs.count == 1 ? "rung \(g.rungs[0])+" : "rungs \(g.rungs.first!)–\(g.rungs.last!)+",
-             points: (0..<data.days).map { (x: Double($0), y: Double(g.counts[$0]) / Double(summary.n)) },
+             points: (0..<data.days).map { (x: Double($0), y: Double(g.counts[$0]) / Double(sampled)) },
              band: nil as [(low: Double, high: Double)]?)
         }
         let rungKey = groups.flatMap(\.rungs).map { "\($0) \(s.rungNames[$0])" }.joined(separator: "; ")
@@ -95,7 +100,7 @@ public enum BatchReport {
                                                           endLabels: true, xTicks: ladderAxis.ticks, xFormat: ladderAxis.label),
                     caption: "For each rung some run reached (from 1 up), the share of all runs whose highest rung by each day is at or "
                         + "above it; a run that has ended keeps its highest rung. Rungs whose curves coincide share a line. "
-                        + "Rungs: \(rungKey).")
+                        + "Rungs: \(rungKey)." + fromSample)
 
         // Casualties: two histograms a row, each sized for its half of the page's column.
         page.heading("Killed, by side", id: "casualties")
@@ -127,13 +132,13 @@ public enum BatchReport {
             title: "Direct responses per action", rows: names, columns: names, values: data.answerMatrix,
             rowTitle: "responding actor", columnTitle: "actor whose action drew the response",
             format: { String(format: "%.2f", $0) }),
-            caption: "Each cell: the actions by the row's actor that one action of the column's actor caused directly (answered or set off), on average over the batch; darker is more (the key gives the scale). The spectral radius of this matrix, the branching ratio, is \(String(format: "%.3f", data.branchingRatio)): below 1, cycles of answers die out on average.")
+            caption: "Each cell: the actions by the row's actor that one action of the column's actor caused directly (answered or set off), on average over \(data.sample.isWhole ? "the batch" : data.sample.description + ", re-simulated with their traces (the sample of the ladder's chart)"); darker is more (the key gives the scale). The spectral radius of this matrix, the branching ratio, is \(String(format: "%.3f", data.branchingRatio)): below 1, cycles of answers die out on average.")
         page.raw("<p id=\"branching-ratio\" data-value=\"\(exactNumber(data.branchingRatio))\">Branching ratio (spectral radius of the matrix): <strong>\(String(format: "%.3f", data.branchingRatio))</strong>.</p>")
 
         // A typical run
         page.heading("A typical run", id: "timeline")
         let (result, trace) = data.median
-        page.paragraph("The run with the median number of actions (\(result.actions)), seed \(result.seed), told day by day. "
+        page.paragraph("The first run with the median number of actions of all runs (\(result.actions)), seed \(result.seed), told day by day. "
                        + "Replay it with: escalation run \(m.scenario) --seed \(result.seed)"
                        + m.overrides.map { " --set \($0)" }.joined() + " --explain", className: "note")
         page.raw(timeline(s, result: result, trace: trace))
@@ -168,6 +173,9 @@ public enum BatchReport {
             [("shard", nil), ("\(m.shard.index)/\(m.shard.count) (runs \(m.shard.first)..<\(m.shard.end))", nil)],
             [("program", nil), ("escalation \(m.version)", nil)],
         ])
+        // What was checked, with the CSV's hash for a reader to match against the file they hold.
+        page.raw("<p id=\"checked\" data-sha256=\"\(data.check.csvSHA256)\" data-resimulated=\"\(data.sample.runs.count)\">"
+                 + "<strong>Checked:</strong> \(xmlEscaped(data.check.text))</p>")
         page.paragraph("Reproduce: escalation batch \(m.scenario) --runs \(m.runs) --seed \(m.seed)"
                        + m.overrides.map { " --set \($0)" }.joined() + "; the same bytes on any number of threads.", className: "note")
         return page.render()

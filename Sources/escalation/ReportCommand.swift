@@ -10,8 +10,11 @@ struct ReportCommand: ParsableCommand {
         abstract: "Write a self-contained HTML report with charts, from a scenario or an existing batch.",
         discussion: """
             From a scenario, runs it --runs times. From a batch CSV (runs.csv or runs.csv.gz, with its \
-            manifest beside it), checks that the scenario is unchanged and that re-running the replications \
-            reproduces the CSV, then reports on exactly that batch. The report needs no network \
+            manifest beside it), checks that the scenario is unchanged, reads every row (its run and its seed) \
+            and re-runs at most 10,000 replications (all of a smaller batch; else one in \
+            each of 10,000 equal stretches, chosen by the CSV's SHA-256), which must reproduce their rows \
+            byte for byte; the page says what \
+            was checked and gives the CSV's SHA-256. The report needs no network \
             and no scripts: outcome probabilities, the share of runs ended in each by day, the ladder over time, killed by \
             side, who answers whom, a typical run, the key numbers, the scenario and the manifest.
             """
