@@ -27,7 +27,7 @@ public struct Metric: Sendable {
     /// Counts of other whole values.
     private var whole = CountTable()
     /// Counts of bucket keys, once a value is not a whole number.
-    private var buckets = CountTable()
+    private var buckets = BucketCounts()
     private var bucketed = false
 
     public init() {}
