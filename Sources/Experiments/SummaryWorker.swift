@@ -7,9 +7,12 @@ import Foundation
 final class SummaryWorker: @unchecked Sendable {
     private struct Job {
         var rows: [UInt8]
-        let shard: Int
+        /// Where each row's first field of the worker's begins, and its newline.
+        var starts: [Int32]
+        var ends: [Int32]
+        var shard: Int
         /// The line number (in its file) of the block's first row.
-        let firstLine: Int
+        var firstLine: Int
     }
 
     /// Blocks waiting or being read: a few MiB each, so memory stays bounded.
@@ -22,31 +25,39 @@ final class SummaryWorker: @unchecked Sendable {
     private(set) var failures: [Int: Int] = [:]
     private let condition = NSCondition()
     private var jobs: [Job] = []
-    private var spare: [[UInt8]] = []
+    private var spare: [Job] = []
     private var inFlight = 0
     private var closing = false
     private let stopped = DispatchSemaphore(value: 0)
+    private let moments: MomentColumns
 
     init(summary: BatchSummary, fields: Range<Int>, parser: RowParser) {
         self.summary = summary
         self.fields = fields
         self.parser = parser
+        moments = MomentColumns(count: summary.metricRange(ofFields: fields).count)
         let thread = Thread { [self] in work() }
         thread.name = "merge summary"
         thread.start()
     }
 
     /// Queues a copy of `rows` (whole lines), waiting while the queue is full.
-    func submit(_ rows: UnsafeBufferPointer<UInt8>, shard: Int, firstLine: Int) {
+    func submit(_ rows: UnsafeBufferPointer<UInt8>, starts: ArraySlice<Int32>, ends: ArraySlice<Int32>, shard: Int, firstLine: Int) {
         condition.lock()
         while inFlight >= Self.depth { condition.wait() }
         inFlight += 1
-        var bytes = spare.popLast() ?? []
+        var job = spare.popLast() ?? Job(rows: [], starts: [], ends: [], shard: shard, firstLine: firstLine)
         condition.unlock()
-        bytes.removeAll(keepingCapacity: true)
-        bytes.append(contentsOf: rows)
+        job.rows.removeAll(keepingCapacity: true)
+        job.rows.append(contentsOf: rows)
+        job.starts.removeAll(keepingCapacity: true)
+        job.starts.append(contentsOf: starts)
+        job.ends.removeAll(keepingCapacity: true)
+        job.ends.append(contentsOf: ends)
+        job.shard = shard
+        job.firstLine = firstLine
         condition.lock()
-        jobs.append(Job(rows: bytes, shard: shard, firstLine: firstLine))
+        jobs.append(job)
         condition.broadcast()
         condition.unlock()
     }
@@ -69,19 +80,28 @@ final class SummaryWorker: @unchecked Sendable {
                 condition.unlock()
                 break
             }
-            let job = jobs.removeFirst()
+            var job = jobs.removeFirst()
             condition.unlock()
             // After a row it cannot read, the rest of that shard is not read (it is refused).
-            if failures[job.shard] == nil,
-               let bad = job.rows.withUnsafeBufferPointer({ summary.add(rows: $0, fields: fields, parser: parser) }) {
-                failures[job.shard] = job.firstLine + bad
+            if failures[job.shard] == nil {
+                let count = job.ends.count
+                let bad = job.rows.withUnsafeBufferPointer { rows in
+                    job.starts.withUnsafeMutableBufferPointer { starts in
+                        job.ends.withUnsafeBufferPointer { ends in
+                            summary.add(rows: rows.baseAddress!, starts: starts.baseAddress!, ends: ends.baseAddress!, count: count,
+                                        fields: fields, parser: parser, moments: moments)
+                        }
+                    }
+                }
+                if let bad { failures[job.shard] = job.firstLine + bad }
             }
             condition.lock()
-            spare.append(job.rows)
+            spare.append(job)
             inFlight -= 1
             condition.broadcast()
             condition.unlock()
         }
+        summary.store(moments, fields: fields)
         stopped.signal()
     }
 }

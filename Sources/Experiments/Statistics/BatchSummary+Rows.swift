@@ -5,70 +5,85 @@ import Foundation
 /// each metric still sees its values in replication order, so the statistics are those of the
 /// batch run whole, to the bit.
 extension BatchSummary {
-    /// Reads fields `fields` (0 is `run`, 2 `outcome`, 3 `outcome_day` ...) of every row of
-    /// `rows` (whole lines, newlines included) into the statistics of their columns; with field
-    /// 2, the outcome counts and the days to each outcome too (so field 3 must come with it).
-    /// Returns the number of rows read before one that is not well formed (a value that is not
-    /// a number, an outcome that is not the scenario's, a field too many or too few), if any.
-    /// The values are those `RowParser` reads (`CSVNumber`).
-    mutating func add(rows: UnsafeBufferPointer<UInt8>, fields: Range<Int>, parser: RowParser) -> Int? {
+    /// The metrics (indices into `metrics`) of fields `fields`: the draw is none.
+    func metricRange(ofFields fields: Range<Int>) -> Range<Int> {
+        let first = max(fields.lowerBound, 3) - 3, end = min(fields.upperBound - 3, metrics.count)
+        return first..<max(first, end)
+    }
+
+    /// Reads fields `fields` (0 is `run`, 2 `outcome`, 3 `outcome_day` ...) of `count` rows
+    /// into the statistics of their columns, their moments into `moments` (given back by
+    /// `store`); with field 2, the outcome counts and the days to each outcome too (so field 3
+    /// must come with it). Row r's field `fields.lowerBound` starts at `rows + starts[r]` and
+    /// the row ends at `rows + ends[r]` (its newline); when the fields are not the last of the
+    /// row, `starts[r]` is moved on to the field after them, for the next part. Returns the
+    /// number of rows read before one that is not well formed (a value that is not a number,
+    /// an outcome that is not the scenario's, a field too many or too few), if any. The values
+    /// are those `RowParser` reads (`CSVNumber`).
+    mutating func add(rows base: UnsafePointer<UInt8>, starts: UnsafeMutablePointer<Int32>, ends: UnsafePointer<Int32>,
+                      count: Int, fields: Range<Int>, parser: RowParser, moments: MomentColumns) -> Int? {
         precondition(fields.lowerBound >= 2 && (fields.lowerBound > 2 || fields.count >= 2))
-        guard let base = rows.baseAddress else { return nil }
         let columns = parser.width + 2
         let lastField = fields.upperBound == columns
-        var row = 0
-        var start = 0
+        let mine = metricRange(ofFields: fields)
+        precondition(moments.count == mine.count)
+        // The values of a row's fields, by field - fields.lowerBound; its metrics' from `offset`.
+        let offset = mine.lowerBound + 3 - fields.lowerBound
         var failed: Int?
         // One unique buffer for the whole block: no copy-on-write check a value.
         var metrics = self.metrics
         self.metrics = []
         defer { self.metrics = metrics }
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: fields.count) { values in
+        let values = values.baseAddress!
         metrics.withUnsafeMutableBufferPointer { metrics in
-            while start < rows.count {
-                let p = base + start
-                let end = UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self)
-                    .distance(to: memchr(p, Int32(UInt8(ascii: "\n")), rows.count - start)!.assumingMemoryBound(to: UInt8.self))
+            for row in 0..<count {
+                let p = base + Int(starts[row])
+                let end = Int(ends[row]) - Int(starts[row])
                 var i = 0
-                // Step over the fields before ours (run and seed are checked by the reader).
-                var skipped = 0
-                while skipped < fields.lowerBound {
-                    i = CSVNumber.fieldEnd(p, from: i, to: end)
-                    guard i < end else { failed = row; return }
-                    i += 1
-                    skipped += 1
-                }
-                var field = fields.lowerBound
-                if field == 2 {
+                var k = 0
+                if fields.lowerBound == 2 {
                     let outcomeEnd = CSVNumber.fieldEnd(p, from: i, to: end)
-                    guard let outcome = parser.outcome(UnsafeBufferPointer(start: p + i, count: outcomeEnd - i)),
-                          outcomeEnd < end else { failed = row; return }
-                    i = outcomeEnd + 1
-                    guard let day = Self.value(p, &i, end) else { failed = row; return }
-                    n += 1
-                    outcomeCounts[outcome] += 1
-                    daysTo[outcome].add(day)
-                    metrics[0].add(day)
-                    field = 4
+                    guard let outcome = parser.outcome(UnsafeBufferPointer(start: p + i, count: outcomeEnd - i)) else { failed = row; return }
+                    values[0] = Double(outcome)
+                    i = outcomeEnd
+                    k = 1
                 } else {
                     guard let x = Self.value(p, &i, end) else { failed = row; return }
-                    if field - 3 < metrics.count { metrics[field - 3].add(x) }
-                    field += 1
+                    values[0] = x
+                    k = 1
                 }
-                while field < fields.upperBound {
+                while k < fields.count {
                     guard i < end && p[i] == CSVNumber.comma else { failed = row; return }
                     i += 1
                     guard let x = Self.value(p, &i, end) else { failed = row; return }
-                    // The posterior draw, the last column when there is one, is read but not summarised.
-                    if field - 3 < metrics.count { metrics[field - 3].add(x) }
-                    field += 1
+                    values[k] = x
+                    k += 1
                 }
                 // Our last field ends the row, or the next one follows.
-                guard lastField ? i == end : i < end && p[i] == CSVNumber.comma else { failed = row; return }
-                row += 1
-                start += end + 1
+                if lastField {
+                    guard i == end else { failed = row; return }
+                } else {
+                    guard i < end && p[i] == CSVNumber.comma else { failed = row; return }
+                    starts[row] += Int32(i + 1)
+                }
+                if fields.lowerBound == 2 {
+                    let outcome = Int(values[0])
+                    n += 1
+                    outcomeCounts[outcome] += 1
+                    daysTo[outcome].add(values[1])
+                }
+                moments.add(values + offset)
+                for m in mine { metrics[m].count(values[offset + m - mine.lowerBound]) }
             }
         }
+        }
         return failed
+    }
+
+    /// Gives the metrics of fields `fields` their moments, once every row is read.
+    mutating func store(_ moments: MomentColumns, fields: Range<Int>) {
+        moments.store(into: &metrics, from: metricRange(ofFields: fields).lowerBound)
     }
 
     /// A field's number, as `CSVNumber.double` reads it; short whole numbers and decimals here.
