@@ -83,12 +83,14 @@ public enum Merge {
     }
 
     /// What a pass over shards needs: the scenario that made them (the rows are checked against
-    /// it, see `RowVerifier`), the master seed, the header and the columns.
+    /// it, see `RowVerifier`; it loads while the rows are read), the master seed, the header
+    /// and the columns.
     static func pass(over shards: [MergePass.Input]) throws -> MergePass {
         let reference = shards[0]
-        let loaded = try reference.manifest.loadScenario(besideCSV: reference.path, purpose: "checking the shards' rows")
         guard let masterSeed = UInt64(reference.manifest.seed) else { throw BatchError("\(reference.path): its manifest's seed is not a number") }
-        return MergePass(inputs: shards, header: reference.manifest.columns.joined(separator: ","), scenario: loaded.scenario,
+        let (manifest, path) = (reference.manifest, reference.path)
+        return MergePass(inputs: shards, header: reference.manifest.columns.joined(separator: ","),
+                         load: { try manifest.loadScenario(besideCSV: path, purpose: "checking the shards' rows").scenario },
                          masterSeed: masterSeed, table: try RunTable(manifest: reference.manifest))
     }
 

@@ -3,7 +3,7 @@ import Foundation
 
 /// One pass over a batch's shards in run order, at about the speed of the disk: each file is
 /// read a block of rows at a time and the block is written out whole; every row's run and seed
-/// are checked (and a sample simulated again, `RowVerifier`); with a summary, every field is
+/// are checked (and a sample simulated again, `SampleChecker`); with a summary, every field is
 /// read into it, on two threads (`SummaryWorker`), else each row's fields are only counted.
 struct MergePass {
     struct Input {
@@ -21,7 +21,8 @@ struct MergePass {
 
     let inputs: [Input]
     let header: String
-    let scenario: Scenario
+    /// The scenario that made the shards, loaded beside the reading (`SampleChecker`).
+    let load: @Sendable () throws -> Scenario
     let masterSeed: UInt64
     let table: RunTable
 
@@ -47,6 +48,8 @@ struct MergePass {
         // Where each row of a block starts its field 2, and ends: the summary's parts need not look for them.
         var starts: [Int32] = [], ends: [Int32] = []
         defer { worker?.finish() }
+        let samples = SampleChecker(masterSeed: masterSeed, load: load)
+        defer { try? samples.finish() }
 
         shards: for (s, input) in inputs.enumerated() {
             let range = input.manifest.shard.first..<input.manifest.shard.end
@@ -58,7 +61,6 @@ struct MergePass {
                     if stopAtFirst { break shards }
                     continue
                 }
-                let verifier = RowVerifier(scenario: scenario, masterSeed: masterSeed, range: range)
                 var next = range.lowerBound
                 var broken = false
                 while !broken, let block = try reader.nextLines() {
@@ -77,12 +79,14 @@ struct MergePass {
                             broken = true
                             break
                         }
-                        do {
-                            try verifier.check(run: next, seed: seed, line: line, file: input.path)
-                        } catch let error as BatchError {
-                            fail(s, next - range.lowerBound + 2, error.description)
+                        if let problem = RowVerifier.seedProblem(run: next, seed: seed, masterSeed: masterSeed, file: input.path) {
+                            fail(s, next - range.lowerBound + 2, problem.description)
                             broken = true
                             break
+                        }
+                        if RowVerifier.isSampled(next, of: range, masterSeed: masterSeed) {
+                            samples.submit(.init(shard: s, line: next - range.lowerBound + 2, run: next, seed: seed, row: Array(line),
+                                                 file: input.path, range: range))
                         }
                         if summarise {
                             starts.append(Int32(good + afterSeed))
@@ -129,6 +133,8 @@ struct MergePass {
             if stopAtFirst && !failures.isEmpty { break }
         }
 
+        try samples.finish()
+        for (s, failure) in samples.failures { fail(s, failure.line, failure.message) }
         if let moments, summary != nil { summary!.store(moments, fields: 2..<split) }
         if let worker {
             worker.finish()

@@ -265,6 +265,7 @@ for _ in 0..<3 {
         if best[i] == nil || m.seconds < best[i]!.seconds { best[i] = m }
     }
 }
+let megabytes = Double(shardPaths.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }) / 1e6
 try? FileManager.default.removeItem(atPath: mergeScratch)
 let rows = best.map { $0! }
 func row(_ label: String, threads: Int) -> Measurement? {
@@ -326,11 +327,10 @@ if let write = readingRows.first {
 let mergeRows = rows.enumerated().filter { plan[$0.offset].section == 3 }.map(\.element)
 if let cat = mergeRows.first {
     print("")
-    print("\(grouped(mergeRuns)) flagship rows in \(mergeShards) shards, copied into one file from a warm cache, each")
+    print("\(grouped(mergeRuns)) flagship rows in \(mergeShards) shards (\(grouped(megabytes)) MB), copied into one file from a warm cache, each")
     print("timed whole as a subprocess (merge on a folder, checking every row's run and seed and")
     print("simulating about 100 rows a shard again; with --summary, reading every field):")
     print(pad("command", 28, right: false) + pad("rows", 11) + pad("s", 7) + pad("MB/s", 9) + pad("against cat", 13))
-    let megabytes = Double(shardPaths.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }) / 1e6
     for m in mergeRows {
         print(pad(m.label, 28, right: false) + pad(grouped(m.runs), 11) + pad(String(format: "%.2f", m.seconds), 7)
               + pad(grouped(megabytes / m.seconds), 9) + pad(ratio(m.seconds / cat.seconds), 13))
