@@ -2,9 +2,10 @@ import EscalationModel
 import Foundation
 
 /// One pass over a batch's shards in run order, at about the speed of the disk: each file is
-/// read a block of rows at a time and the block is written out whole; every row's run and seed
-/// are checked (and a sample simulated again, `SampleChecker`); with a summary, every field is
-/// read into it, on two threads (`SummaryWorker`), else each row's fields are only counted.
+/// read a block of rows at a time and the block is written out whole (by `BackgroundWriter`);
+/// every row's run and seed are checked (and a sample simulated again, `SampleChecker`); with a
+/// summary, every field is read into it, on two threads (`SummaryWorker`), else each row's
+/// fields are only counted.
 struct MergePass {
     struct Input {
         let path: String
@@ -50,6 +51,8 @@ struct MergePass {
         defer { worker?.finish() }
         let samples = SampleChecker(masterSeed: masterSeed, load: load)
         defer { try? samples.finish() }
+        let writer = output.map(BackgroundWriter.init)
+        defer { try? writer?.finish() }
 
         shards: for (s, input) in inputs.enumerated() {
             let range = input.manifest.shard.first..<input.manifest.shard.end
@@ -96,7 +99,7 @@ struct MergePass {
                         good = newline + 1
                     }
                     let rows = UnsafeBufferPointer(start: base, count: good)
-                    if failures.isEmpty, let output { try output.write(UnsafeRawBufferPointer(rows)) }
+                    if failures.isEmpty, let writer { try writer.write(UnsafeRawBufferPointer(rows)) }
                     guard summarise, good > 0 else { continue }
                     if moments == nil {
                         split = Self.split(rows, columns: columns)
@@ -133,6 +136,7 @@ struct MergePass {
             if stopAtFirst && !failures.isEmpty { break }
         }
 
+        try writer?.finish()
         try samples.finish()
         for (s, failure) in samples.failures { fail(s, failure.line, failure.message) }
         if let moments, summary != nil { summary!.store(moments, fields: 2..<split) }
