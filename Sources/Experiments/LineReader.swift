@@ -71,6 +71,22 @@ struct LineReader {
         }
     }
 
+    /// Every complete line the buffer holds (at least one), newlines included, or nil at the
+    /// end: a merge copies a file a block at a time rather than a line at a time. The bytes stay
+    /// valid until the next call to `nextLines()`, `nextLine()` or `next()`.
+    mutating func nextLines() throws -> UnsafeBufferPointer<UInt8>? {
+        guard let first = try nextLine() else { return nil }
+        // `first` starts the block; the buffer may hold many more lines after it.
+        let start = buffer.base.distance(to: UnsafeMutablePointer(mutating: first.baseAddress!))
+        var last = buffer.end
+        while last > buffer.start && buffer.base[last - 1] != UInt8(ascii: "\n") { last -= 1 }
+        if last > buffer.start {
+            offset += UInt64(last - buffer.start)
+            buffer.start = last
+        }
+        return UnsafeBufferPointer(start: buffer.base + start, count: buffer.start - start)
+    }
+
     /// Reads the next block into the buffer's free space; 0 at the end of the file.
     private mutating func fill() throws -> Int {
         let free = buffer.free

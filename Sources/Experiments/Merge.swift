@@ -9,20 +9,26 @@ public enum Merge {
         public let manifest: Manifest
         public let summary: BatchSummary?
         public let runs: Int
+        /// How many shards were merged.
+        public let shards: Int
     }
 
-    static let blockSize = 1 << 22
-
+    /// Merges the shard CSVs named, or, for one folder, the shards in it (`ShardFolder`):
+    /// every shard of the batch must be there and finished, else the refusal lists each one
+    /// that is not with the command that makes it.
     public static func merge(inputs: [String], out: String, summaryPath: String?) throws -> Result {
-        guard !inputs.isEmpty else { throw BatchError("name at least one shard CSV") }
-        var shards: [(path: String, manifest: Manifest)] = []
+        guard !inputs.isEmpty else { throw BatchError("name at least one shard CSV, or a folder of shards") }
+        var isDirectory: ObjCBool = false
+        if inputs.count == 1, FileManager.default.fileExists(atPath: inputs[0], isDirectory: &isDirectory), isDirectory.boolValue {
+            return try merge(folder: inputs[0], out: out, summaryPath: summaryPath)
+        }
+        var shards: [MergePass.Input] = []
         for path in inputs {
-            var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 throw SourceReadError(path: path, reason: "no such shard file")
             }
-            if isDirectory.boolValue { throw BatchError("\(path) is a folder; name the shard CSV files") }
-            shards.append((path, try Manifest.read(Manifest.path(forCSV: path))))
+            if isDirectory.boolValue { throw BatchError("\(path) is a folder; name the shard CSV files, or one folder alone") }
+            shards.append(.init(path: path, manifest: try Manifest.read(Manifest.path(forCSV: path))))
         }
         let reference = shards[0]
         for shard in shards.dropFirst() {
@@ -49,13 +55,50 @@ public enum Merge {
         if expected != reference.manifest.runs {
             throw BatchError("runs \(expected)..<\(reference.manifest.runs) are missing: no shard covers them")
         }
+        let pass = try self.pass(over: shards)
+        return try write(pass, out: out, summaryPath: summaryPath, stopAtFirst: true) { failures in BatchError(failures[0].message) }
+    }
 
-        // The rows are checked against the scenario that made them (see RowVerifier).
-        let loaded = try reference.manifest.loadScenario(besideCSV: reference.path, purpose: "checking the shards' rows")
+    /// A folder's shards: all of them, finished, or a refusal naming each that is not.
+    static func merge(folder: String, out: String, summaryPath: String?) throws -> Result {
+        var found = try ShardFolder(scanning: folder)
+        guard !found.ready.isEmpty else { throw found.failure() }
+        let pass = try self.pass(over: found.ready.map { MergePass.Input(path: $0.path, manifest: $0.manifest) })
+        func refusal(_ failures: [MergePass.Failure]) -> BatchError {
+            for failure in failures {
+                let path = pass.inputs[failure.shard].path
+                var reason = Substring(failure.message)
+                if reason.hasPrefix(path + ": ") { reason = reason.dropFirst(path.count + 2) }
+                else if reason.hasPrefix(path + " ") { reason = reason.dropFirst(path.count + 1) }
+                found.add(ShardFolder.Problem(index: found.ready[failure.shard].index, reason: String(reason)))
+            }
+            return found.failure()
+        }
+        if !found.problems.isEmpty {
+            // Read the others too, writing nothing, so that one refusal lists every shard to make again.
+            let (_, failures) = try pass.run(output: nil, summarise: false, stopAtFirst: false)
+            throw refusal(failures)
+        }
+        return try write(pass, out: out, summaryPath: summaryPath, stopAtFirst: false, refusal: refusal)
+    }
+
+    /// What a pass over shards needs: the scenario that made them (the rows are checked against
+    /// it, see `RowVerifier`; it loads while the rows are read), the master seed, the header
+    /// and the columns.
+    static func pass(over shards: [MergePass.Input]) throws -> MergePass {
+        let reference = shards[0]
         guard let masterSeed = UInt64(reference.manifest.seed) else { throw BatchError("\(reference.path): its manifest's seed is not a number") }
-        let header = reference.manifest.columns.joined(separator: ",")
+        let (manifest, path) = (reference.manifest, reference.path)
+        return MergePass(inputs: shards, header: reference.manifest.columns.joined(separator: ","),
+                         load: { try manifest.loadScenario(besideCSV: path, purpose: "checking the shards' rows").scenario },
+                         masterSeed: masterSeed, table: try RunTable(manifest: reference.manifest))
+    }
+
+    /// Writes the merged CSV, its manifest and the summary, all or none.
+    static func write(_ pass: MergePass, out: String, summaryPath: String?, stopAtFirst: Bool,
+                      refusal: ([MergePass.Failure]) -> BatchError) throws -> Result {
         let outputs = try OutputFiles([out, Manifest.path(forCSV: out), summaryPath].compactMap { $0 })
-        let inputs = Set(shards.flatMap { [OutputFiles.canonical($0.path), OutputFiles.canonical(Manifest.path(forCSV: $0.path))] })
+        let inputs = Set(pass.inputs.flatMap { [OutputFiles.canonical($0.path), OutputFiles.canonical(Manifest.path(forCSV: $0.path))] })
         for output in outputs.targets where inputs.contains(OutputFiles.canonical(output)) {
             throw BatchError("\(output) is a shard or a shard's manifest as well as an output of the merge; name another file")
         }
@@ -64,63 +107,19 @@ public enum Merge {
         outputs.adopt(temporary, for: out, keep: false)
         var finished = false
         defer { if !finished { output.abandon() } }
-        try output.write(header + "\n")
-
-        // The summary needs the scenario's names; rebuild the run table from the columns.
-        var summary: BatchSummary?
-        var table: RunTable?
-        var parser: RowParser?
-        var record: [Double] = []
-        // Rows go out as they came in, a few MiB at a time.
-        var block: [UInt8] = []
-        block.reserveCapacity(Self.blockSize + (1 << 16))
-        for shard in shards {
-            var reader = try LineReader(path: shard.path)
-            defer { reader.close() }
-            guard try reader.next() == header else {
-                throw BatchError("\(shard.path): its header does not match its manifest's columns")
-            }
-            var next = shard.manifest.shard.first
-            let verifier = RowVerifier(scenario: loaded.scenario, masterSeed: masterSeed,
-                                       range: shard.manifest.shard.first..<shard.manifest.shard.end)
-            while let line = try reader.nextLine() {
-                if table == nil {
-                    table = try RunTable(manifest: reference.manifest)
-                    summary = BatchSummary(table: table!)
-                    parser = RowParser(table!)
-                    record = [Double](repeating: 0, count: table!.layout.width)
-                }
-                guard let (run, seed) = record.withUnsafeMutableBufferPointer({ parser!.parse(line, into: $0) }), run == next else {
-                    throw BatchError("\(shard.path): line \(next - shard.manifest.shard.first + 2) is not run \(next)")
-                }
-                try verifier.check(run: run, seed: seed, line: line, file: shard.path)
-                summary!.add(record)
-                next += 1
-                block.append(contentsOf: line)
-                block.append(UInt8(ascii: "\n"))
-                if block.count > Self.blockSize {
-                    try block.withUnsafeBytes { try output.write($0) }
-                    block.removeAll(keepingCapacity: true)
-                }
-            }
-            if !reader.trailing.isEmpty {
-                throw BatchError("\(shard.path) ends in the middle of a row: it is not a finished shard")
-            }
-            if next != shard.manifest.shard.end {
-                throw BatchError("\(shard.path) has \(next - shard.manifest.shard.first) rows; its manifest says "
-                                 + "\(shard.manifest.shard.end - shard.manifest.shard.first)")
-            }
-        }
-        try block.withUnsafeBytes { try output.write($0) }
+        try output.write(pass.header + "\n")
+        let (summary, failures) = try pass.run(output: output, summarise: summaryPath != nil, stopAtFirst: stopAtFirst)
+        if !failures.isEmpty { throw refusal(failures) }
         finished = true
         try output.finish()
-        var manifest = reference.manifest
+        let shards = pass.inputs
+        var manifest = shards[0].manifest
         manifest.shard = .init(index: 1, count: 1, first: 0, end: manifest.runs)
         manifest.started = shards.map(\.manifest.started).min() ?? manifest.started
         manifest.finished = shards.map(\.manifest.finished).max() ?? manifest.finished
         if let summaryPath, let summary { try outputs.stage(summary.csv(), for: summaryPath) }
         try outputs.stage(manifest.encoded(), for: Manifest.path(forCSV: out))
         try outputs.commit()
-        return Result(manifest: manifest, summary: summary, runs: manifest.runs)
+        return Result(manifest: manifest, summary: summary, runs: manifest.runs, shards: shards.count)
     }
 }

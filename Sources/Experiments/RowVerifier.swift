@@ -44,7 +44,22 @@ public final class RowVerifier {
     }
 
     public func isSampled(_ run: Int) -> Bool {
-        run == range.lowerBound || run == range.upperBound - 1 || SplitMix64.mix(masterSeed ^ UInt64(run)) % every == 0
+        Self.isSampled(run, of: range, masterSeed: masterSeed)
+    }
+
+    /// Whether the row of `run`, in a file of the runs `range`, is one simulated again.
+    static func isSampled(_ run: Int, of range: Range<Int>, masterSeed: UInt64) -> Bool {
+        let every = UInt64(max(1, range.count / Self.sampleSize))
+        return run == range.lowerBound || run == range.upperBound - 1 || SplitMix64.mix(masterSeed ^ UInt64(run)) % every == 0
+    }
+
+    /// The refusal of a row of `run` whose seed column read `seed`, if that is not the seed
+    /// the master seed gives it.
+    static func seedProblem(run: Int, seed: UInt64, masterSeed: UInt64, file: String) -> BatchError? {
+        let expected = StreamSeed.replication(master: masterSeed, index: UInt64(run))
+        guard seed != expected else { return nil }
+        return BatchError("\(file): run \(run) has seed \(seed) in its row, but master seed \(masterSeed) gives \(expected): "
+                          + "the rows come from another batch")
     }
 
     /// Checks one row (`line` without its newline) of run `run` whose seed column read `seed`.
@@ -55,11 +70,7 @@ public final class RowVerifier {
 
     /// Checks one row given as its bytes (without its newline), as a `LineReader` returns it.
     func check(run: Int, seed: UInt64, line: UnsafeBufferPointer<UInt8>, file: String, always: Bool = false) throws {
-        let expected = StreamSeed.replication(master: masterSeed, index: UInt64(run))
-        guard seed == expected else {
-            throw BatchError("\(file): run \(run) has seed \(seed) in its row, but master seed \(masterSeed) gives \(expected): "
-                             + "the rows come from another batch")
-        }
+        if let problem = Self.seedProblem(run: run, seed: seed, masterSeed: masterSeed, file: file) { throw problem }
         guard always || isSampled(run) else { return }
         simulated += 1
         record.withUnsafeMutableBufferPointer { _ = simulator.run(seed: seed, into: $0) }

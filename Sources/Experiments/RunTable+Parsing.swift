@@ -50,7 +50,7 @@ struct RowParser {
 
     /// The index of the outcome named by `field`: by its bytes, and when the field or a name is
     /// not ASCII, as `String` compares (canonical equivalence), as the names were always matched.
-    private func outcome(_ field: UnsafeBufferPointer<UInt8>) -> Int? {
+    func outcome(_ field: UnsafeBufferPointer<UInt8>) -> Int? {
         if let k = outcomeBytes.firstIndex(where: { $0.elementsEqual(field) }) { return k }
         guard !namesAreASCII || field.contains(where: { $0 >= 0x80 }) else { return nil }
         return outcomeNames.firstIndex(of: String(decoding: field, as: UTF8.self))

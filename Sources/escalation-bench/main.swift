@@ -199,6 +199,42 @@ let reading: [() throws -> Measurement] = [
     },
 ]
 
+// Merge against `cat`: the target is a merge at about the speed of the disk, within 2×
+// of `cat` copying the same shards into one file. A million flagship rows in four shards (about
+// 205 MB, made once, on every core), merged with and without the summary; all three read the
+// shards from a warm cache (cat once before timing) and write one file beside them.
+let mergeRuns = 1_000_000, mergeShards = 4
+let mergeScratch = NSTemporaryDirectory() + "escalation-bench-merge-\(getpid())"
+let shardPaths = (1...mergeShards).map { mergeScratch + "/" + ShardFiles.Name(stem: "runs", index: $0, count: mergeShards).description }
+func copying(_ label: String, _ program: String, _ arguments: [String], removing output: String) throws -> Measurement {
+    let (_, seconds) = try execute(program, arguments, in: root)
+    try? FileManager.default.removeItem(atPath: output)
+    try? FileManager.default.removeItem(atPath: Manifest.path(forCSV: output))
+    return Measurement(label: label, threads: 1, runs: mergeRuns, events: 0, seconds: seconds)
+}
+var merging: [() throws -> Measurement] = []
+if haveEscalation {
+    try? FileManager.default.removeItem(atPath: mergeScratch)
+    try FileManager.default.createDirectory(atPath: mergeScratch, withIntermediateDirectories: true)
+    for (i, path) in shardPaths.enumerated() {
+        _ = try execute(escalationBinary, ["batch", flagshipPath, "--runs", String(mergeRuns), "--seed", "1",
+                                           "--shard", "\(i + 1)/\(mergeShards)", "--out", path, "--quiet"], in: root)
+    }
+    let catLine = "cat " + shardPaths.joined(separator: " ") + " > " + mergeScratch + "/cat.csv"
+    _ = try execute("/bin/sh", ["-c", catLine], in: root)
+    merging = [
+        { try copying("cat", "/bin/sh", ["-c", catLine], removing: mergeScratch + "/cat.csv") },
+        { try copying("merge", escalationBinary, ["merge", mergeScratch, "--out", mergeScratch + "/merged.csv"],
+                      removing: mergeScratch + "/merged.csv") },
+        {
+            let summary = mergeScratch + "/summary.csv"
+            defer { try? FileManager.default.removeItem(atPath: summary) }
+            return try copying("merge --summary", escalationBinary,
+                               ["merge", mergeScratch, "--out", mergeScratch + "/merged.csv", "--summary", summary],
+                               removing: mergeScratch + "/merged.csv")
+        },
+    ]
+}
 // Each line is the best of three repetitions, taken in rotation so that a burst of load on the
 // shared machine hurts one repetition of each line rather than every repetition of one.
 var plan: [(section: Int, measure: () throws -> Measurement)] = [
@@ -216,6 +252,7 @@ plan += [
     (1, { try batchToCSV(flagship, label: "flagship, batch to CSV", runs: flagshipRuns, threads: cores) }),
 ]
 if haveEscalation { plan += reading.map { (2, $0) } }
+plan += merging.map { (3, $0) }
 
 print("Escalation benchmark: release build, \(cores) cores. Events are the model's kernel events;")
 print("times are wall-clock, best of three repetitions taken in rotation, one process.")
@@ -228,6 +265,8 @@ for _ in 0..<3 {
         if best[i] == nil || m.seconds < best[i]!.seconds { best[i] = m }
     }
 }
+let megabytes = Double(shardPaths.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }) / 1e6
+try? FileManager.default.removeItem(atPath: mergeScratch)
 let rows = best.map { $0! }
 func row(_ label: String, threads: Int) -> Measurement? {
     rows.first { $0.label == label && $0.threads == threads }
@@ -283,6 +322,19 @@ if let write = readingRows.first {
     print("(report simulates the whole batch again, with traces, for its ladder and answer charts and")
     print("to check the file; \"reading alone\" is its reading half, timed in this process; merge and")
     print("--resume simulate about 100 of the rows again.)")
+}
+
+let mergeRows = rows.enumerated().filter { plan[$0.offset].section == 3 }.map(\.element)
+if let cat = mergeRows.first {
+    print("")
+    print("\(grouped(mergeRuns)) flagship rows in \(mergeShards) shards (\(grouped(megabytes)) MB), copied into one file from a warm cache, each")
+    print("timed whole as a subprocess (merge on a folder, checking every row's run and seed and")
+    print("simulating about 100 rows a shard again; with --summary, reading every field):")
+    print(pad("command", 28, right: false) + pad("rows", 11) + pad("s", 7) + pad("MB/s", 9) + pad("against cat", 13))
+    for m in mergeRows {
+        print(pad(m.label, 28, right: false) + pad(grouped(m.runs), 11) + pad(String(format: "%.2f", m.seconds), 7)
+              + pad(grouped(megabytes / m.seconds), 9) + pad(ratio(m.seconds / cat.seconds), 13))
+    }
 }
 
 // ---- checks and ratios ----
@@ -341,6 +393,12 @@ if let write = readingRows.first {
         } else {
             target("\(read.label), rows/s ÷ batch writing", ratio(r), "target ≥ 1.0×", r >= 1)
         }
+    }
+}
+if let cat = mergeRows.first {
+    for m in mergeRows.dropFirst() {
+        let r = m.seconds / cat.seconds
+        target("\(m.label) takes this × cat's time", ratio(r), "target ≤ 2×", r <= 2)
     }
 }
 print("Extra, from earlier targets:")

@@ -6,12 +6,17 @@ struct MergeCommand: ParsableCommand {
         commandName: "merge",
         abstract: "Join the shards of a batch into the CSV the whole batch would have written.",
         discussion: """
+            Name the shard CSVs, or one folder: its files named like runs-0007-of-0064.csv (or \
+            .csv.gz) are the shards, and every one of them must be there and finished; if any is \
+            missing, unfinished (a .partial file beside it), cut short or broken, merge lists \
+            each with the reason and the command that makes it again, and exits 65.
+
             Each shard's manifest must agree (program version, scenario text, overrides, seed, runs, \
             number of shards), and together the shards must cover every run exactly once.
             """
     )
 
-    @Argument(help: "The shard CSVs, plain or gzip (each with its manifest beside it).")
+    @Argument(help: "The shard CSVs, plain or gzip (each with its manifest beside it), or one folder of shards.")
     var shards: [String]
 
     @Option(help: "The merged per-run CSV (gzip if it ends in .gz).")
@@ -21,13 +26,14 @@ struct MergeCommand: ParsableCommand {
     var summary: String?
 
     func validate() throws {
-        if shards.isEmpty { throw ValidationError("name at least one shard CSV") }
+        if shards.isEmpty { throw ValidationError("name at least one shard CSV, or a folder of shards") }
     }
 
     func run() throws {
         try reportingFailures {
             let result = try Merge.merge(inputs: shards, out: out, summaryPath: summary)
-            try say("merged \(result.runs) runs from \(shards.count) shard\(shards.count == 1 ? "" : "s") into \(out)")
+            let count = result.shards
+            try say("merged \(result.runs) runs from \(count) shard\(count == 1 ? "" : "s") into \(out)")
         }
     }
 }

@@ -10,12 +10,12 @@ import Foundation
 /// interval of the mean, quantiles as `Metric` describes).
 public struct BatchSummary: Sendable {
     public let table: RunTable
-    public private(set) var n = 0
-    public private(set) var outcomeCounts: [Int]
+    public internal(set) var n = 0
+    public internal(set) var outcomeCounts: [Int]
     /// Days to each outcome, over the runs that ended in it.
-    public private(set) var daysTo: [Metric]
+    public internal(set) var daysTo: [Metric]
     /// One per column of the per-run CSV after `outcome`: outcome_day, max_rung, events, ...
-    public private(set) var metrics: [Metric]
+    public internal(set) var metrics: [Metric]
 
     public init(table: RunTable) {
         self.table = table

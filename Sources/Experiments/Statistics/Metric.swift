@@ -27,7 +27,7 @@ public struct Metric: Sendable {
     /// Counts of other whole values.
     private var whole = CountTable()
     /// Counts of bucket keys, once a value is not a whole number.
-    private var buckets = CountTable()
+    private var buckets = BucketCounts()
     private var bucketed = false
 
     public init() {}
@@ -45,6 +45,13 @@ public struct Metric: Sendable {
         m2 += delta * (x - mean)
         if x < minimum { minimum = x }
         if x > maximum { maximum = x }
+        count(x)
+    }
+
+    /// The histogram's half of `add`, for a caller that keeps n, mean, m2, min and max side by
+    /// side for many metrics (`MomentColumns`) and gives them back with `setMoments`.
+    @inline(__always)
+    mutating func count(_ x: Double) {
         if !bucketed {
             // Whole numbers told by converting to an integer and back (exact in these ranges;
             // NaN fails both tests), which costs less than rounding.
@@ -65,6 +72,15 @@ public struct Metric: Sendable {
             switchToBuckets()
         }
         buckets.add(Metric.bucket(x))
+    }
+
+    /// n, mean, m2, min and max, kept elsewhere by `add`'s arithmetic in the same order.
+    mutating func setMoments(n: Int, mean: Double, m2: Double, minimum: Double, maximum: Double) {
+        self.n = n
+        self.mean = mean
+        self.m2 = m2
+        self.minimum = minimum
+        self.maximum = maximum
     }
 
     /// Whether the quantiles are exact order statistics (else estimates within 0.1%).

@@ -1,0 +1,222 @@
+import EscalationModel
+import Foundation
+
+/// One pass over a batch's shards in run order, at about the speed of the disk: each file is
+/// read a block of rows at a time and the block is written out whole (by `BackgroundWriter`);
+/// every row's run and seed are checked (and a sample simulated again, `SampleChecker`); with a
+/// summary, every field is read into it, on two threads (`SummaryWorker`), else each row's
+/// fields are only counted.
+struct MergePass {
+    struct Input {
+        let path: String
+        let manifest: Manifest
+    }
+
+    /// The first thing wrong with a shard (by its position in `inputs`): its line (`Int.max`
+    /// after the rows), and the message.
+    struct Failure {
+        let shard: Int
+        let line: Int
+        let message: String
+    }
+
+    let inputs: [Input]
+    let header: String
+    /// The scenario that made the shards, loaded beside the reading (`SampleChecker`).
+    let load: @Sendable () throws -> Scenario
+    let masterSeed: UInt64
+    let table: RunTable
+
+    /// Copies the rows to `output` (when there is one and nothing has failed) and, with
+    /// `summarise`, reads them into the summary. With `stopAtFirst`, stops at the first shard
+    /// with a failure; else checks them all. Failures are at most one a shard, the first in it.
+    func run(output: FileWriter?, summarise: Bool, stopAtFirst: Bool) throws -> (summary: BatchSummary?, failures: [Failure]) {
+        let columns = table.layout.width + 2
+        let parser = RowParser(table)
+        var failures: [Int: Failure] = [:]
+        func fail(_ shard: Int, _ line: Int, _ message: String) {
+            if let earlier = failures[shard], earlier.line <= line { return }
+            failures[shard] = Failure(shard: shard, line: line, message: message)
+        }
+        func notRun(_ shard: Int, _ line: Int) -> String {
+            "\(inputs[shard].path): line \(line) is not run \(inputs[shard].manifest.shard.first + line - 2)"
+        }
+        // The summary's fields [2, split) are read here, [split, columns) by the worker.
+        var summary: BatchSummary? = summarise ? BatchSummary(table: table) : nil
+        var worker: SummaryWorker?
+        var split = columns
+        var moments: MomentColumns?
+        // Where each row of a block starts its field 2, and ends: the summary's parts need not look for them.
+        var starts: [Int32] = [], ends: [Int32] = []
+        defer { worker?.finish() }
+        let samples = SampleChecker(masterSeed: masterSeed, load: load)
+        defer { try? samples.finish() }
+        let writer = output.map(BackgroundWriter.init)
+        defer { try? writer?.finish() }
+
+        shards: for (s, input) in inputs.enumerated() {
+            let range = input.manifest.shard.first..<input.manifest.shard.end
+            do {
+                var reader = try LineReader(path: input.path)
+                defer { reader.close() }
+                guard try reader.next() == header else {
+                    fail(s, 1, "\(input.path): its header does not match its manifest's columns")
+                    if stopAtFirst { break shards }
+                    continue
+                }
+                var next = range.lowerBound
+                var broken = false
+                while !broken, let block = try reader.nextLines() {
+                    let base = block.baseAddress!
+                    let firstLine = next - range.lowerBound + 2
+                    // Rows are checked up to the first that fails; those before it are read on.
+                    var good = 0
+                    starts.removeAll(keepingCapacity: true)
+                    ends.removeAll(keepingCapacity: true)
+                    while good < block.count {
+                        let newline = base.distance(to: memchr(base + good, Int32(UInt8(ascii: "\n")), block.count - good)!
+                            .assumingMemoryBound(to: UInt8.self))
+                        let line = UnsafeBufferPointer(start: base + good, count: newline - good)
+                        guard let (seed, afterSeed) = Self.runAndSeed(line, run: next, columns: summarise ? nil : columns) else {
+                            fail(s, next - range.lowerBound + 2, notRun(s, next - range.lowerBound + 2))
+                            broken = true
+                            break
+                        }
+                        if let problem = RowVerifier.seedProblem(run: next, seed: seed, masterSeed: masterSeed, file: input.path) {
+                            fail(s, next - range.lowerBound + 2, problem.description)
+                            broken = true
+                            break
+                        }
+                        if RowVerifier.isSampled(next, of: range, masterSeed: masterSeed) {
+                            samples.submit(.init(shard: s, line: next - range.lowerBound + 2, run: next, seed: seed, row: Array(line),
+                                                 file: input.path, range: range))
+                        }
+                        if summarise {
+                            starts.append(Int32(good + afterSeed))
+                            ends.append(Int32(newline))
+                        }
+                        next += 1
+                        good = newline + 1
+                    }
+                    let rows = UnsafeBufferPointer(start: base, count: good)
+                    if failures.isEmpty, let writer { try writer.write(UnsafeRawBufferPointer(rows)) }
+                    guard summarise, good > 0 else { continue }
+                    if moments == nil {
+                        split = Self.split(rows, columns: columns)
+                        moments = MomentColumns(count: summary!.metricRange(ofFields: 2..<split).count)
+                        if split < columns {
+                            worker = SummaryWorker(summary: summary!, fields: split..<columns, parser: parser)
+                        }
+                    }
+                    let count = ends.count
+                    let bad = starts.withUnsafeMutableBufferPointer { starts in
+                        ends.withUnsafeBufferPointer { ends in
+                            summary!.add(rows: base, starts: starts.baseAddress!, ends: ends.baseAddress!, count: count,
+                                         fields: 2..<split, parser: parser, moments: moments!)
+                        }
+                    }
+                    // The worker takes the rows this thread read, from where it stopped in each.
+                    worker?.submit(rows, starts: starts[..<(bad ?? count)], ends: ends[..<(bad ?? count)], shard: s, firstLine: firstLine)
+                    if let bad {
+                        fail(s, firstLine + bad, notRun(s, firstLine + bad))
+                        broken = true
+                    }
+                }
+                if !broken {
+                    if !reader.trailing.isEmpty {
+                        fail(s, .max, "\(input.path) ends in the middle of a row: it is not a finished shard")
+                    } else if next != range.upperBound {
+                        fail(s, .max, "\(input.path) has \(next - range.lowerBound) rows; its manifest says \(range.count)")
+                    }
+                }
+            } catch let error as BatchError {
+                // A damaged gzip file, say.
+                fail(s, .max, error.description)
+            }
+            if stopAtFirst && !failures.isEmpty { break }
+        }
+
+        try writer?.finish()
+        try samples.finish()
+        for (s, failure) in samples.failures { fail(s, failure.line, failure.message) }
+        if let moments, summary != nil { summary!.store(moments, fields: 2..<split) }
+        if let worker {
+            worker.finish()
+            for (s, line) in worker.failures { fail(s, line, notRun(s, line)) }
+            if failures.isEmpty, summary != nil {
+                // The worker's columns, read in the same order.
+                let mine = (split - 3)..<summary!.metrics.count
+                if !mine.isEmpty { summary!.metrics.replaceSubrange(mine, with: worker.summary.metrics[mine]) }
+            }
+        }
+        var found = failures.values.sorted { $0.shard < $1.shard }
+        // Stopped at the first: later shards were not all read, so only the first is sure.
+        if stopAtFirst { found = Array(found.prefix(1)) }
+        return (failures.isEmpty ? summary : nil, found)
+    }
+
+    /// The seed of a row that starts with `run` and a seed; without a summary, also its number
+    /// of fields (`columns`) and that none is empty or holds a control byte (a CR of a CRLF
+    /// file, a NUL), since its values are not read. Nil if the row is not so.
+    @inline(__always)
+    static func runAndSeed(_ line: UnsafeBufferPointer<UInt8>, run: Int, columns: Int?) -> (seed: UInt64, afterSeed: Int)? {
+        guard let p = line.baseAddress else { return nil }
+        let end = line.count
+        var i = 0
+        guard let found = CSVNumber.integer(p, &i, end, as: Int.self), found == run, i < end, p[i] == CSVNumber.comma else { return nil }
+        i += 1
+        guard let seed = CSVNumber.integer(p, &i, end, as: UInt64.self), i < end, p[i] == CSVNumber.comma else { return nil }
+        guard let columns else { return (seed, i + 1) }
+        // p[i] is a comma: every field after it starts after one. Counted a stretch of at most
+        // 255 bytes at a time in bytes, which the compiler turns into vector instructions.
+        var commas = 0
+        var bad: UInt8 = 0
+        var j = i + 1
+        while j < end {
+            let stop = min(end, j + 255)
+            var stretch: UInt8 = 0
+            for t in j..<stop {
+                let b = p[t]
+                let comma: UInt8 = b == CSVNumber.comma ? 1 : 0
+                stretch &+= comma
+                bad |= (b < 0x20 ? 1 : 0) | (comma & (p[t &- 1] == CSVNumber.comma ? 1 : 0))
+            }
+            commas += Int(stretch)
+            j = stop
+        }
+        guard bad == 0, commas == columns - 3, p[end - 1] != CSVNumber.comma else { return nil }
+        return (seed, i + 1)
+    }
+
+    /// Where the reading thread's fields end and the worker's begin: about 30% of the bytes of
+    /// the fields after the seed to this thread (it also checks, copies and writes the rows),
+    /// counting a long decimal (which goes to `strtod`) as 40 bytes more. Any split gives the
+    /// same summary; this one only balances the threads.
+    static func split(_ rows: UnsafeBufferPointer<UInt8>, columns: Int) -> Int {
+        var cost = [Int](repeating: 0, count: columns)
+        var start = 0, sampled = 0
+        while start < rows.count && sampled < 100 {
+            var field = 0, fieldStart = start
+            var i = start
+            while i < rows.count && rows[i] != UInt8(ascii: "\n") {
+                if rows[i] == CSVNumber.comma {
+                    if field < columns { cost[field] += 2 + (i - fieldStart) + (i - fieldStart > 16 ? 40 : 0) }
+                    field += 1
+                    fieldStart = i + 1
+                }
+                i += 1
+            }
+            if field < columns { cost[field] += 2 + (i - fieldStart) + (i - fieldStart > 16 ? 40 : 0) }
+            start = i + 1
+            sampled += 1
+        }
+        let total = cost[2...].reduce(0, +)
+        var mine = 0, split = 2
+        // The outcome and its day always go together.
+        while split < columns && (split < 4 || 10 * (mine + cost[split]) <= 3 * total) {
+            mine += cost[split]
+            split += 1
+        }
+        return split
+    }
+}
