@@ -319,9 +319,9 @@ if let write = readingRows.first {
         print(pad(m.label, 28, right: false) + pad(grouped(m.runs), 9) + pad(String(format: "%.2f", m.seconds), 7)
               + pad(grouped(m.runsPerSecond), 12) + pad(ratio(m.runsPerSecond / write.runsPerSecond), 15))
     }
-    print("(report simulates the whole batch again, with traces, for its ladder and answer charts and")
-    print("to check the file; \"reading alone\" is its reading half, timed in this process; merge and")
-    print("--resume simulate about 100 of the rows again.)")
+    print("(report reads every row, hashes the file and simulates a sample of at most 10,000 runs again,")
+    print("with traces, for its ladder and answer charts and to check the file; \"reading alone\" is its")
+    print("reading, timed in this process; merge and --resume simulate about 100 rows a shard again.)")
 }
 
 let mergeRows = rows.enumerated().filter { plan[$0.offset].section == 3 }.map(\.element)
@@ -389,7 +389,7 @@ if let write = readingRows.first {
         let r = read.runsPerSecond / write.runsPerSecond
         if read.label == "report, whole" {
             // It simulates every run again with traces: simulating, not reading, sets its pace.
-            target("report, whole (simulates again) ÷ batch", ratio(r), "(for information)", nil)
+            target("report, whole (reads, hashes, samples) ÷ batch", ratio(r), "(for information)", nil)
         } else {
             target("\(read.label), rows/s ÷ batch writing", ratio(r), "target ≥ 1.0×", r >= 1)
         }
