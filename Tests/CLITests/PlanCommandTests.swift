@@ -21,14 +21,16 @@ struct PlanCommandTests {
         return dir
     }
 
-    /// Runs a shell script with `ESCALATION` pointing at the built executable.
-    func bash(_ arguments: [String], in dir: URL) throws -> (status: Int32, output: String) {
+    /// Runs a shell script with `ESCALATION` pointing at the built executable, and `extra` in
+    /// its environment.
+    func bash(_ arguments: [String], _ extra: [String: String] = [:], in dir: URL) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = arguments
         process.currentDirectoryURL = dir
         var environment = ProcessInfo.processInfo.environment
         environment["ESCALATION"] = escalationExecutable
+        for (k, v) in extra { environment[k] = v }
         process.environment = environment
         let pipe = Pipe()
         process.standardOutput = pipe
@@ -84,28 +86,10 @@ struct PlanCommandTests {
         let small = try runEscalation(["batch", flagship, "--runs", "60", "--seed", "4", "--shards", "12", "--plan", "slurm",
                                        "--out", "small/taji.csv"], in: dir.path)
         #expect(small.status == 0, "\(small.stderr)")
-        let task = try bashWithEnvironment(["small/taji.slurm"], ["SLURM_ARRAY_TASK_ID": "5", "SLURM_CPUS_PER_TASK": "1"], in: dir)
+        let task = try bash(["small/taji.slurm"], ["SLURM_ARRAY_TASK_ID": "5", "SLURM_CPUS_PER_TASK": "1"], in: dir)
         #expect(task.status == 0, "\(task.output)")
         let shard = try Manifest.read(dir.appendingPathComponent("small/taji.shards/taji-0005-of-0012.manifest.json").path)
         #expect(shard.shard.index == 5 && shard.shard.first == 20 && shard.shard.end == 25)
-    }
-
-    func bashWithEnvironment(_ arguments: [String], _ extra: [String: String], in dir: URL) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = arguments
-        process.currentDirectoryURL = dir
-        var environment = ProcessInfo.processInfo.environment
-        environment["ESCALATION"] = escalationExecutable
-        for (k, v) in extra { environment[k] = v }
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
     @Test func theKubernetesPlanIsAnIndexedJobOnTheSharedVolume() throws {
