@@ -23,85 +23,56 @@ final class SummaryWorker: @unchecked Sendable {
     private(set) var summary: BatchSummary
     /// The first line of each shard (by its position) whose fields could not be read.
     private(set) var failures: [Int: Int] = [:]
-    private let condition = NSCondition()
-    private var jobs: [Job] = []
-    private var spare: [Job] = []
-    private var inFlight = 0
-    private var closing = false
-    private let stopped = DispatchSemaphore(value: 0)
     private let moments: MomentColumns
+    private var worker: OrderedWorker<Job>!
+    /// Whether the moments are in `summary` yet (once every block is read).
+    private var stored = false
 
     init(summary: BatchSummary, fields: Range<Int>, parser: RowParser) {
         self.summary = summary
         self.fields = fields
         self.parser = parser
         moments = MomentColumns(count: summary.metricRange(ofFields: fields).count)
-        let thread = Thread { [self] in work() }
-        thread.name = "merge summary"
-        thread.start()
+        worker = OrderedWorker(name: "merge summary", depth: Self.depth) { [self] job in read(&job) }
     }
 
     /// Queues a copy of `rows` (whole lines), waiting while the queue is full.
     func submit(_ rows: UnsafeBufferPointer<UInt8>, starts: ArraySlice<Int32>, ends: ArraySlice<Int32>, shard: Int, firstLine: Int) {
-        condition.lock()
-        while inFlight >= Self.depth { condition.wait() }
-        inFlight += 1
-        var job = spare.popLast() ?? Job(rows: [], starts: [], ends: [], shard: shard, firstLine: firstLine)
-        condition.unlock()
-        job.rows.removeAll(keepingCapacity: true)
-        job.rows.append(contentsOf: rows)
-        job.starts.removeAll(keepingCapacity: true)
-        job.starts.append(contentsOf: starts)
-        job.ends.removeAll(keepingCapacity: true)
-        job.ends.append(contentsOf: ends)
-        job.shard = shard
-        job.firstLine = firstLine
-        condition.lock()
-        jobs.append(job)
-        condition.broadcast()
-        condition.unlock()
+        worker.submit(make: { Job(rows: [], starts: [], ends: [], shard: shard, firstLine: firstLine) }) { job in
+            job.rows.removeAll(keepingCapacity: true)
+            job.rows.append(contentsOf: rows)
+            job.starts.removeAll(keepingCapacity: true)
+            job.starts.append(contentsOf: starts)
+            job.ends.removeAll(keepingCapacity: true)
+            job.ends.append(contentsOf: ends)
+            job.shard = shard
+            job.firstLine = firstLine
+        }
     }
 
     /// Waits until every block given has been read; `summary` and `failures` are then final.
     func finish() {
-        condition.lock()
-        let first = !closing
-        closing = true
-        condition.broadcast()
-        condition.unlock()
-        if first { stopped.wait() }
+        worker.finish()
+        if !stored {
+            stored = true
+            summary.store(moments, fields: fields)
+        }
     }
 
-    private func work() {
-        while true {
-            condition.lock()
-            while jobs.isEmpty && !closing { condition.wait() }
-            if jobs.isEmpty {
-                condition.unlock()
-                break
-            }
-            var job = jobs.removeFirst()
-            condition.unlock()
-            // After a row it cannot read, the rest of that shard is not read (it is refused).
-            if failures[job.shard] == nil {
-                let count = job.ends.count
-                let bad = job.rows.withUnsafeBufferPointer { rows in
-                    job.starts.withUnsafeMutableBufferPointer { starts in
-                        job.ends.withUnsafeBufferPointer { ends in
-                            summary.add(rows: rows.baseAddress!, starts: starts.baseAddress!, ends: ends.baseAddress!, count: count,
-                                        fields: fields, parser: parser, moments: moments)
-                        }
-                    }
+    /// Reads a block's fields into the summary. After a row it cannot read, the rest of that
+    /// shard is not read (it is refused).
+    private func read(_ job: inout Job) {
+        guard failures[job.shard] == nil else { return }
+        let count = job.ends.count
+        let (shard, firstLine) = (job.shard, job.firstLine)
+        let bad = job.rows.withUnsafeBufferPointer { rows in
+            job.starts.withUnsafeMutableBufferPointer { starts in
+                job.ends.withUnsafeBufferPointer { ends in
+                    summary.add(rows: rows.baseAddress!, starts: starts.baseAddress!, ends: ends.baseAddress!, count: count,
+                                fields: fields, parser: parser, moments: moments)
                 }
-                if let bad { failures[job.shard] = job.firstLine + bad }
             }
-            condition.lock()
-            spare.append(job)
-            inFlight -= 1
-            condition.broadcast()
-            condition.unlock()
         }
-        summary.store(moments, fields: fields)
-        stopped.signal()
+        if let bad { failures[shard] = firstLine + bad }
     }
 }
