@@ -75,26 +75,23 @@ public struct BatchPlan: Sendable {
     // MARK: - Commands
 
     /// The batch command of one shard whose index is the shell variable `$i`, output to the
-    /// shard file named by `$shard` (set from `$i` by `shardNameLine`).
+    /// shard file named by `$shard` (set from `$i` by `shardNameLine`). `program` is shell text
+    /// as it stands (`"$ESCALATION"`, or `escalation`).
     func shardCommand(program: String, threads: String) -> String {
-        var words = batch.batchArguments(out: nil, shard: nil, resume: false, quiet: false, program: program)
-        // batchArguments gives: program batch SCENARIO --runs R --seed S [--set ...] [--posterior P]
-        words = words.map { shellQuoted([$0]) }
-        words[0] = program.hasPrefix("\"") ? program : shellQuoted([program])
+        // SCENARIO --runs R --seed S [--set ...] [--posterior P], after `escalation batch`.
+        let batchWords = batch.batchArguments(out: nil, shard: nil, resume: false, quiet: false).dropFirst(2)
         let stem = shellQuoted([folder + "/" + name + "-"])
         let tail = shellQuoted(["-of-" + ShardFiles.Name.padded(shards, width) + ext])
-        return words.joined(separator: " ") + " \\\n    --shard \"$i/\(shards)\" --threads \(threads)"
+        return program + " batch " + shellQuoted(Array(batchWords)) + " \\\n    --shard \"$i/\(shards)\" --threads \(threads)"
             + " \\\n    --out \(stem)\"$shard\"\(tail) --resume --quiet"
     }
 
     /// `shard=0007` from `i=7`.
     var shardNameLine: String { "shard=$(printf '%0\(width)d' \"$i\")" }
 
+    /// The merge of the shards' folder; `program` as for `shardCommand`.
     func mergeCommand(program: String) -> String {
-        var words = [program, "merge", folder, "--out", out]
-        if let summary { words += ["--summary", summary] }
-        return (program.hasPrefix("\"") ? program + " " : shellQuoted([program]) + " ")
-            + shellQuoted(Array(words.dropFirst()))
+        program + " " + shellQuoted(["merge", folder, "--out", out] + (summary.map { ["--summary", $0] } ?? []))
     }
 
     var header: String {
