@@ -207,6 +207,10 @@ let mergeRuns = 1_000_000, mergeShards = 4
 let mergeScratch = NSTemporaryDirectory() + "escalation-bench-merge-\(getpid())"
 let shardPaths = (1...mergeShards).map { mergeScratch + "/" + ShardFiles.Name(stem: "runs", index: $0, count: mergeShards).description }
 func copying(_ label: String, _ program: String, _ arguments: [String], removing output: String) throws -> Measurement {
+    // Each copy starts with nothing of the last one's 205 MB waiting to go to the disk: otherwise
+    // the kernel makes whichever command comes next wait for that write-back, and the line that
+    // pays for it changes from run to run.
+    sync()
     let (_, seconds) = try execute(program, arguments, in: root)
     try? FileManager.default.removeItem(atPath: output)
     try? FileManager.default.removeItem(atPath: Manifest.path(forCSV: output))
