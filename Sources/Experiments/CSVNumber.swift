@@ -37,6 +37,59 @@ enum CSVNumber {
         return T(text(p, start, i))
     }
 
+    /// The number of decimal digits of `value` (1 for 0).
+    @inline(__always)
+    static func decimalDigits(_ value: UInt64) -> Int {
+        // log10 from the bit length (1233 / 4096 ≈ log10 2), then one comparison to settle it.
+        let guess = ((64 - value.leadingZeroBitCount) &* 1233) >> 12
+        return value == 0 ? 1 : guess + (value >= wholePowersOfTen[guess] ? 1 : 0)
+    }
+
+    /// 10^0 ... 10^19, every power of ten a UInt64 holds; written out, so the optimiser keeps it
+    /// as constant data (no lazy initialisation to check on each use).
+    private static let wholePowersOfTen: [UInt64] = [
+        1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000,
+        10_000_000_000, 100_000_000_000, 1_000_000_000_000, 10_000_000_000_000, 100_000_000_000_000,
+        1_000_000_000_000_000, 10_000_000_000_000_000, 100_000_000_000_000_000, 1_000_000_000_000_000_000,
+        10_000_000_000_000_000_000,
+    ]
+
+    /// Whether `p[0..<count]` is exactly the decimal text of `value`, where `count` is
+    /// `decimalDigits(value)`: a merge knows each row's run and seed, so it checks their text
+    /// eight digits at a time instead of reading it digit by digit. Never reads past `count`.
+    @inline(__always)
+    static func isDecimal(_ p: UnsafePointer<UInt8>, count: Int, of value: UInt64) -> Bool {
+        let raw = UnsafeRawPointer(p)
+        var i = 0
+        var read: UInt64 = 0
+        while count &- i >= 8 {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            // Every byte in "0"..."9": its high half is 3, and adding 6 leaves it 3 (as in simdjson).
+            guard (word & 0xF0F0_F0F0_F0F0_F0F0) | (((word &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) >> 4)
+                    == 0x3333_3333_3333_3333 else { return false }
+            // The eight digits' value, pairs, then fours, then all eight (as in simdjson).
+            var v = ((word & 0x0F0F_0F0F_0F0F_0F0F) &* 2561) >> 8
+            v = ((v & 0x00FF_00FF_00FF_00FF) &* 6_553_601) >> 16
+            v = ((v & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) >> 32
+            let (shifted, o1) = read.multipliedReportingOverflow(by: 100_000_000)
+            let (sum, o2) = shifted.addingReportingOverflow(v)
+            if o1 || o2 { return false }
+            read = sum
+            i &+= 8
+        }
+        var tail: UInt64 = 0
+        let tailCount = count &- i
+        while i < count {
+            let digit = p[i] &- UInt8(ascii: "0")
+            guard digit < 10 else { return false }
+            tail = tail &* 10 &+ UInt64(digit)
+            i &+= 1
+        }
+        let (shifted, o1) = read.multipliedReportingOverflow(by: wholePowersOfTen[tailCount])
+        let (sum, o2) = shifted.addingReportingOverflow(tail)
+        return !o1 && !o2 && sum == value
+    }
+
     /// 2^53: every whole number up to it is a double exactly.
     private static let exactLimit: UInt64 = 1 << 53
     /// 10^0 ... 10^22, the powers of ten that are doubles exactly.

@@ -10,6 +10,13 @@ public enum Gzip {
     /// Whether an output named `path` is written gzip-compressed.
     public static func isNamed(_ path: String) -> Bool { path.hasSuffix(".gz") }
 
+    /// Whether the file at `path` starts as gzip does, whatever its name.
+    static func isCompressed(file path: String) throws -> Bool {
+        let file = try InputFile(path: path)
+        defer { file.close() }
+        return starts(try file.readBytes(2))
+    }
+
     /// Whether bytes read from the start of a file are gzip.
     public static func starts<C: Collection>(_ bytes: C) -> Bool where C.Element == UInt8 {
         bytes.starts(with: magic)

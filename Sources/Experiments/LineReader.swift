@@ -10,23 +10,32 @@ import ScenarioIO
 /// buffer (`nextLine()`), so a reader that parses them makes no `String` per line.
 struct LineReader {
     let path: String
-    private let file: InputFile
+    private let file: any ByteSource
     private var inflater: GzipInflater?
-    private let buffer: ReadBuffer
+    private var buffer: ReadBuffer
+    /// How much is read at a time (a merge reads less, so that a block is still in the cache
+    /// when it is written out).
+    let blockSize: Int
     private var atEnd = false
     /// Bytes consumed so far, up to and including the last newline returned (of the
     /// decompressed text, for a gzip file).
     private(set) var offset: UInt64 = 0
 
-    static let blockSize = 1 << 22
+    static let defaultBlockSize = 1 << 22
     /// No line of a CSV escalation writes comes near this; a file that has one is not such a
     /// CSV, and is not held in memory whole.
     static let longestLine = 1 << 26
 
-    init(path: String) throws {
+    init(path: String, blockSize: Int = Self.defaultBlockSize) throws {
+        try self.init(path: path, source: try InputFile(path: path), blockSize: blockSize)
+    }
+
+    /// Lines of the file at `path` as `source` gives its bytes (a merge's `ShardCopier`).
+    init(path: String, source: any ByteSource, blockSize: Int = Self.defaultBlockSize) throws {
         self.path = path
-        file = try InputFile(path: path)
-        buffer = ReadBuffer(capacity: Self.blockSize)
+        self.blockSize = blockSize
+        file = source
+        buffer = ReadBuffer(capacity: blockSize)
         let first = try file.read(into: buffer.free)
         buffer.end = first
         if Gzip.starts(buffer.unread) {
@@ -64,7 +73,7 @@ struct LineReader {
             }
             // Keep the start of the line, then read on after what was searched.
             buffer.compact()
-            if buffer.free.count < Self.blockSize / 2 { buffer.grow(to: partial + Self.blockSize) }
+            if buffer.free.count < blockSize / 2 { buffer.grow(to: partial + blockSize) }
             searched = partial
             let read = try fill()
             if read == 0 { atEnd = true }
@@ -87,13 +96,22 @@ struct LineReader {
         return UnsafeBufferPointer(start: buffer.base + start, count: buffer.start - start)
     }
 
+    /// Gives the caller the buffer that holds what `nextLines()` last returned (the bytes stay
+    /// where they are, `spare` now holds them) and goes on reading into `spare`'s buffer, after
+    /// the partial line it copies over: a merge's writer writes the block from the buffer it
+    /// was read into, with no copy.
+    mutating func handOff(to spare: inout ReadBuffer) {
+        spare.reset(holding: buffer.unread, capacity: buffer.capacity)
+        swap(&buffer, &spare)
+    }
+
     /// Reads the next block into the buffer's free space; 0 at the end of the file.
     private mutating func fill() throws -> Int {
         let free = buffer.free
         let read: Int
         if let inflater {
             let file = self.file
-            read = try inflater.read(into: free) { try file.read(1 << 20) }
+            read = try inflater.read(into: free) { try file.readBytes(1 << 20) }
         } else {
             read = try file.read(into: free)
         }
@@ -109,7 +127,7 @@ struct LineReader {
 
 /// The bytes a `LineReader` has read: `base[start..<end]` is not yet returned, and
 /// `base[end..<capacity]` is free for the next block.
-private final class ReadBuffer {
+final class ReadBuffer {
     private(set) var base: UnsafeMutablePointer<UInt8>
     private(set) var capacity: Int
     var start = 0
@@ -124,6 +142,20 @@ private final class ReadBuffer {
 
     var unread: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base + start, count: end - start) }
     var free: UnsafeMutableRawBufferPointer { UnsafeMutableRawBufferPointer(start: base + end, count: capacity - end) }
+
+    /// Empties the buffer (at least `capacity` bytes, a new allocation only if it must grow)
+    /// and copies `bytes` to its front.
+    func reset(holding bytes: UnsafeBufferPointer<UInt8>, capacity wanted: Int) {
+        start = 0
+        end = 0
+        if wanted > capacity {
+            base.deallocate()
+            base = .allocate(capacity: wanted)
+            capacity = wanted
+        }
+        if let from = bytes.baseAddress, bytes.count > 0 { (base).update(from: from, count: bytes.count) }
+        end = bytes.count
+    }
 
     /// Moves the unread bytes to the front.
     func compact() {
@@ -151,8 +183,25 @@ private final class ReadBuffer {
     }
 }
 
+/// Where a `LineReader`'s bytes come from: a file, or the blocks a merge's copier read of one.
+protocol ByteSource: AnyObject {
+    /// Fills `buffer`, or as much of it as is left; returns the bytes read (0 at the end).
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
+    func close()
+}
+
+extension ByteSource {
+    /// Up to `count` bytes, fewer only at the end.
+    func readBytes(_ count: Int) throws -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        let filled = try bytes.withUnsafeMutableBytes { try read(into: $0) }
+        bytes.removeSubrange(filled...)
+        return bytes
+    }
+}
+
 /// A file open for reading, whose errors name the file and say what went wrong (exit 74).
-final class InputFile {
+final class InputFile: ByteSource {
     let path: String
     private var descriptor: Int32
 
@@ -160,14 +209,6 @@ final class InputFile {
         self.path = path
         descriptor = open(path, O_RDONLY | O_CLOEXEC)
         if descriptor < 0 { throw SourceReadError(path: path, reason: Self.describe(errno: errno)) }
-    }
-
-    /// Up to `count` bytes, fewer only at the end of the file.
-    func read(_ count: Int) throws -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: count)
-        let filled = try bytes.withUnsafeMutableBytes { try read(into: $0) }
-        bytes.removeSubrange(filled...)
-        return bytes
     }
 
     /// Fills `buffer`, or as much of it as the file has left; returns the bytes read.

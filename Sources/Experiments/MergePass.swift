@@ -1,5 +1,6 @@
 import EscalationModel
 import Foundation
+import Stochastics
 
 /// One pass over a batch's shards in run order, at about the speed of the disk: each file is
 /// read a block of rows at a time and the block is written out whole (by `BackgroundWriter`);
@@ -19,6 +20,11 @@ struct MergePass {
         let line: Int
         let message: String
     }
+
+    /// Bytes read at a time: a block is checked, then written from the buffer it was read into
+    /// (`BackgroundWriter`), and these few buffers stay in the processor's cache; with 4 MiB,
+    /// the writer's copy into the page cache waited on memory and a merge took half as long again.
+    static let blockSize = 1 << 18
 
     let inputs: [Input]
     let header: String
@@ -51,13 +57,22 @@ struct MergePass {
         defer { worker?.finish() }
         let samples = SampleChecker(masterSeed: masterSeed, load: load)
         defer { try? samples.finish() }
-        let writer = output.map(BackgroundWriter.init)
+        // A plain output without a summary: the files are copied as they are, on a thread of
+        // their own, while this one checks them; else the rows this thread reads are written.
+        var copier: ShardCopier?
+        if let output, !summarise, !output.isCompressed, inputs.allSatisfy({ (try? Gzip.isCompressed(file: $0.path)) == false }) {
+            copier = ShardCopier(paths: inputs.map(\.path), output: output)
+        }
+        // Ended before the output is closed or removed, whatever happens.
+        defer { copier?.cancel(); try? copier?.finish() }
+        let writer = copier == nil ? output.map(BackgroundWriter.init) : nil
         defer { try? writer?.finish() }
 
         shards: for (s, input) in inputs.enumerated() {
             let range = input.manifest.shard.first..<input.manifest.shard.end
             do {
-                var reader = try LineReader(path: input.path)
+                var reader = try copier.map { try LineReader(path: input.path, source: $0.shard(s), blockSize: Self.blockSize) }
+                    ?? LineReader(path: input.path, blockSize: Self.blockSize)
                 defer { reader.close() }
                 guard try reader.next() == header else {
                     fail(s, 1, "\(input.path): its header does not match its manifest's columns")
@@ -77,7 +92,9 @@ struct MergePass {
                         let newline = base.distance(to: memchr(base + good, Int32(UInt8(ascii: "\n")), block.count - good)!
                             .assumingMemoryBound(to: UInt8.self))
                         let line = UnsafeBufferPointer(start: base + good, count: newline - good)
-                        guard let (seed, afterSeed) = Self.runAndSeed(line, run: next, columns: summarise ? nil : columns) else {
+                        let expected = StreamSeed.replication(master: masterSeed, index: UInt64(next))
+                        guard let (seed, afterSeed) = Self.runAndSeed(line, run: next, expected: expected, columns: summarise ? nil : columns)
+                                ?? Self.runAndSeed(line, run: next, columns: summarise ? nil : columns) else {
                             fail(s, next - range.lowerBound + 2, notRun(s, next - range.lowerBound + 2))
                             broken = true
                             break
@@ -99,28 +116,30 @@ struct MergePass {
                         good = newline + 1
                     }
                     let rows = UnsafeBufferPointer(start: base, count: good)
-                    if failures.isEmpty, let writer { try writer.write(UnsafeRawBufferPointer(rows)) }
-                    guard summarise, good > 0 else { continue }
-                    if moments == nil {
-                        split = Self.split(rows, columns: columns)
-                        moments = MomentColumns(count: summary!.metricRange(ofFields: 2..<split).count)
-                        if split < columns {
-                            worker = SummaryWorker(summary: summary!, fields: split..<columns, parser: parser)
+                    if summarise, good > 0 {
+                        if moments == nil {
+                            split = Self.split(rows, columns: columns)
+                            moments = MomentColumns(count: summary!.metricRange(ofFields: 2..<split).count)
+                            if split < columns {
+                                worker = SummaryWorker(summary: summary!, fields: split..<columns, parser: parser)
+                            }
+                        }
+                        let count = ends.count
+                        let bad = starts.withUnsafeMutableBufferPointer { starts in
+                            ends.withUnsafeBufferPointer { ends in
+                                summary!.add(rows: base, starts: starts.baseAddress!, ends: ends.baseAddress!, count: count,
+                                             fields: 2..<split, parser: parser, moments: moments!)
+                            }
+                        }
+                        // The worker takes the rows this thread read, from where it stopped in each.
+                        worker?.submit(rows, starts: starts[..<(bad ?? count)], ends: ends[..<(bad ?? count)], shard: s, firstLine: firstLine)
+                        if let bad {
+                            fail(s, firstLine + bad, notRun(s, firstLine + bad))
+                            broken = true
                         }
                     }
-                    let count = ends.count
-                    let bad = starts.withUnsafeMutableBufferPointer { starts in
-                        ends.withUnsafeBufferPointer { ends in
-                            summary!.add(rows: base, starts: starts.baseAddress!, ends: ends.baseAddress!, count: count,
-                                         fields: 2..<split, parser: parser, moments: moments!)
-                        }
-                    }
-                    // The worker takes the rows this thread read, from where it stopped in each.
-                    worker?.submit(rows, starts: starts[..<(bad ?? count)], ends: ends[..<(bad ?? count)], shard: s, firstLine: firstLine)
-                    if let bad {
-                        fail(s, firstLine + bad, notRun(s, firstLine + bad))
-                        broken = true
-                    }
+                    // Written from the buffer it was read into, once the summary has read it.
+                    if failures.isEmpty, let writer, good > 0 { try writer.write(rows, count: good, handedOffBy: &reader) }
                 }
                 if !broken {
                     if !reader.trailing.isEmpty {
@@ -134,6 +153,11 @@ struct MergePass {
                 fail(s, .max, error.description)
             }
             if stopAtFirst && !failures.isEmpty { break }
+        }
+        if let copier {
+            // Every block is checked by now (or the check stopped at a failure).
+            copier.cancel()
+            try copier.finish()
         }
 
         try writer?.finish()
@@ -155,6 +179,23 @@ struct MergePass {
         return (failures.isEmpty ? summary : nil, found)
     }
 
+    /// A row that starts with exactly the text of `run` and of its seed, `expected` (as a batch
+    /// writes them), checked eight digits at a time; the rest as `runAndSeed(_:run:columns:)`.
+    /// Nil if it does not start so: the row is then read as written, for the exact message.
+    @inline(__always)
+    static func runAndSeed(_ line: UnsafeBufferPointer<UInt8>, run: Int, expected: UInt64, columns: Int?) -> (seed: UInt64, afterSeed: Int)? {
+        guard let p = line.baseAddress else { return nil }
+        let runDigits = CSVNumber.decimalDigits(UInt64(run))
+        let seedStart = runDigits &+ 1
+        let seedDigits = CSVNumber.decimalDigits(expected)
+        let afterSeed = seedStart &+ seedDigits &+ 1
+        guard line.count >= afterSeed, p[runDigits] == CSVNumber.comma, p[afterSeed &- 1] == CSVNumber.comma,
+              CSVNumber.isDecimal(p, count: runDigits, of: UInt64(run)),
+              CSVNumber.isDecimal(p + seedStart, count: seedDigits, of: expected) else { return nil }
+        guard let columns else { return (expected, afterSeed) }
+        return fieldsAreWhole(p, from: afterSeed &- 1, to: line.count, columns: columns) ? (expected, afterSeed) : nil
+    }
+
     /// The seed of a row that starts with `run` and a seed; without a summary, also its number
     /// of fields (`columns`) and that none is empty or holds a control byte (a CR of a CRLF
     /// file, a NUL), since its values are not read. Nil if the row is not so.
@@ -167,6 +208,13 @@ struct MergePass {
         i += 1
         guard let seed = CSVNumber.integer(p, &i, end, as: UInt64.self), i < end, p[i] == CSVNumber.comma else { return nil }
         guard let columns else { return (seed, i + 1) }
+        return fieldsAreWhole(p, from: i, to: end, columns: columns) ? (seed, i + 1) : nil
+    }
+
+    /// Whether the row `p[..<end]`, whose byte `i` is the comma after its seed, has `columns`
+    /// fields in all, none of them empty or holding a control byte (a CR of a CRLF file, a NUL).
+    @inline(__always)
+    static func fieldsAreWhole(_ p: UnsafePointer<UInt8>, from i: Int, to end: Int, columns: Int) -> Bool {
         // p[i] is a comma: every field after it starts after one. Counted a stretch of at most
         // 255 bytes at a time in bytes, which the compiler turns into vector instructions.
         var commas = 0
@@ -184,8 +232,7 @@ struct MergePass {
             commas += Int(stretch)
             j = stop
         }
-        guard bad == 0, commas == columns - 3, p[end - 1] != CSVNumber.comma else { return nil }
-        return (seed, i + 1)
+        return bad == 0 && commas == columns - 3 && p[end - 1] != CSVNumber.comma
     }
 
     /// Where the reading thread's fields end and the worker's begin: about 30% of the bytes of

@@ -69,7 +69,7 @@ public final class OutputFiles {
         defer { source.close() }
         try stage(for: path) { writer in
             while true {
-                let block = try source.read(1 << 22)
+                let block = try source.readBytes(1 << 22)
                 if block.isEmpty { break }
                 try block.withUnsafeBytes { try writer.write($0) }
             }

@@ -118,6 +118,39 @@ import Testing
         }
     }
 
+    /// A merge checks a row's run and seed against their known values eight digits at a time:
+    /// exactly the texts `String(value)` writes pass, and nothing else of that length.
+    @Test func knownWholeNumbersAreCheckedAsTheirTextOnly() {
+        var values: [UInt64] = [0, 1, 9, 10, 99, 100, 12_345_678, 123_456_789, UInt64.max, UInt64.max - 1, 9_999_999_999_999_999_999]
+        for k in 0...19 {
+            let power = (0..<k).reduce(UInt64(1)) { x, _ in x * 10 }
+            values += [power, power - 1, power + 1]
+        }
+        var bits = Bits(state: 11)
+        for _ in 0..<20_000 { values.append(bits.next() >> (bits.next() % 64)) }
+        for value in values {
+            let text = Array(String(value).utf8)
+            #expect(CSVNumber.decimalDigits(value) == text.count, "\(value)")
+            // The text itself, then every one-byte change of it, and the same digits as another value.
+            var variants: [([UInt8], Bool)] = [(text, true)]
+            for i in text.indices {
+                for byte in [UInt8(ascii: "0"), UInt8(ascii: "9"), UInt8(ascii: "/"), UInt8(ascii: ":"), UInt8(ascii: ","), 0] where byte != text[i] {
+                    var changed = text
+                    changed[i] = byte
+                    variants.append((changed, false))
+                }
+            }
+            for (bytes, passes) in variants {
+                bytes.withUnsafeBufferPointer { b in
+                    #expect(CSVNumber.isDecimal(b.baseAddress!, count: b.count, of: value) == passes, "\(value) as \(String(decoding: bytes, as: UTF8.self))")
+                }
+            }
+        }
+        // Twenty digits above UInt64.max that wrap around to a value must not pass as it.
+        let wrapped = Array("36893488147419103231".utf8)   // 2^65 - 1, which wraps to UInt64.max
+        wrapped.withUnsafeBufferPointer { b in #expect(!CSVNumber.isDecimal(b.baseAddress!, count: 20, of: UInt64.max)) }
+    }
+
     func taji() throws -> (table: RunTable, scenario: Scenario) {
         let scenario = try ScenarioLoader.load(path: repositoryPath("Scenarios/taji-2020.yaml")).scenario
         return (RunTable(scenario), scenario)
@@ -190,8 +223,8 @@ import Testing
         var bits = Bits(state: 3)
         var expected: [[UInt8]] = []
         var text: [UInt8] = []
-        while text.count < 3 * LineReader.blockSize {
-            let length = bits.next() % 50 == 0 ? Int(bits.next() % UInt64(LineReader.blockSize + 100)) : Int(bits.next() % 300)
+        while text.count < 3 * LineReader.defaultBlockSize {
+            let length = bits.next() % 50 == 0 ? Int(bits.next() % UInt64(LineReader.defaultBlockSize + 100)) : Int(bits.next() % 300)
             let line = (0..<length).map { _ in UInt8(ascii: "a") + UInt8(bits.next() % 26) }
             expected.append(line)
             text += line + [UInt8(ascii: "\n")]
@@ -267,5 +300,71 @@ import Testing
             }
         }
         _ = try Merge.merge(inputs: [path("s1.csv"), path("s2.csv")], out: path("m.csv"), summaryPath: nil)
+    }
+
+    /// A plain merge copies the files on one thread and checks them on another, a block at a
+    /// time: shards of many blocks merge to the whole batch's bytes, and one broken row deep in
+    /// a shard (a field too many, an empty field, one digit of its seed) is found by its line,
+    /// with no output left behind; gzip shards among them take the other path to the same bytes.
+    @Test func largeShardsMergeExactlyAndAnyBrokenRowIsFound() throws {
+        let dir = try temporaryDirectory()
+        let path = { (name: String) in dir.appendingPathComponent(name).path }
+        let loaded = try ScenarioLoader.load(path: repositoryPath("Scenarios/taji-2020.yaml"))
+        var whole = BatchRequest(loaded: loaded, masterSeed: 5, runs: 9_000, threads: 1)
+        whole.out = path("whole.csv")
+        whole.quiet = true
+        _ = try BatchJob.run(whole)
+        for i in 1...3 {
+            var request = BatchRequest(loaded: loaded, masterSeed: 5, runs: 9_000, threads: 1)
+            request.shard = Shard(index: i, count: 3)
+            request.out = path("s\(i).csv")
+            request.quiet = true
+            _ = try BatchJob.run(request)
+        }
+        let shards = (1...3).map { path("s\($0).csv") }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: shards[1])).count > 4 * ShardCopier.blockSize)
+        _ = try Merge.merge(inputs: shards, out: path("m.csv"), summaryPath: nil)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path("m.csv"))) == Data(contentsOf: URL(fileURLWithPath: path("whole.csv"))))
+
+        // The same with the middle shard compressed (read through the other path).
+        let gz = try FileWriter.create(path("s2gz.csv"), reportedAs: "s2gz.csv", compressed: true)
+        try gz.write(Data(contentsOf: URL(fileURLWithPath: shards[1])))
+        try gz.finish()
+        try FileManager.default.copyItem(atPath: path("s2.manifest.json"), toPath: path("s2gz.manifest.json"))
+        _ = try Merge.merge(inputs: [shards[0], path("s2gz.csv"), shards[2]], out: path("mgz.csv"), summaryPath: nil)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path("mgz.csv"))) == Data(contentsOf: URL(fileURLWithPath: path("whole.csv"))))
+
+        let lines = try String(contentsOfFile: shards[1], encoding: .utf8).split(separator: "\n").map(String.init)
+        for line in [2, 700, 2_999, lines.count] {
+            let run = 3_000 + line - 2
+            var fields = lines[line - 1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            let seed = fields[1]
+            var tooMany = fields
+            tooMany.insert("0", at: 4)
+            var empty = fields
+            empty[5] = ""
+            fields[1] = String(seed.dropLast()) + (seed.last == "1" ? "2" : "1")
+            let wrongSeed = UInt64(fields[1])!
+            for (name, row, message) in [
+                ("many", tooMany.joined(separator: ","), "\(path("many.csv")): line \(line) is not run \(run)"),
+                ("empty", empty.joined(separator: ","), "\(path("empty.csv")): line \(line) is not run \(run)"),
+                ("seed", fields.joined(separator: ","),
+                 "\(path("seed.csv")): run \(run) has seed \(wrongSeed) in its row, but master seed 5 gives \(seed): the rows come from another batch"),
+            ] {
+                var broken = lines
+                broken[line - 1] = row
+                try (broken.joined(separator: "\n") + "\n").write(toFile: path(name + ".csv"), atomically: true, encoding: .utf8)
+                try? FileManager.default.removeItem(atPath: path(name + ".manifest.json"))
+                try FileManager.default.copyItem(atPath: path("s2.manifest.json"), toPath: path(name + ".manifest.json"))
+                try? FileManager.default.removeItem(atPath: path("bad.csv"))
+                do {
+                    _ = try Merge.merge(inputs: [shards[0], path(name + ".csv"), shards[2]], out: path("bad.csv"), summaryPath: nil)
+                    Issue.record("\(name) at line \(line) was merged")
+                } catch {
+                    #expect("\(error)" == message)
+                }
+                #expect(!FileManager.default.fileExists(atPath: path("bad.csv")))
+            }
+        }
     }
 }
