@@ -44,11 +44,12 @@ public struct WriteError: Error, CustomStringConvertible {
 /// stops quietly, as Unix tools do.
 public struct ClosedPipe: Error {}
 
-#if os(Linux)
-/// glibc's sync_file_range(2), which Swift's Glibc module leaves out (it is a GNU extension).
-@_silgen_name("sync_file_range")
-private func syncFileRange(_ descriptor: Int32, _ offset: Int64, _ count: Int64, _ flags: UInt32) -> Int32
-#endif
+/// Linux's sync_file_range(2), found at run time: Swift's Glibc module leaves it out (it is a
+/// GNU extension), and other systems do not have it (there the hint is not given).
+private let syncFileRange: (@convention(c) (Int32, Int64, Int64, UInt32) -> Int32)? = {
+    guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "sync_file_range") else { return nil }
+    return unsafeBitCast(symbol, to: (@convention(c) (Int32, Int64, Int64, UInt32) -> Int32).self)
+}()
 
 /// Has the disk start writing a file's pages every few MiB as they are written, so that the
 /// fsync that finishes the file waits for the last few MiB only: a merge or a batch writes
@@ -65,11 +66,9 @@ private final class Writeback: @unchecked Sendable {
         unstarted += Int64(count)
         guard unstarted >= Self.stride else { return }
         unstarted = 0
-        #if os(Linux)
         // Offset 0 and length 0: every dirty page of the file; SYNC_FILE_RANGE_WRITE (2) starts
         // their write-out without waiting for it. A failure here is only a lost hint: fsync reports.
-        _ = syncFileRange(descriptor, 0, 0, 2)
-        #endif
+        _ = syncFileRange?(descriptor, 0, 0, 2)
     }
 }
 
