@@ -3,7 +3,7 @@ SWIFT ?= swift
 SCENARIO ?= Scenarios/taji-2020.yaml
 SEED ?= 1
 
-.PHONY: deps build release test test-cluster demo bench golden calibrate sbc hindcast fuzz teaching-answers clean
+.PHONY: deps build release test test-cluster test-web serve demo bench golden calibrate sbc hindcast fuzz teaching-answers clean
 
 deps:
 	@scripts/install-deps
@@ -32,6 +32,22 @@ test: deps
 # mid-run, resumed, and compared again. About a minute on 2 cores.
 test-cluster: release
 	scripts/test-cluster .build/release/escalation
+
+# The classroom in a browser (see docs/teaching.md): http://127.0.0.1:8080/ by default;
+# PORT, HOST and DATA (the SQLite folder) can be set, e.g. `make serve HOST=0.0.0.0`.
+PORT ?= 8080
+HOST ?= 127.0.0.1
+DATA ?= classroom-data
+serve: deps
+	$(SWIFT) build -c release --product escalation-serve
+	.build/release/escalation-serve --host $(HOST) --port $(PORT) --data $(DATA)
+
+# The classroom tested as people use it: headless Chromium driven by Selenium (installed where
+# missing), then 30 students at once on loopback (errors must be 0; prints the 95th percentile).
+test-web: deps
+	$(SWIFT) build -c release --product escalation
+	$(SWIFT) build -c release --product escalation-serve
+	scripts/test-web .build/release
 
 # A batch of the flagship scenario: the outcome table on the terminal, the per-run CSV, summary
 # and manifest under out/. (`escalation run` tells one run as a story; see the README.)

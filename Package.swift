@@ -4,14 +4,21 @@ import PackageDescription
 // Dependencies point one way (see docs/architecture.md):
 // escalation → Reports → Experiments, Calibration → ScenarioIO → Record → EscalationModel → SimKernel, Stochastics → CGSL;
 // Experiments → CZlib (gzip-compressed CSV).
+// The classroom server is its own module and executable, so the simulator's build never pays for
+// it: escalation-serve → Classroom → Reports, Experiments (+ Hummingbird, GRDB).
 let package = Package(
     name: "Escalation",
     products: [
         .executable(name: "escalation", targets: ["escalation"]),
+        .executable(name: "escalation-serve", targets: ["escalation-serve"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -42,6 +49,19 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(
+            name: "Classroom",
+            dependencies: [
+                "Experiments", "Reports", "ScenarioIO", "EscalationModel", "Record",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .executableTarget(
+            name: "escalation-serve",
+            dependencies: ["Classroom", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         // The fuzz target (`make fuzz` builds it with -sanitize=fuzzer; plain, it replays inputs).
         .executableTarget(name: "escalation-fuzz", dependencies: ["ScenarioIO", "EscalationModel"]),
         .executableTarget(name: "escalation-bench", dependencies: ["ScenarioIO", "EscalationModel", "Experiments", "Stochastics"]),
@@ -53,6 +73,13 @@ let package = Package(
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Record", "ScenarioIO", "TestSupport"]),
         .testTarget(name: "RecordTests", dependencies: ["Record", "TestSupport"], exclude: ["source-fingerprints.txt"]),
         .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Record", "ScenarioIO", "Stochastics", "TestSupport"]),
+        .testTarget(
+            name: "ClassroomTests",
+            dependencies: ["Classroom", "Experiments", "ScenarioIO", "TestSupport",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HTTPTypes", package: "swift-http-types"),
+                           .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Experiments", "Record", "escalation", .product(name: "Yams", package: "Yams")]),
     ]
 )

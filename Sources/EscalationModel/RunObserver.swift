@@ -40,6 +40,20 @@ public struct Decision: Sendable, Equatable {
 protocol RunObserver {
     /// Whether the simulator should gather what `actionOccurred` receives beyond the basics.
     static var records: Bool { get }
+    /// Whether a player decides for one actor (a game; see `GameRecorder`). Statically false for
+    /// every other observer, so batches and traced runs compile the game's checks away.
+    static var plays: Bool { get }
+    /// The actor the player decides for (games only).
+    var player: Int { get }
+    /// The game stopped to wait for a move it has not been given (games only).
+    var paused: Bool { get }
+    /// The next move, or nil when the moves given are used up (games only).
+    mutating func nextMove() -> PlayerMove?
+    /// The player decides at action number `hit` with `move`; `sequence` names the scheduled
+    /// action, if any (games only).
+    mutating func moved(_ move: PlayerMove, turn: Turn, sequence: UInt64?)
+    /// The game waits for a move at `turn` (games only).
+    mutating func pause(at turn: Turn)
     mutating func actionOccurred(_ occurrence: Occurrence, casualties: UnsafeBufferPointer<Double>,
                                  state: UnsafeBufferPointer<Double>)
     mutating func decided(_ decision: Decision, hit: Int)
@@ -56,6 +70,15 @@ struct Occurrence {
     var action: Int
     var origin: Origin
     var intercepted: Bool
+}
+
+extension RunObserver {
+    static var plays: Bool { false }
+    var player: Int { -1 }
+    var paused: Bool { false }
+    mutating func nextMove() -> PlayerMove? { nil }
+    mutating func moved(_ move: PlayerMove, turn: Turn, sequence: UInt64?) {}
+    mutating func pause(at turn: Turn) {}
 }
 
 struct NullObserver: RunObserver {

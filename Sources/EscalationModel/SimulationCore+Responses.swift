@@ -14,6 +14,8 @@ extension SimulationCore {
             let responder = Int(responders[k])
             let policy = buffers.activePolicy[responder]
             if policy < 0 { continue }
+            // In a game the player answers for its side (`playerTurn`), not its policy.
+            if Observer.plays && responder == observer.player { continue }
             let list = Int(policy) &* actionCount &+ a
             if !Observer.records {
                 // One rule settles it: the same draws as `decide` and `answer` make, in order.

@@ -179,7 +179,7 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         case .observation:
             record(observation: Int(e.index))
         }
-        return outcome < 0 && !invalid
+        return outcome < 0 && !invalid && !(Observer.plays && observer.paused)
     }
 
     @inline(never)
@@ -221,6 +221,7 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         if conditionOutcomes.count > 0 && checkOutcomes() { return }
         let hit = actionNumber
         if !plain { fireTriggers(a, hit: hit, queue: &queue) }
+        if Observer.plays { playerTurn(action: a, hit: hit, queue: &queue) }
         if action.pointee.responderStart < action.pointee.responderEnd { respond(to: a, hit: hit, queue: &queue) }
     }
 

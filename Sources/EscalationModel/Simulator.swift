@@ -44,16 +44,21 @@ public final class Simulator {
         var core = SimulationCore(scenario: scenario, stream: stream, buffers: buffers, observer: TraceRecorder())
         let end = execute(&core, seed: seed)
         let result = result(of: &core, end: end, seed: seed)
-        var entries = core.observer.entries
-        if core.invalid {
+        return (result, finished(core.observer.entries, invalid: core.invalid, reached: core.outcome >= 0, result: result))
+    }
+
+    /// A finished run's record, ending with its outcome.
+    func finished(_ recorded: [TraceEntry], invalid: Bool, reached: Bool, result: RunResult) -> Trace {
+        var entries = recorded
+        if invalid {
             // The run ended invalid: that is its outcome, whatever else the event reached.
             entries.removeAll { if case .outcome = $0.kind { true } else { false } }
             entries.append(TraceEntry(time: result.outcomeDay, kind: .outcome(result.outcome), state: result.finalState))
-        } else if core.outcome < 0 {
+        } else if !reached {
             entries.append(TraceEntry(time: result.outcomeDay, kind: .outcome(result.outcome),
                                       state: result.finalState))
         }
-        return (result, Trace(entries: entries))
+        return Trace(entries: entries)
     }
 
     func execute<O: RunObserver>(_ core: inout SimulationCore<O>, seed: UInt64) -> RunEnd {

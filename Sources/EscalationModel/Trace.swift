@@ -6,6 +6,8 @@ public enum Cause: Sendable, Equatable {
     case answer(parent: Int, responder: Int, rule: Int, probability: Double, wantedRung: Int, delay: Double)
     /// Set off by action number `parent` through its trigger `trigger`.
     case trigger(parent: Int, trigger: Int, probability: Double, delay: Double)
+    /// In a game: the player's move number `move` (from 1) for `responder`, at action number `parent`.
+    case move(parent: Int, responder: Int, move: Int, delay: Double)
 }
 
 /// One line of a run's record.

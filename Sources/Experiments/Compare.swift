@@ -59,7 +59,9 @@ public enum Compare {
         }
     }
 
-    public static func run(_ request: Request) throws -> Result {
+    /// Runs both arms; `eachPair` also sees every pair of records (A's, B's) in replication order.
+    public static func run(_ request: Request,
+                           eachPair: ((UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>) -> Void)? = nil) throws -> Result {
         let a = request.a.scenario, b = request.b.scenario
         var names = a.outcomeNames
         for name in b.outcomeNames where !names.contains(name) { names.insert(name, at: names.count) }
@@ -94,6 +96,7 @@ public enum Compare {
                         transitions[oa][ob] += 1
                         for k in names.indices { outcomePairs[k].add(a: oa == k, b: ob == k) }
                         for m in shared.indices { metricPairs[m].add(a: ra[positionA[m]], b: rb[positionB[m]]) }
+                        eachPair?(ra, rb)
                     }
                 }
             }

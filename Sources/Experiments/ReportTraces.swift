@@ -52,7 +52,7 @@ struct ReportTraces {
                         part.actorEvents[actor] += 1
                         for r in 0...scenario.actions[a].rung where firstAt[r] == .infinity { firstAt[r] = entry.time }
                         switch cause {
-                        case .answer(let parent, _, _, _, _, _), .trigger(let parent, _, _, _):
+                        case .answer(let parent, _, _, _, _, _), .trigger(let parent, _, _, _), .move(let parent, _, _, _):
                             if let source = actorOf[parent] { part.answers[actor][source] += 1 }
                         default: break
                         }

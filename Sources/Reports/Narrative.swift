@@ -12,7 +12,8 @@ public struct Narrative {
         self.explain = explain
     }
 
-    public func render(result: RunResult, trace: Trace) -> String {
+    /// The run's story; `notes` adds lines under the action with that number (a game's moves).
+    public func render(result: RunResult, trace: Trace, notes: [Int: [String]] = [:]) -> String {
         let s = scenario
         var lines: [String] = []
         lines.append("\(s.title) — seed \(result.seed)")
@@ -26,6 +27,27 @@ public struct Narrative {
         } ?? ""
         lines.append(span + draw)
         lines.append("")
+        lines += chronology(trace, notes: notes)
+        lines.append("")
+        var outcome = "Outcome: \(s.outcomeLabel(result.outcome)) on day \(humanNumber(result.outcomeDay, digits: 1))"
+        if let date = s.date(ofDay: result.outcomeDay) { outcome += " (\(date.long))" }
+        lines.append(outcome + ".")
+        lines.append("Ledger: \(s.ledgerText(result.ledger)).")
+        if result.maxRung >= 0 {
+            lines.append("Actions: \(result.actions), highest rung \(result.maxRung) (\(s.rungNames[result.maxRung])).")
+        } else {
+            lines.append("Actions: none.")
+        }
+        if result.rateExceeded {
+            lines.append("Warning: a state-dependent rate went above its max_rate; raise max_rate for exact results.")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// One line a dated action or intervention, in order, each followed by its `notes`.
+    public func chronology(_ trace: Trace, notes: [Int: [String]] = [:]) -> [String] {
+        let s = scenario
+        var lines: [String] = []
         for entry in trace.entries {
             switch entry.kind {
             case .action(let number, let a, let cause, let intercepted, let casualties, let decisions):
@@ -43,6 +65,7 @@ public struct Narrative {
                     lines.append("    why: \(why(cause, trace: trace))")
                     for decision in decisions { lines.append("    \(describe(decision))") }
                 }
+                for note in notes[number] ?? [] { lines.append("    " + note) }
             case .intervention(let i):
                 let intervention = s.interventions[i]
                 // An intervention that only injects an action is told by that action's line.
@@ -53,20 +76,7 @@ public struct Narrative {
                 break
             }
         }
-        lines.append("")
-        var outcome = "Outcome: \(s.outcomeLabel(result.outcome)) on day \(humanNumber(result.outcomeDay, digits: 1))"
-        if let date = s.date(ofDay: result.outcomeDay) { outcome += " (\(date.long))" }
-        lines.append(outcome + ".")
-        lines.append("Ledger: \(s.ledgerText(result.ledger)).")
-        if result.maxRung >= 0 {
-            lines.append("Actions: \(result.actions), highest rung \(result.maxRung) (\(s.rungNames[result.maxRung])).")
-        } else {
-            lines.append("Actions: none.")
-        }
-        if result.rateExceeded {
-            lines.append("Warning: a state-dependent rate went above its max_rate; raise max_rate for exact results.")
-        }
-        return lines.joined(separator: "\n") + "\n"
+        return lines
     }
 
     func why(_ cause: Cause, trace: Trace) -> String {
@@ -86,6 +96,9 @@ public struct Narrative {
         case .trigger(let parent, let trigger, let probability, let delay):
             return "set off by #\(parent) (trigger \(trigger + 1), p = \(humanNumber(probability, digits: 3)), "
                 + "delay \(humanNumber(delay, digits: 2)) days)"
+        case .move(let parent, let responder, let move, let delay):
+            return "the player's move \(move) for \(s.actors[responder].name), answering #\(parent) "
+                + "(delay \(humanNumber(delay, digits: 2)) days)"
         }
     }
 

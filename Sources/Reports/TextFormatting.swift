@@ -64,13 +64,13 @@ public func jsonNumber(_ x: Double) -> String { x.isFinite ? exactNumber(x) : "n
 
 extension Scenario {
     /// "11 Mar 2020", or "day 12.4" for a scenario without a start date.
-    func when(_ day: Double) -> String {
+    public func when(_ day: Double) -> String {
         if let date = date(ofDay: day) { return date.long }
         return "Day \(humanNumber(day, digits: 1))"
     }
 
     /// "2 US, 1 coalition killed; 14 US wounded", or nil if no one was hurt.
-    func casualtyText(_ counts: [Double]) -> String? {
+    public func casualtyText(_ counts: [Double]) -> String? {
         var parts: [String] = []
         for kind in [Counter.Kind.killed, .wounded] {
             let sideCounts = counters.indices.filter { counters[$0].kind == kind && counts[$0] > 0 }
@@ -81,7 +81,7 @@ extension Scenario {
     }
 
     /// "US 2 killed, 17 wounded; coalition 1 killed", every side with any casualties.
-    func ledgerText(_ ledger: [Double]) -> String {
+    public func ledgerText(_ ledger: [Double]) -> String {
         var parts: [String] = []
         for (s, side) in sides.enumerated() {
             let killed = ledger[2 * s], wounded = ledger[2 * s + 1]
@@ -93,7 +93,7 @@ extension Scenario {
         return parts.isEmpty ? "no one killed or wounded" : parts.joined(separator: "; ")
     }
 
-    func outcomeLabel(_ outcome: Int) -> String {
+    public func outcomeLabel(_ outcome: Int) -> String {
         switch outcome {
         case unresolvedOutcome: "unresolved (the horizon came first)"
         case runawayOutcome: "runaway (the cap of \(maxEvents) events per run came first)"

@@ -81,6 +81,9 @@ public struct TraceJSONL {
         case .trigger(let parent, let trigger, let probability, let delay):
             return "{\"type\":\"trigger\",\"parent\":\(parent),\"trigger\":\(trigger),"
                 + "\"probability\":\(jsonNumber(probability)),\"delay\":\(jsonNumber(delay))}"
+        case .move(let parent, let responder, let move, let delay):
+            return "{\"type\":\"move\",\"parent\":\(parent),\"responder\":\(jsonString(s.actors[responder].id)),"
+                + "\"move\":\(move),\"delay\":\(jsonNumber(delay))}"
         }
     }
 
@@ -137,6 +140,8 @@ public struct TraceCSV {
                 case .trigger(let parent, let trigger, let probability, let delay):
                     causeFields = ["trigger", String(parent), "", String(trigger), exactNumber(probability),
                                    exactNumber(delay)]
+                case .move(let parent, _, let move, let delay):
+                    causeFields = ["move", String(parent), "", String(move), "", exactNumber(delay)]
                 }
                 row = [String(number), exactNumber(entry.time), date, "action", action.id, s.actors[action.actor].id,
                        action.target.map { s.actors[$0].id } ?? "", String(action.rung), intercepted ? "1" : "0"]

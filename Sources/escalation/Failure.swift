@@ -61,6 +61,9 @@ func reportingFailures<T>(_ body: () throws -> T) throws -> T {
     } catch let error as BatchError {
         complain("error: \(error)")
         throw ExitCode(Exit.data)
+    } catch let error as GameError {
+        complain("error: \(error)")
+        throw ExitCode(Exit.data)
     } catch let error as OptionValueError {
         complain("error: \(error)")
         throw ExitCode(Exit.usage)

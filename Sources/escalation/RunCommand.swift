@@ -1,6 +1,7 @@
 import ArgumentParser
 import EscalationModel
 import Experiments
+import Foundation
 import Reports
 import ScenarioIO
 import Stochastics
@@ -17,6 +18,10 @@ struct RunCommand: ParsableCommand {
             derive the run's 64-bit seed from the master seed, so a seed column that a spreadsheet \
             or data frame rounded to a double does not matter. K is the replication: the value of \
             the CSV's run column (from 0), not a line number.
+
+            A game saved by the classroom (`escalation-serve`) replays with --moves game.json: its \
+            seed, side, changes and moves come from the file, and the story is the one the \
+            classroom showed, byte for byte.
             """
     )
 
@@ -51,6 +56,11 @@ struct RunCommand: ParsableCommand {
         "Override a value of the scenario, e.g. --set actions.kh_rockets.rung=5 (repeatable).",
         valueName: "PATH=VALUE"), transform: Override.init(parsing:))
     var overrides: [Override] = []
+
+    @Option(help: ArgumentHelp(
+        "Replay a saved game (JSON: scenario, seed, side, set, moves): the player's moves decide for its side.",
+        valueName: "GAME"))
+    var moves: String?
 
     @Option(help: "Output form: narrative (a chronology), jsonl (one JSON object per event) or csv.")
     var trace: TraceFormat = .narrative
@@ -91,6 +101,15 @@ struct RunCommand: ParsableCommand {
         if from != nil && (!overrides.isEmpty || posterior.posterior != nil) {
             throw ValidationError("--set and --posterior cannot be combined with --from: the batch's manifest gives them")
         }
+        if moves != nil {
+            let others = [seed != nil ? "--seed" : nil, replication != nil ? "--replication" : nil,
+                          from != nil ? "--from" : nil, !overrides.isEmpty ? "--set" : nil,
+                          posterior.posterior != nil ? "--posterior" : nil, explain ? "--explain" : nil].compactMap { $0 }
+            if !others.isEmpty {
+                throw ValidationError("--moves: the game record gives the seed and changes; drop \(others.joined(separator: ", "))")
+            }
+            if scenario == nil { throw ValidationError("--moves: name the scenario file the game was played on") }
+        }
         if scenario == nil && from == nil {
             throw ValidationError("name the scenario file (or replay a batch's row with --from CSV --row K)")
         }
@@ -99,6 +118,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let outputs = try claim(out)
+            if let moves { return try replay(moves, outputs: outputs) }
             let loaded: LoadedScenario
             let seed: UInt64
             if let from, let row {
@@ -128,6 +148,44 @@ struct RunCommand: ParsableCommand {
             if result.rateExceeded && self.trace != .narrative {
                 complain("warning: a state-dependent rate went above its max_rate; raise max_rate for exact results")
             }
+        }
+    }
+
+    /// A saved game, replayed: its story (or trace) as the classroom told it.
+    func replay(_ path: String, outputs: OutputFiles) throws {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SourceReadError(path: path, reason: "cannot read the game record")
+        }
+        let record = try GameRecord.decode(data, file: path)
+        var overrides: [Override] = []
+        for text in record.set {
+            do { overrides.append(try Override(parsing: text)) } catch {
+                throw GameError("\(path): set: \(error.message)")
+            }
+        }
+        let loaded = try ScenarioLoader.load(path: scenario!, overrides: overrides)
+        let game: Game
+        do { game = try Game(loaded: loaded, record: record) } catch {
+            throw GameError("\(path): \(error.description)")
+        }
+        let played = game.play()
+        if played.unusedMoves > 0 {
+            throw GameError("\(path): the game ended after \(played.turns.count) moves; \(played.unusedMoves) more were given "
+                            + "(was it played on another scenario or seed?)")
+        }
+        let text: String
+        switch (trace, played.result) {
+        case (.narrative, _): text = GameStory(game: game).render(played)
+        case (.jsonl, let result?): text = TraceJSONL(scenario: loaded.scenario).render(result: result, trace: played.trace)
+        case (.csv, let result?): text = TraceCSV(scenario: loaded.scenario).render(result: result, trace: played.trace)
+        case (_, nil):
+            throw GameError("\(path): the game is not finished (it waits for move \(played.turns.count + 1)); "
+                            + "--trace \(trace.rawValue) needs a finished game, the narrative tells it so far")
+        }
+        try emit(text, to: out, in: outputs)
+        try outputs.commit()
+        if played.result == nil {
+            complain("note: the game is not finished: it waits for move \(played.turns.count + 1)")
         }
     }
 }

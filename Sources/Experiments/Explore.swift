@@ -1,0 +1,122 @@
+import EscalationModel
+import Foundation
+import ScenarioIO
+
+/// A scenario's teaching knobs and a what-if run on them: the scenario as written (arm A) and
+/// with the knobs set (arm B), on the same replication streams, so the difference shows the
+/// change's own effect. Arm B's summary is byte for byte what `escalation batch` writes for the
+/// same settings, and the differences what `escalation compare` writes.
+public enum Explore {
+    /// A number of the scenario a student may move: an assumption within its stated range, or a
+    /// calibrated probability within [0, 1] (set, it is pinned instead of drawn).
+    public struct Knob: Sendable, Equatable {
+        public let id: String
+        public let label: String
+        public let unit: String?
+        public let why: String?
+        /// The value as written (for a calibrated one, its posterior median).
+        public let value: Double
+        public let low: Double
+        public let high: Double
+        public let calibrated: Bool
+
+        /// The `--set` argument that gives knob `id` the value `value` (`parameters.ID.value`,
+        /// which keeps the parameter's label and, for a calibrated one, pins it).
+        public static func setting(id: String, value: Double) -> String { "parameters.\(id).value=\(Explore.text(value))" }
+    }
+
+    /// Replications a what-if runs unless asked otherwise, and the most it may ask for.
+    public static let defaultRuns = 5_000
+    public static let maximumRuns = 20_000
+    /// Runs traced again for the rung-over-time curves (the first of the batch).
+    public static let tracedRuns = 400
+
+    public static func knobs(_ loaded: LoadedScenario) -> [Knob] {
+        loaded.parameters.compactMap { p in
+            switch p.origin {
+            case .assumption(let low, let high) where low < high:
+                return Knob(id: p.id, label: p.label ?? p.id, unit: p.unit, why: p.why, value: p.value, low: low,
+                            high: high, calibrated: false)
+            case .calibrated(let prior, _) where prior.kind == .beta:
+                return Knob(id: p.id, label: p.label ?? p.id, unit: p.unit,
+                            why: "calibrated to the record; set here, it is fixed instead of drawn from the posterior",
+                            value: p.value, low: 0, high: 1, calibrated: true)
+            default:
+                return nil
+            }
+        }
+    }
+
+    /// Checks settings against the knobs: known names, values within range.
+    public static func overrides(_ settings: [(id: String, value: Double)], knobs: [Knob]) throws(ExploreError) -> [Override] {
+        var seen = Set<String>()
+        return try settings.map { (id, value) throws(ExploreError) in
+            guard let knob = knobs.first(where: { $0.id == id }) else {
+                throw ExploreError("no knob named \(id); the knobs are " + knobs.map(\.id).joined(separator: ", "))
+            }
+            guard seen.insert(id).inserted else { throw ExploreError("\(id) is set twice") }
+            guard value.isFinite, value >= knob.low, value <= knob.high else {
+                throw ExploreError("\(id): expected a number from \(text(knob.low)) to \(text(knob.high)), found \(text(value))")
+            }
+            return Override(path: ["parameters", id, "value"], text: text(value))
+        }
+    }
+
+    public struct Result: Sendable {
+        public let comparison: Compare.Result
+        /// `incidence[arm][outcome][day]`: share of runs that ended in the outcome by that day.
+        public let incidence: [[[Double]]]
+        /// `ladder[rung][day]`: share of the traced runs of arm B that had reached the rung by that day.
+        public let ladder: [[Double]]
+        public let tracedRuns: Int
+        /// Arm B's summary CSV, as `escalation batch --summary` writes it.
+        public let summaryCSV: String
+        /// The differences, as `escalation compare` writes them.
+        public let compareCSV: String
+        public let seconds: Double
+    }
+
+    /// Runs `runs` replications of `base` and `changed` from master seed `seed`.
+    public static func run(base: LoadedScenario, changed: LoadedScenario, runs: Int, seed: UInt64,
+                           threads: Int) throws -> Result {
+        let clock = Date()
+        let b = changed.scenario
+        let days = Int(b.horizon.rounded(.up)) + 1
+        var counts = [[[Int]]](repeating: [[Int]](repeating: [Int](repeating: 0, count: days), count: b.outcomeNames.count),
+                               count: 2)
+        func tally(_ arm: Int, _ record: UnsafeBufferPointer<Double>) {
+            let day = record[RecordLayout.outcomeDay]
+            let bin = day.isFinite ? min(days - 1, max(0, Int(day.rounded(.up)))) : days - 1
+            counts[arm][Int(record[RecordLayout.outcome])][bin] += 1
+        }
+        var request = Compare.Request(a: base, b: changed, runs: runs, masterSeed: seed, threads: threads)
+        request.quiet = true
+        let comparison = try Compare.run(request) { ra, rb in
+            tally(0, ra)
+            tally(1, rb)
+        }
+        let incidence = counts.map { arm in
+            arm.map { byDay in
+                var total = 0
+                return byDay.map { c in
+                    total += c
+                    return Double(total) / Double(runs)
+                }
+            }
+        }
+        let traced = min(runs, tracedRuns)
+        let traces = ReportTraces(scenario: b, masterSeed: seed, runs: Array(0..<traced), days: days, threads: threads)
+        let ladder = traces.ladder.map { $0.map { Double($0) / Double(traced) } }
+        return Result(comparison: comparison, incidence: incidence, ladder: ladder, tracedRuns: traced,
+                      summaryCSV: comparison.summaryB.csv(), compareCSV: Compare.csv(comparison),
+                      seconds: Date().timeIntervalSince(clock))
+    }
+
+    /// A knob's value as the command line and the page write it: the shortest form that reads back.
+    public static func text(_ x: Double) -> String { Compare.number(x) }
+}
+
+public struct ExploreError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
