@@ -51,8 +51,14 @@ def browser():
 
 
 def wait(driver, condition, seconds=30, what="the page"):
+    def safely(d):
+        # A page being replaced by the next one can make an element stale mid-check: look again.
+        try:
+            return condition(d)
+        except Exception:
+            return False
     try:
-        return WebDriverWait(driver, seconds).until(lambda d: condition(d))
+        return WebDriverWait(driver, seconds).until(safely)
     except Exception:
         driver.save_screenshot(os.path.join(args.screenshots, "failure.png"))
         print("test-web: FAILED waiting for " + what, file=sys.stderr)

@@ -279,7 +279,7 @@ enum Assets {
           refresh(); setInterval(refresh, 2500);
         }
 
-        ({ index, explore, play, join, teacher })[page]?.().catch(err => {
+        Promise.resolve().then(() => ({ index, explore, play, join, teacher })[page]?.()).catch(err => {
           const main = $("main"); main.prepend(el("p", { class: "error", text: err.message }));
         });
         """#

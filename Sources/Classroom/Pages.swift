@@ -12,7 +12,7 @@ enum Pages {
             <html lang="en"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(xmlEscaped(title)) · Escalation classroom</title>
-            <link rel="stylesheet" href="/static/classroom.css">
+            <link rel="stylesheet" href="/static/classroom.css"><link rel="icon" href="data:,">
             </head>
             <body data-page="\(page)"\(attributes)>
             <header><a href="/" class="home">Escalation classroom</a><span class="title">\(xmlEscaped(title))</span></header>

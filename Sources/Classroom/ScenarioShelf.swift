@@ -13,8 +13,12 @@ public final class ScenarioShelf: Sendable {
         public let path: String
         public let loaded: LoadedScenario
         public let knobs: [Explore.Knob]
-        /// A what-if built on another scenario (`extends:`), listed after the documented episodes.
-        public var isVariant: Bool { loaded.files.filter { $0.path.hasSuffix(".yaml") }.count > 1 }
+        /// A what-if built on a documented episode, listed after the episodes. An episode is
+        /// checked against history in its own file (`hindcast:`); a what-if inherits that check
+        /// with the rest of its episode.
+        public var isVariant: Bool {
+            !(loaded.files.first?.text.split(separator: "\n").contains { $0.hasPrefix("hindcast:") } ?? false)
+        }
     }
 
     public let folder: String
