@@ -6,6 +6,11 @@ import PackageDescription
 // Experiments → CZlib (gzip-compressed CSV).
 // The classroom server is its own module and executable, so the simulator's build never pays for
 // it: escalation-serve → Classroom → Reports, Experiments (+ Hummingbird, GRDB).
+// The simulator's modules are optimised in debug builds too: the tests (statistics over many
+// runs) and the classroom's test server (what-ifs of 5,000 runs each way) spend their time in
+// them, and unoptimised they run about ten times slower. Debugging them: drop this line.
+let optimized: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "Escalation",
     products: [
@@ -31,17 +36,18 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        .target(name: "Stochastics", dependencies: ["CGSL"]),
-        .target(name: "SimKernel"),
-        .target(name: "EscalationModel", dependencies: ["SimKernel", "Stochastics"]),
-        .target(name: "Record", dependencies: ["EscalationModel"]),
+        .target(name: "Stochastics", dependencies: ["CGSL"], swiftSettings: optimized),
+        .target(name: "SimKernel", swiftSettings: optimized),
+        .target(name: "EscalationModel", dependencies: ["SimKernel", "Stochastics"], swiftSettings: optimized),
+        .target(name: "Record", dependencies: ["EscalationModel"], swiftSettings: optimized),
         .target(
             name: "ScenarioIO",
-            dependencies: ["EscalationModel", "Record", "Stochastics", .product(name: "Yams", package: "Yams")]
+            dependencies: ["EscalationModel", "Record", "Stochastics", .product(name: "Yams", package: "Yams")],
+            swiftSettings: optimized
         ),
-        .target(name: "Experiments", dependencies: ["ScenarioIO", "EscalationModel", "Record", "Stochastics", "CZlib"]),
-        .target(name: "Reports", dependencies: ["EscalationModel", "Experiments", "Calibration", "Record"]),
-        .target(name: "Calibration", dependencies: ["EscalationModel", "Record", "ScenarioIO", "Stochastics"]),
+        .target(name: "Experiments", dependencies: ["ScenarioIO", "EscalationModel", "Record", "Stochastics", "CZlib"], swiftSettings: optimized),
+        .target(name: "Reports", dependencies: ["EscalationModel", "Experiments", "Calibration", "Record"], swiftSettings: optimized),
+        .target(name: "Calibration", dependencies: ["EscalationModel", "Record", "ScenarioIO", "Stochastics"], swiftSettings: optimized),
         .executableTarget(
             name: "escalation",
             dependencies: [

@@ -32,6 +32,9 @@ public final class Classroom: Sendable {
     /// What the scenario's policies do, by scenario and seed (a room's students share a seed):
     /// computed once, however many games end at the same moment.
     private let distributions = Mutex<[String: Task<PolicyDistribution, Error>]>([:])
+    /// Each scenario as written, run for the what-ifs on it (by scenario, seed and runs): every
+    /// what-if pairs with the same replications, so they are run once.
+    private let baselines = Mutex<[String: Task<Explore.Baseline, Error>]>([:])
 
     static let bodyLimit = 64 * 1024
     static let nameLimit = 40
@@ -54,7 +57,12 @@ public final class Classroom: Sendable {
         router.get("/static/classroom.css") { _, _ in Self.asset(Assets.css, type: "text/css; charset=utf-8") }
         router.get("/static/classroom.js") { _, _ in Self.asset(Assets.js, type: "text/javascript; charset=utf-8") }
         router.get("/explore/:scenario") { _, context in
-            self.page { Pages.explore(try self.shelf.entry(context.parameters.get("scenario") ?? "")) }
+            self.page {
+                let entry = try self.shelf.entry(context.parameters.get("scenario") ?? "")
+                // The scenario as written is run while the page loads, ready for its first what-if.
+                Task { _ = try? await self.baseline(entry, runs: Explore.defaultRuns, seed: Explore.defaultSeed) }
+                return Pages.explore(entry)
+            }
         }
         router.get("/play/:scenario") { _, context in
             self.page { Pages.play(try self.shelf.entry(context.parameters.get("scenario") ?? "")) }
@@ -141,7 +149,7 @@ public final class Classroom: Sendable {
         guard runs >= 1, runs <= Explore.maximumRuns else {
             throw ClientError.badRequest("runs: expected 1 to \(Explore.maximumRuns), found \(runs)")
         }
-        let seed = request.seed ?? 1
+        let seed = request.seed ?? Explore.defaultSeed
         let settings = (request.settings ?? [:]).sorted { $0.key < $1.key }.map { (id: $0.key, value: $0.value) }
         let overrides: [Override]
         do { overrides = try Explore.overrides(settings, knobs: entry.knobs) } catch {
@@ -155,11 +163,35 @@ public final class Classroom: Sendable {
         }
         let loaded = try shelf.loaded(entry, overrides: changed.map(\.1))
         let threads = self.settings.threads
+        let baseline = try await baseline(entry, runs: runs, seed: seed)
         let result = try await gate.run {
-            try Explore.run(base: entry.loaded, changed: loaded, runs: runs, seed: seed, threads: threads)
+            try Explore.run(base: entry.loaded, changed: loaded, runs: runs, seed: seed, threads: threads, baseline: baseline)
         }
         return ExploreView(entry: entry, scenarioPath: path(of: entry), result: result, runs: runs, seed: seed,
                            settings: changed.map(\.0))
+    }
+
+    func baseline(_ entry: ScenarioShelf.Entry, runs: Int, seed: UInt64) async throws -> Explore.Baseline {
+        try await once(in: baselines, key: "\(entry.name)|\(seed)|\(runs)", limit: 8) { [gate, settings] in
+            try await gate.run { try Explore.Baseline(entry.loaded, runs: runs, seed: seed, threads: settings.threads) }
+        }
+    }
+
+    /// The value of `key` in `cache`, computed by the first request that asks and awaited by
+    /// any that ask meanwhile; a failure (a busy gate) is not kept.
+    func once<T: Sendable>(in cache: borrowing Mutex<[String: Task<T, Error>]>, key: String, limit: Int,
+                           _ compute: @escaping @Sendable () async throws -> T) async throws -> T {
+        let task = cache.withLock { tasks in
+            if let known = tasks[key] { return known }
+            if tasks.count >= limit { tasks.removeAll() }
+            let task = Task { try await compute() }
+            tasks[key] = task
+            return task
+        }
+        do { return try await task.value } catch {
+            cache.withLock { tasks in tasks[key] = nil }
+            throw error
+        }
     }
 
     // MARK: Play
@@ -247,19 +279,8 @@ public final class Classroom: Sendable {
 
     /// The scenario's own policies from master seed `seed` (cached: a room's games share it).
     func distribution(_ entry: ScenarioShelf.Entry, seed: UInt64) async throws -> PolicyDistribution {
-        let key = "\(entry.name)|\(seed)"
-        let threads = settings.threads, gate = self.gate
-        let task = distributions.withLock { cache in
-            if let known = cache[key] { return known }
-            if cache.count > 256 { cache.removeAll() }
-            let task = Task { try await gate.run { try PolicyDistribution(loaded: entry.loaded, seed: seed, threads: threads) } }
-            cache[key] = task
-            return task
-        }
-        do { return try await task.value } catch {
-            // A busy gate is not remembered: the next request tries again.
-            distributions.withLock { cache in cache[key] = nil }
-            throw error
+        try await once(in: distributions, key: "\(entry.name)|\(seed)", limit: 256) { [gate, settings] in
+            try await gate.run { try PolicyDistribution(loaded: entry.loaded, seed: seed, threads: settings.threads) }
         }
     }
 

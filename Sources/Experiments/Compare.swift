@@ -59,55 +59,81 @@ public enum Compare {
         }
     }
 
-    /// Runs both arms; `eachPair` also sees every pair of records (A's, B's) in replication order.
-    public static func run(_ request: Request,
-                           eachPair: ((UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>) -> Void)? = nil) throws -> Result {
-        let a = request.a.scenario, b = request.b.scenario
-        var names = a.outcomeNames
-        for name in b.outcomeNames where !names.contains(name) { names.insert(name, at: names.count) }
-        // The built-in endings (unresolved, runaway, invalid) last, as in a batch.
-        let builtIn = [a.outcomeNames[a.unresolvedOutcome]] + a.outcomeNames.suffix(from: a.outcomes.count).filter { $0 != a.outcomeNames[a.unresolvedOutcome] }
-        names = names.filter { !builtIn.contains($0) } + builtIn.filter(names.contains)
-        let indexA = a.outcomeNames.map { names.firstIndex(of: $0)! }
-        let indexB = b.outcomeNames.map { names.firstIndex(of: $0)! }
-        let tableA = RunTable(a), tableB = RunTable(b)
-        var summaryA = BatchSummary(table: tableA), summaryB = BatchSummary(table: tableB)
-        let columnsA = Array(tableA.metricColumns.dropFirst().filter { $0 != "draw" })
-        let columnsB = Array(tableB.metricColumns.dropFirst().filter { $0 != "draw" })
-        let shared = columnsA.filter(columnsB.contains)
-        // Record positions: metric column c (after `outcome`) is record index c + 1.
-        let positionA = shared.map { tableA.metricColumns.firstIndex(of: $0)! }
-        let positionB = shared.map { tableB.metricColumns.firstIndex(of: $0)! }
-        var outcomePairs = [PairedProportion](repeating: PairedProportion(), count: names.count)
-        var metricPairs = [PairedMean](repeating: PairedMean(), count: shared.count)
-        var transitions = [[Int]](repeating: [Int](repeating: 0, count: names.count), count: names.count)
-        var exceeded = false
-
-        let engine = ArmsEngine(arms: [a, b])
+    public static func run(_ request: Request) throws -> Result {
+        var pairing = Pairing(a: request.a.scenario, b: request.b.scenario)
+        let engine = ArmsEngine(arms: [request.a.scenario, request.b.scenario])
         let progress = ProgressReporter(total: request.runs, quiet: request.quiet)
         try engine.run(range: 0..<request.runs, masterSeed: request.masterSeed, threads: request.threads) { chunk in
-            exceeded = exceeded || chunk.rateExceeded
+            pairing.rateExceeded = pairing.rateExceeded || chunk.rateExceeded
             for i in 0..<chunk.count {
                 chunk.withRecord(arm: 0, i, width: engine.widths[0]) { ra in
                     chunk.withRecord(arm: 1, i, width: engine.widths[1]) { rb in
-                        summaryA.add(ra)
-                        summaryB.add(rb)
-                        let oa = indexA[Int(ra[RecordLayout.outcome])], ob = indexB[Int(rb[RecordLayout.outcome])]
-                        transitions[oa][ob] += 1
-                        for k in names.indices { outcomePairs[k].add(a: oa == k, b: ob == k) }
-                        for m in shared.indices { metricPairs[m].add(a: ra[positionA[m]], b: rb[positionB[m]]) }
-                        eachPair?(ra, rb)
+                        pairing.add(ra, rb)
                     }
                 }
             }
             progress.update(done: chunk.first + chunk.count)
         }
         progress.finish()
-        return Result(runs: request.runs, summaryA: summaryA, summaryB: summaryB,
-                      outcomes: names.indices.map { OutcomeDifference(name: names[$0], pairs: outcomePairs[$0]) },
-                      metrics: shared.indices.map { MetricDifference(name: shared[$0], pairs: metricPairs[$0]) },
-                      unpairedColumns: columnsA.filter { !shared.contains($0) } + columnsB.filter { !shared.contains($0) },
-                      transitions: transitions, rateExceeded: exceeded)
+        return pairing.result()
+    }
+
+    /// The pairs of a comparison, taken in replication order: both summaries, the paired
+    /// outcomes and metrics, and where each run's outcome went.
+    public struct Pairing {
+        let names: [String]
+        let indexA: [Int], indexB: [Int]
+        let shared: [String], unshared: [String]
+        let positionA: [Int], positionB: [Int]
+        var summaryA: BatchSummary, summaryB: BatchSummary
+        var outcomePairs: [PairedProportion]
+        var metricPairs: [PairedMean]
+        var transitions: [[Int]]
+        var runs = 0
+        public var rateExceeded = false
+
+        public init(a: Scenario, b: Scenario) {
+            var names = a.outcomeNames
+            for name in b.outcomeNames where !names.contains(name) { names.insert(name, at: names.count) }
+            // The built-in endings (unresolved, runaway, invalid) last, as in a batch.
+            let builtIn = [a.outcomeNames[a.unresolvedOutcome]] + a.outcomeNames.suffix(from: a.outcomes.count).filter { $0 != a.outcomeNames[a.unresolvedOutcome] }
+            names = names.filter { !builtIn.contains($0) } + builtIn.filter(names.contains)
+            self.names = names
+            indexA = a.outcomeNames.map { names.firstIndex(of: $0)! }
+            indexB = b.outcomeNames.map { names.firstIndex(of: $0)! }
+            let tableA = RunTable(a), tableB = RunTable(b)
+            summaryA = BatchSummary(table: tableA)
+            summaryB = BatchSummary(table: tableB)
+            let columnsA = Array(tableA.metricColumns.dropFirst().filter { $0 != "draw" })
+            let columnsB = Array(tableB.metricColumns.dropFirst().filter { $0 != "draw" })
+            let shared = columnsA.filter(columnsB.contains)
+            self.shared = shared
+            unshared = columnsA.filter { !shared.contains($0) } + columnsB.filter { !shared.contains($0) }
+            // Record positions: metric column c (after `outcome`) is record index c + 1.
+            positionA = shared.map { tableA.metricColumns.firstIndex(of: $0)! }
+            positionB = shared.map { tableB.metricColumns.firstIndex(of: $0)! }
+            outcomePairs = [PairedProportion](repeating: PairedProportion(), count: names.count)
+            metricPairs = [PairedMean](repeating: PairedMean(), count: shared.count)
+            transitions = [[Int]](repeating: [Int](repeating: 0, count: names.count), count: names.count)
+        }
+
+        /// The next pair: replication k of arm A and of arm B.
+        public mutating func add(_ ra: UnsafeBufferPointer<Double>, _ rb: UnsafeBufferPointer<Double>) {
+            runs += 1
+            summaryA.add(ra)
+            summaryB.add(rb)
+            let oa = indexA[Int(ra[RecordLayout.outcome])], ob = indexB[Int(rb[RecordLayout.outcome])]
+            transitions[oa][ob] += 1
+            for k in names.indices { outcomePairs[k].add(a: oa == k, b: ob == k) }
+            for m in shared.indices { metricPairs[m].add(a: ra[positionA[m]], b: rb[positionB[m]]) }
+        }
+
+        public func result() -> Result {
+            Result(runs: runs, summaryA: summaryA, summaryB: summaryB,
+                   outcomes: names.indices.map { OutcomeDifference(name: names[$0], pairs: outcomePairs[$0]) },
+                   metrics: shared.indices.map { MetricDifference(name: shared[$0], pairs: metricPairs[$0]) },
+                   unpairedColumns: unshared, transitions: transitions, rateExceeded: rateExceeded)
+        }
     }
 
     /// The comparison as a tidy CSV: one row per outcome and metric.

@@ -28,6 +28,8 @@ public enum Explore {
     /// Replications a what-if runs unless asked otherwise, and the most it may ask for.
     public static let defaultRuns = 5_000
     public static let maximumRuns = 20_000
+    /// The master seed unless asked otherwise (as `batch`'s default).
+    public static let defaultSeed: UInt64 = 1
     /// Runs traced again for the rung-over-time curves (the first of the batch).
     public static let tracedRuns = 400
 
@@ -76,11 +78,41 @@ public enum Explore {
         public let seconds: Double
     }
 
-    /// Runs `runs` replications of `base` and `changed` from master seed `seed`.
+    /// The scenario as written, run once: the records of replications 0..<runs from master
+    /// seed `seed`, which every what-if on it pairs with (a server keeps it for the next one).
+    public struct Baseline: Sendable {
+        public let runs: Int
+        public let seed: UInt64
+        let width: Int
+        let records: [Double]
+        let rateExceeded: Bool
+
+        public init(_ base: LoadedScenario, runs: Int, seed: UInt64, threads: Int) throws {
+            let engine = BatchEngine(scenario: base.scenario)
+            var records: [Double] = []
+            records.reserveCapacity(runs * engine.layout.width)
+            var exceeded = false
+            try engine.run(range: 0..<runs, masterSeed: seed, threads: threads) { chunk in
+                records += chunk.records
+                exceeded = exceeded || chunk.rateExceeded
+            }
+            self.runs = runs
+            self.seed = seed
+            width = engine.layout.width
+            self.records = records
+            rateExceeded = exceeded
+        }
+    }
+
+    /// Runs `runs` replications of `changed` from master seed `seed` and pairs them with the
+    /// same replications of `base` (from `baseline` when given, which must be `base`'s for the
+    /// same runs and seed). The pairs, and so every number, are `Compare.run`'s.
     public static func run(base: LoadedScenario, changed: LoadedScenario, runs: Int, seed: UInt64,
-                           threads: Int) throws -> Result {
+                           threads: Int, baseline: Baseline? = nil) throws -> Result {
         let clock = Date()
         let b = changed.scenario
+        let baseline = try baseline ?? Baseline(base, runs: runs, seed: seed, threads: threads)
+        precondition(baseline.runs == runs && baseline.seed == seed, "a baseline of other runs")
         let days = Int(b.horizon.rounded(.up)) + 1
         var counts = [[[Int]]](repeating: [[Int]](repeating: [Int](repeating: 0, count: days), count: b.outcomeNames.count),
                                count: 2)
@@ -89,12 +121,25 @@ public enum Explore {
             let bin = day.isFinite ? min(days - 1, max(0, Int(day.rounded(.up)))) : days - 1
             counts[arm][Int(record[RecordLayout.outcome])][bin] += 1
         }
-        var request = Compare.Request(a: base, b: changed, runs: runs, masterSeed: seed, threads: threads)
-        request.quiet = true
-        let comparison = try Compare.run(request) { ra, rb in
-            tally(0, ra)
-            tally(1, rb)
+        var pairing = Compare.Pairing(a: base.scenario, b: b)
+        pairing.rateExceeded = baseline.rateExceeded
+        let engine = BatchEngine(scenario: b)
+        let widthA = baseline.width, widthB = engine.layout.width
+        try baseline.records.withUnsafeBufferPointer { all in
+            try engine.run(range: 0..<runs, masterSeed: seed, threads: threads) { chunk in
+                pairing.rateExceeded = pairing.rateExceeded || chunk.rateExceeded
+                for i in 0..<chunk.count {
+                    let k = chunk.first + i
+                    let ra = UnsafeBufferPointer(rebasing: all[(k * widthA)..<((k + 1) * widthA)])
+                    chunk.withRecord(i, width: widthB) { rb in
+                        pairing.add(ra, rb)
+                        tally(0, ra)
+                        tally(1, rb)
+                    }
+                }
+            }
         }
+        let comparison = pairing.result()
         let incidence = counts.map { arm in
             arm.map { byDay in
                 var total = 0

@@ -62,11 +62,18 @@ struct ServeCommand: AsyncParsableCommand {
 
                 """.utf8))
         }
+        let banner = "Escalation classroom: http://\(host == "0.0.0.0" ? "localhost" : host):\(port)/ "
+            + "(\(classroom.shelf.entries.count) scenarios from \(scenarios); data in \(classroom.store.path)). Ctrl-C stops it.\n"
         let app = Application(router: classroom.router(),
-                              configuration: .init(address: .hostname(host, port: port), serverName: "escalation-serve"))
-        print("Escalation classroom: http://\(host == "0.0.0.0" ? "localhost" : host):\(port)/ "
-              + "(\(classroom.shelf.entries.count) scenarios from \(scenarios); data in \(classroom.store.path)). Ctrl-C stops it.")
-        try await app.runService()
+                              configuration: .init(address: .hostname(host, port: port), serverName: "escalation-serve"),
+                              onServerRunning: { _ in FileHandle.standardOutput.write(Data(banner.utf8)) })
+        do {
+            try await app.runService()
+        } catch {
+            // Most often the port is taken by another server.
+            FileHandle.standardError.write(Data("escalation-serve: cannot serve on \(host):\(port): \(error)\n".utf8))
+            throw ExitCode(74)
+        }
     }
 
     static func isLoopback(_ host: String) -> Bool {

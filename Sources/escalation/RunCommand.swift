@@ -153,9 +153,12 @@ struct RunCommand: ParsableCommand {
 
     /// A saved game, replayed: its story (or trace) as the classroom told it.
     func replay(_ path: String, outputs: OutputFiles) throws {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        // At most one byte past the limit is read, so a huge file is refused without loading it.
+        guard let handle = FileHandle(forReadingAtPath: path),
+              let data = try? handle.read(upToCount: Game.maximumRecordBytes + 1) ?? Data() else {
             throw SourceReadError(path: path, reason: "cannot read the game record")
         }
+        try? handle.close()
         let record = try GameRecord.decode(data, file: path)
         var overrides: [Override] = []
         for text in record.set {
