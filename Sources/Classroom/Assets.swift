@@ -164,7 +164,6 @@ enum Assets {
           const rungs = reached.filter(({ v, rung }) => v[0] < 1 || rung === Math.max(...always.map(a => a.rung)));
           lineChart($("#ladder-chart"), rungs.map(({ v, rung }, i) => ({ label: rung + " " + r.rungNames[rung],
             color: palette[rung % palette.length], values: v })), view.start);
-          $("#traced").textContent = `the first ${r.tracedRuns} runs with your knobs, traced`;
           $("#casualties tbody").replaceChildren(...r.casualties.filter(m => (m.a || 0) > 0 || (m.b || 0) > 0).map(m =>
             el("tr", { "data-metric": m.name }, el("td", { text: m.label }), el("td", { class: "a", text: num(m.a) }),
               el("td", { class: "b", text: num(m.b) }), diffCell(m.difference, m.low, m.high, 1, 2, ""))));

@@ -72,8 +72,8 @@ enum Pages {
             <div class="charts">
             <figure><figcaption>Cumulative incidence: share of runs ended by each outcome, by day
             (solid: your knobs; dashed: as written)</figcaption><div id="incidence-chart"></div></figure>
-            <figure><figcaption>Rung reached over time: share of runs that have reached each rung by day
-            (<span id="traced"></span>)</figcaption><div id="ladder-chart"></div></figure>
+            <figure><figcaption>Rung reached over time: share of runs (with your knobs) that have reached each
+            rung or above by day</figcaption><div id="ladder-chart"></div></figure>
             </div>
             <h2>Casualties per run (mean)</h2>
             <table id="casualties" class="numbers"><thead><tr><th>Who</th><th>As written</th><th>With your knobs</th>

@@ -58,7 +58,7 @@ struct ExploreView: Encodable {
     let changed: Double
     let days: Int
     let incidenceA: [[Double]], incidenceB: [[Double]]
-    let ladder: [[Double]], tracedRuns: Int, rungNames: [String]
+    let ladder: [[Double]], rungNames: [String]
     let command: String, compareCommand: String
     let summaryCSV: String, compareCSV: String
 
@@ -98,7 +98,6 @@ struct ExploreView: Encodable {
         incidenceA = result.incidence[0]
         incidenceB = result.incidence[1]
         ladder = result.ladder
-        tracedRuns = result.tracedRuns
         rungNames = s.rungNames
         let sets = settings.map { " --set " + Explore.Knob.setting(id: $0.id, value: $0.value) }.joined()
         command = "escalation batch \(scenarioPath) --runs \(runs) --seed \(seed)\(sets) --summary summary.csv --out runs.csv"

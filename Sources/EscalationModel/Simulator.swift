@@ -69,6 +69,17 @@ public final class Simulator {
         return queue.run(&core, horizon: endDay, maxEvents: scenario.maxEvents)
     }
 
+    /// When the last run first reached each rung or above (`reached[r]`, `.infinity` if never),
+    /// read from the first time of each action: nothing is recorded during the run for it.
+    public func firstTimesAtRungs(into reached: UnsafeMutableBufferPointer<Double>) {
+        for r in reached.indices { reached[r] = .infinity }
+        for a in 0..<buffers.actions {
+            let t = buffers.firstTime[a]
+            if t == .infinity { continue }
+            for r in 0...min(scenario.actions[a].rung, reached.count - 1) where t < reached[r] { reached[r] = t }
+        }
+    }
+
     /// Fills the parameter slots: the draw the seed chooses from the posterior, else
     /// `parameterValues`.
     func setParameters(seed: UInt64) {

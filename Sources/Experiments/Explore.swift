@@ -1,6 +1,7 @@
 import EscalationModel
 import Foundation
 import ScenarioIO
+import Stochastics
 
 /// A scenario's teaching knobs and a what-if run on them: the scenario as written (arm A) and
 /// with the knobs set (arm B), on the same replication streams, so the difference shows the
@@ -30,8 +31,6 @@ public enum Explore {
     public static let maximumRuns = 20_000
     /// The master seed unless asked otherwise (as `batch`'s default).
     public static let defaultSeed: UInt64 = 1
-    /// Runs traced again for the rung-over-time curves (the first of the batch).
-    public static let tracedRuns = 400
 
     public static func knobs(_ loaded: LoadedScenario) -> [Knob] {
         loaded.parameters.compactMap { p in
@@ -68,9 +67,8 @@ public enum Explore {
         public let comparison: Compare.Result
         /// `incidence[arm][outcome][day]`: share of runs that ended in the outcome by that day.
         public let incidence: [[[Double]]]
-        /// `ladder[rung][day]`: share of the traced runs of arm B that had reached the rung by that day.
+        /// `ladder[rung][day]`: share of arm B's runs that had reached the rung or above by that day.
         public let ladder: [[Double]]
-        public let tracedRuns: Int
         /// Arm B's summary CSV, as `escalation batch --summary` writes it.
         public let summaryCSV: String
         /// The differences, as `escalation compare` writes them.
@@ -123,38 +121,71 @@ public enum Explore {
         }
         var pairing = Compare.Pairing(a: base.scenario, b: b)
         pairing.rateExceeded = baseline.rateExceeded
-        let engine = BatchEngine(scenario: b)
-        let widthA = baseline.width, widthB = engine.layout.width
+        let widthA = baseline.width, widthB = RecordLayout(b).width
+        let rungs = Ladder.top + 1
+        var reachedBy = [[Int]](repeating: [Int](repeating: 0, count: days), count: rungs)
+        // Arm B, chunk by chunk on the worker threads: each run's record and when it first
+        // reached each rung (read from the run's buffers, so exact for every run, no trace).
+        struct Part: Sendable {
+            var records: [Double]
+            var reached: [Double]
+            var rateExceeded = false
+        }
+        let chunk = 250
+        let chunks = (runs + chunk - 1) / chunk
+        var next = 0
         try baseline.records.withUnsafeBufferPointer { all in
-            try engine.run(range: 0..<runs, masterSeed: seed, threads: threads) { chunk in
-                pairing.rateExceeded = pairing.rateExceeded || chunk.rateExceeded
-                for i in 0..<chunk.count {
-                    let k = chunk.first + i
-                    let ra = UnsafeBufferPointer(rebasing: all[(k * widthA)..<((k + 1) * widthA)])
-                    chunk.withRecord(i, width: widthB) { rb in
+            try computeInOrder(chunks: chunks, threads: threads, worker: { Simulator(scenario: b) }, compute: { c, simulator in
+                let first = c * chunk, count = min(chunk, runs - first)
+                var part = Part(records: [Double](repeating: 0, count: count * widthB),
+                                reached: [Double](repeating: 0, count: count * rungs))
+                part.records.withUnsafeMutableBufferPointer { records in
+                    part.reached.withUnsafeMutableBufferPointer { reached in
+                        for i in 0..<count {
+                            let runSeed = StreamSeed.replication(master: seed, index: UInt64(first + i))
+                            let record = UnsafeMutableBufferPointer(rebasing: records[(i * widthB)..<((i + 1) * widthB)])
+                            let (_, exceeded) = simulator.run(seed: runSeed, into: record)
+                            simulator.firstTimesAtRungs(into: UnsafeMutableBufferPointer(rebasing: reached[(i * rungs)..<((i + 1) * rungs)]))
+                            part.rateExceeded = part.rateExceeded || exceeded
+                        }
+                    }
+                }
+                return part
+            }, consume: { part in
+                pairing.rateExceeded = pairing.rateExceeded || part.rateExceeded
+                part.records.withUnsafeBufferPointer { records in
+                    for i in 0..<(part.records.count / widthB) {
+                        let k = next
+                        next += 1
+                        let ra = UnsafeBufferPointer(rebasing: all[(k * widthA)..<((k + 1) * widthA)])
+                        let rb = UnsafeBufferPointer(rebasing: records[(i * widthB)..<((i + 1) * widthB)])
                         pairing.add(ra, rb)
                         tally(0, ra)
                         tally(1, rb)
+                        // Reached at a time t ≤ d counts from day ⌈t⌉, as the outcome curves count.
+                        for r in 0..<rungs {
+                            let t = part.reached[i * rungs + r]
+                            if t.isFinite { reachedBy[r][min(days - 1, max(0, Int(t.rounded(.up))))] += 1 }
+                        }
                     }
                 }
-            }
+            })
         }
         let comparison = pairing.result()
-        let incidence = counts.map { arm in
-            arm.map { byDay in
-                var total = 0
-                return byDay.map { c in
-                    total += c
-                    return Double(total) / Double(runs)
-                }
-            }
-        }
-        let traced = min(runs, tracedRuns)
-        let traces = ReportTraces(scenario: b, masterSeed: seed, runs: Array(0..<traced), days: days, threads: threads)
-        let ladder = traces.ladder.map { $0.map { Double($0) / Double(traced) } }
-        return Result(comparison: comparison, incidence: incidence, ladder: ladder, tracedRuns: traced,
+        let incidence = counts.map { arm in arm.map { cumulativeShares($0, of: runs) } }
+        let ladder = reachedBy.map { cumulativeShares($0, of: runs) }
+        return Result(comparison: comparison, incidence: incidence, ladder: ladder,
                       summaryCSV: comparison.summaryB.csv(), compareCSV: Compare.csv(comparison),
                       seconds: Date().timeIntervalSince(clock))
+    }
+
+    /// Counts by day as the share of `n` reached by each day.
+    static func cumulativeShares(_ byDay: [Int], of n: Int) -> [Double] {
+        var total = 0
+        return byDay.map { c in
+            total += c
+            return Double(total) / Double(n)
+        }
     }
 
     /// A knob's value as the command line and the page write it: the shortest form that reads back.
