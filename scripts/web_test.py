@@ -11,6 +11,7 @@ Each page is saved as a screenshot.
 import argparse
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -191,11 +192,17 @@ def room(teacher, student_a, student_b):
             play_to_end(driver, name, first_choice="us_warning")
         else:
             for k in range(moves):
+                if driver.find_element(By.TAG_NAME, "body").get_attribute("data-finished") == "true":
+                    break  # the room's crisis may end sooner
                 current = driver.find_element(By.TAG_NAME, "body").get_attribute("data-moves")
                 driver.find_element(By.CSS_SELECTOR, "#choices button[data-choice=us_warning]").click()
                 wait(driver, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-moves") != current, what=f"{name}: move")
-    wait(teacher, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#students tbody tr")) == 2
-         and "1 finished" in d.find_element(By.ID, "room-status").text, seconds=20, what="the teacher's page to show both students")
+    def finished(d):
+        # "2 students, 2 games, N finished": Ben's game has ended; Ada's may have too.
+        found = re.search(r"(\d+) finished", d.find_element(By.ID, "room-status").text)
+        return found and int(found.group(1)) >= 1
+    wait(teacher, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#students tbody tr")) == 2 and finished(d),
+         seconds=20, what="the teacher's page to show both students")
     names = [tr.find_element(By.TAG_NAME, "td").text for tr in teacher.find_elements(By.CSS_SELECTOR, "#students tbody tr")]
     check(names == ["Ada <b>Lovelace</b>", "Ben"], f"the teacher sees both names, as typed (escaped): {names}")
     check(not teacher.find_elements(By.CSS_SELECTOR, "#students b"), "a name's markup is text, not HTML")
