@@ -227,13 +227,11 @@ public final class Classroom: Sendable {
         }
         guard let name = scenario else { throw ClientError.badRequest("scenario: name the scenario to play") }
         let entry = try shelf.entry(name)
-        let s = entry.loaded.scenario
         let sideID = side ?? ScenarioView(entry).defaultSide
         let record = GameRecord(scenario: entry.name + ".yaml", seed: seed ?? Self.freshSeed(), side: sideID)
         do { _ = try Game(loaded: entry.loaded, record: record) } catch {
             throw ClientError.badRequest("side: \(error.description)")
         }
-        _ = s
         let id = try store.createGame(record, room: student?.room, student: student?.token)
         return try await gameView(id)
     }
