@@ -32,6 +32,12 @@ public struct BatchResult {
     public let kernelEvents: Int
     public let seconds: Double
     public let rateExceeded: Bool
+    /// `--resume` found the output finished (its manifest matches and every row checks), so
+    /// nothing ran and the files were left as they were.
+    public var alreadyFinished = false
+    /// `--resume` found the output finished by its manifest, but its rows did not check (why):
+    /// the batch ran again and replaced it.
+    public var replacedBroken: String?
 }
 
 /// Runs a batch to its outputs. With a file for output, rows go to `<out>.partial` as they are
@@ -56,6 +62,7 @@ public enum BatchJob {
         manifest.record(request.loaded.posterior)
         var summary = BatchSummary(table: table)
         var start = range.lowerBound
+        var replacedBroken: String?
         let sink: OutputSink
         // Every output is claimed (checked and locked) before anything runs.
         let outputs = try OutputFiles([request.out, request.out.map(Manifest.path(forCSV:)), request.summary].compactMap { $0 })
@@ -65,6 +72,22 @@ public enum BatchJob {
             try OutputFiles.checkTarget(partial)
             try OutputFiles.checkTarget(plan)
             let file = FileManager.default
+            if request.resume && !file.fileExists(atPath: partial) {
+                // A scheduler that runs a finished shard again (a requeue, a retried array task)
+                // costs a read of the file, not the shard's simulation; one cut short or damaged
+                // is made again, as `merge` advises.
+                switch try finishedAlready(out, as: manifest, scenario: scenario, masterSeed: request.masterSeed, table: table) {
+                case .finished(let finishedSummary, let finishedManifest):
+                    if let summaryPath = request.summary { try outputs.stage(finishedSummary.csv(), for: summaryPath) }
+                    try outputs.commit()
+                    var result = BatchResult(summary: finishedSummary, manifest: finishedManifest, computed: 0,
+                                             kernelEvents: 0, seconds: 0, rateExceeded: false)
+                    result.alreadyFinished = true
+                    return result
+                case .broken(let why): replacedBroken = why
+                case .notThisBatch: break
+                }
+            }
             if request.resume && file.fileExists(atPath: partial) {
                 let previous = try Manifest.read(plan)
                 let differences = manifest.differences(from: previous)
@@ -140,14 +163,42 @@ public enum BatchJob {
             outputs.removeOnCommit(out + ".partial.json")
         }
         try outputs.commit()
-        return BatchResult(summary: summary, manifest: manifest, computed: range.upperBound - start,
-                           kernelEvents: kernelEvents, seconds: seconds, rateExceeded: exceeded)
+        var result = BatchResult(summary: summary, manifest: manifest, computed: range.upperBound - start,
+                                 kernelEvents: kernelEvents, seconds: seconds, rateExceeded: exceeded)
+        result.replacedBroken = replacedBroken
+        return result
     }
 
     /// Rows to a reader that has gone: the batch stops, and says its summary was not written.
     static func closedBeforeSummary(_ summary: String) -> WriteError {
         WriteError(path: "standard output", reason: "the reader closed the pipe before the batch finished, "
                    + "so the summary \(summary) was not written", code: EPIPE)
+    }
+
+    /// What `--resume` finds at a batch's output when there is no partial file.
+    enum Finished {
+        /// This batch, finished: its manifest says so and matches (scenario, overrides,
+        /// posterior, seed, runs, shard), and its rows check as `merge` checks a shard (every
+        /// run and seed, a sample simulated again, every field read into the summary).
+        case finished(BatchSummary, Manifest)
+        /// Finished by its manifest, but its rows do not check (why).
+        case broken(String)
+        /// No output, no manifest, an unfinished one, or another batch's: the batch runs.
+        case notThisBatch
+    }
+
+    static func finishedAlready(_ out: String, as manifest: Manifest, scenario: Scenario, masterSeed: UInt64,
+                                table: RunTable) throws -> Finished {
+        let manifestPath = Manifest.path(forCSV: out)
+        guard FileManager.default.fileExists(atPath: out), FileManager.default.fileExists(atPath: manifestPath),
+              let previous = try? Manifest.read(manifestPath), !previous.finished.isEmpty,
+              previous.shard.index == manifest.shard.index, manifest.differences(from: previous).isEmpty else { return .notThisBatch }
+        let pass = MergePass(inputs: [.init(path: out, manifest: previous)], header: String(table.header.dropLast()),
+                             load: { scenario }, masterSeed: masterSeed, table: table)
+        let (summary, failures) = try pass.run(output: nil, summarise: true, stopAtFirst: true)
+        if let failure = failures.first { return .broken(failure.message) }
+        guard let summary else { return .broken("\(out) could not be read back") }
+        return .finished(summary, previous)
     }
 
     /// Reads the complete rows of a partial file back into the summary, cuts off a row the kill

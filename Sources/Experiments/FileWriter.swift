@@ -82,10 +82,14 @@ public struct FileWriter: Sendable {
     private let deflater: GzipDeflater?
     /// For files (not standard output): starts their write-out as they grow.
     private let writeback: Writeback?
+    /// Whether `finish` waits until the bytes are on the disk (fsync).
+    private let durable: Bool
 
     /// A new file that must not exist yet (`O_EXCL`): a temporary file beside an output.
-    /// `compressed` writes it as gzip, compressing as the bytes arrive.
-    public static func create(_ path: String, reportedAs name: String, compressed: Bool = false) throws(WriteError) -> FileWriter {
+    /// `compressed` writes it as gzip, compressing as the bytes arrive. Not `durable`, its
+    /// `finish` leaves the bytes to the kernel's own write-back instead of waiting for the disk.
+    public static func create(_ path: String, reportedAs name: String, compressed: Bool = false,
+                              durable: Bool = true) throws(WriteError) -> FileWriter {
         var deflater: GzipDeflater?
         if compressed {
             guard let made = GzipDeflater() else { throw WriteError(path: name, reason: "zlib could not start a gzip stream (out of memory?)") }
@@ -93,7 +97,7 @@ public struct FileWriter: Sendable {
         }
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
         if fd < 0 { throw WriteError(path: name, errno: errno) }
-        return FileWriter(descriptor: fd, name: name, owned: true, deflater: deflater)
+        return FileWriter(descriptor: fd, name: name, owned: true, deflater: deflater, durable: durable)
     }
 
     /// An existing regular file, written at its end (a batch's partial file).
@@ -110,12 +114,13 @@ public struct FileWriter: Sendable {
     /// Standard output, as an output like any other.
     public static let standardOutput = FileWriter(descriptor: STDOUT_FILENO, name: "standard output", owned: false)
 
-    private init(descriptor: Int32, name: String, owned: Bool, deflater: GzipDeflater? = nil) {
+    private init(descriptor: Int32, name: String, owned: Bool, deflater: GzipDeflater? = nil, durable: Bool = true) {
         self.descriptor = descriptor
         self.name = name
         self.owned = owned
         self.deflater = deflater
-        writeback = owned ? Writeback(descriptor: descriptor) : nil
+        self.durable = durable
+        writeback = owned && durable ? Writeback(descriptor: descriptor) : nil
     }
 
     /// Whether what is written is compressed (a `.gz` output).
@@ -170,7 +175,7 @@ public struct FileWriter: Sendable {
                 throw error as? WriteError ?? WriteError(path: name, reason: "\(error)")
             }
         }
-        if fsync(descriptor) != 0 {
+        if durable, fsync(descriptor) != 0 {
             let code = errno
             _ = close(descriptor)
             // Pipes and character devices cannot be synced; that is no failure.

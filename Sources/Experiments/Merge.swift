@@ -15,12 +15,13 @@ public enum Merge {
 
     /// Merges the shard CSVs named, or, for one folder, the shards in it (`ShardFolder`):
     /// every shard of the batch must be there and finished, else the refusal lists each one
-    /// that is not with the command that makes it.
-    public static func merge(inputs: [String], out: String, summaryPath: String?) throws -> Result {
+    /// that is not with the command that makes it. Not `durable` (`--no-sync`), the outputs
+    /// are renamed into place without waiting for the disk.
+    public static func merge(inputs: [String], out: String, summaryPath: String?, durable: Bool = true) throws -> Result {
         guard !inputs.isEmpty else { throw BatchError("name at least one shard CSV, or a folder of shards") }
         var isDirectory: ObjCBool = false
         if inputs.count == 1, FileManager.default.fileExists(atPath: inputs[0], isDirectory: &isDirectory), isDirectory.boolValue {
-            return try merge(folder: inputs[0], out: out, summaryPath: summaryPath)
+            return try merge(folder: inputs[0], out: out, summaryPath: summaryPath, durable: durable)
         }
         var shards: [MergePass.Input] = []
         for path in inputs {
@@ -56,11 +57,13 @@ public enum Merge {
             throw BatchError("runs \(expected)..<\(reference.manifest.runs) are missing: no shard covers them")
         }
         let pass = try self.pass(over: shards)
-        return try write(pass, out: out, summaryPath: summaryPath, stopAtFirst: true) { failures in BatchError(failures[0].message) }
+        return try write(pass, out: out, summaryPath: summaryPath, durable: durable, stopAtFirst: true) { failures in
+            BatchError(failures[0].message)
+        }
     }
 
     /// A folder's shards: all of them, finished, or a refusal naming each that is not.
-    static func merge(folder: String, out: String, summaryPath: String?) throws -> Result {
+    static func merge(folder: String, out: String, summaryPath: String?, durable: Bool) throws -> Result {
         var found = try ShardFolder(scanning: folder)
         guard !found.ready.isEmpty else { throw found.failure() }
         let pass = try self.pass(over: found.ready.map { MergePass.Input(path: $0.path, manifest: $0.manifest) })
@@ -79,7 +82,7 @@ public enum Merge {
             let (_, failures) = try pass.run(output: nil, summarise: false, stopAtFirst: false)
             throw refusal(failures)
         }
-        return try write(pass, out: out, summaryPath: summaryPath, stopAtFirst: false, refusal: refusal)
+        return try write(pass, out: out, summaryPath: summaryPath, durable: durable, stopAtFirst: false, refusal: refusal)
     }
 
     /// What a pass over shards needs: the scenario that made them (the rows are checked against
@@ -95,15 +98,15 @@ public enum Merge {
     }
 
     /// Writes the merged CSV, its manifest and the summary, all or none.
-    static func write(_ pass: MergePass, out: String, summaryPath: String?, stopAtFirst: Bool,
+    static func write(_ pass: MergePass, out: String, summaryPath: String?, durable: Bool, stopAtFirst: Bool,
                       refusal: ([MergePass.Failure]) -> BatchError) throws -> Result {
-        let outputs = try OutputFiles([out, Manifest.path(forCSV: out), summaryPath].compactMap { $0 })
+        let outputs = try OutputFiles([out, Manifest.path(forCSV: out), summaryPath].compactMap { $0 }, durable: durable)
         let inputs = Set(pass.inputs.flatMap { [OutputFiles.canonical($0.path), OutputFiles.canonical(Manifest.path(forCSV: $0.path))] })
         for output in outputs.targets where inputs.contains(OutputFiles.canonical(output)) {
             throw BatchError("\(output) is a shard or a shard's manifest as well as an output of the merge; name another file")
         }
         let temporary = OutputFiles.temporaryPath(for: out)
-        let output = try FileWriter.create(temporary, reportedAs: out, compressed: Gzip.isNamed(out))
+        let output = try FileWriter.create(temporary, reportedAs: out, compressed: Gzip.isNamed(out), durable: durable)
         outputs.adopt(temporary, for: out, keep: false)
         var finished = false
         defer { if !finished { output.abandon() } }

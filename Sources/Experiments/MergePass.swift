@@ -1,3 +1,4 @@
+import CRowScan
 import EscalationModel
 import Foundation
 import Stochastics
@@ -81,6 +82,7 @@ struct MergePass {
                 }
                 var next = range.lowerBound
                 var broken = false
+                let sample = RowVerifier.Sample(range: range, masterSeed: masterSeed)
                 while !broken, let block = try reader.nextLines() {
                     let base = block.baseAddress!
                     let firstLine = next - range.lowerBound + 2
@@ -89,10 +91,23 @@ struct MergePass {
                     starts.removeAll(keepingCapacity: true)
                     ends.removeAll(keepingCapacity: true)
                     while good < block.count {
+                        let expected = StreamSeed.replication(master: masterSeed, index: UInt64(next))
+                        // Without a summary, a row as a batch writes it is checked in one pass
+                        // (`wholeRow`); any other row, and every row of a summary's merge, as read.
+                        if !summarise, let row = Self.wholeRow(base + good, count: block.count - good, run: next,
+                                                               expected: expected, columns: columns) {
+                            if sample.contains(next) {
+                                samples.submit(.init(shard: s, line: next - range.lowerBound + 2, run: next, seed: expected,
+                                                     row: Array(UnsafeBufferPointer(start: base + good, count: row.newline)),
+                                                     file: input.path, range: range))
+                            }
+                            next += 1
+                            good += row.newline + 1
+                            continue
+                        }
                         let newline = base.distance(to: memchr(base + good, Int32(UInt8(ascii: "\n")), block.count - good)!
                             .assumingMemoryBound(to: UInt8.self))
                         let line = UnsafeBufferPointer(start: base + good, count: newline - good)
-                        let expected = StreamSeed.replication(master: masterSeed, index: UInt64(next))
                         guard let (seed, afterSeed) = Self.runAndSeed(line, run: next, expected: expected, columns: summarise ? nil : columns)
                                 ?? Self.runAndSeed(line, run: next, columns: summarise ? nil : columns) else {
                             fail(s, next - range.lowerBound + 2, notRun(s, next - range.lowerBound + 2))
@@ -104,7 +119,7 @@ struct MergePass {
                             broken = true
                             break
                         }
-                        if RowVerifier.isSampled(next, of: range, masterSeed: masterSeed) {
+                        if sample.contains(next) {
                             samples.submit(.init(shard: s, line: next - range.lowerBound + 2, run: next, seed: seed, row: Array(line),
                                                  file: input.path, range: range))
                         }
@@ -177,6 +192,24 @@ struct MergePass {
         // Stopped at the first: later shards were not all read, so only the first is sure.
         if stopAtFirst { found = Array(found.prefix(1)) }
         return (failures.isEmpty ? summary : nil, found)
+    }
+
+    /// The row at `p` (of the `count` bytes left in a block), if it is one a batch writes: it
+    /// starts with exactly the text of `run` and of its seed, `expected`, has `columns` fields,
+    /// none empty or holding a control byte, and ends at a newline within the block (where, from
+    /// `p`). Nil for any other row, which is then read as written, for the exact message.
+    @inline(__always)
+    static func wholeRow(_ p: UnsafePointer<UInt8>, count: Int, run: Int, expected: UInt64, columns: Int) -> (newline: Int, afterSeed: Int)? {
+        let runDigits = CSVNumber.decimalDigits(UInt64(run))
+        let seedStart = runDigits &+ 1
+        let seedDigits = CSVNumber.decimalDigits(expected)
+        let afterSeed = seedStart &+ seedDigits &+ 1
+        guard count >= afterSeed, p[runDigits] == CSVNumber.comma, p[afterSeed &- 1] == CSVNumber.comma,
+              CSVNumber.isDecimal(p, count: runDigits, of: UInt64(run)),
+              CSVNumber.isDecimal(p + seedStart, count: seedDigits, of: expected) else { return nil }
+        let scan = escalation_scan_row(p, afterSeed, count)
+        guard scan.newline >= 0, scan.bad == 0, scan.commas == columns - 3, p[scan.newline - 1] != CSVNumber.comma else { return nil }
+        return (scan.newline, afterSeed)
     }
 
     /// A row that starts with exactly the text of `run` and of its seed, `expected` (as a batch

@@ -19,8 +19,12 @@ public final class OutputFiles {
     private var locks: [OutputLock] = []
     /// Files to rename into place; `keep` ones (a batch's partial file) survive a failure.
     private var staged: [(temporary: String, target: String, keep: Bool)] = []
+    /// Whether staged files are flushed to the disk before they are renamed into place (not
+    /// for `merge --no-sync`: a power cut may then leave a renamed file incomplete).
+    public let durable: Bool
 
-    public init(_ paths: [String]) throws(WriteError) {
+    public init(_ paths: [String], durable: Bool = true) throws(WriteError) {
+        self.durable = durable
         var seen = Set<String>()
         targets = paths.filter { seen.insert(Self.canonical($0)).inserted }
         if targets.count != paths.count {
@@ -80,7 +84,7 @@ public final class OutputFiles {
         precondition(targets.contains(path), "\(path) was not claimed")
         let temporary = Self.temporaryPath(for: path)
         unlink(temporary)
-        let writer = try FileWriter.create(temporary, reportedAs: path, compressed: Gzip.isNamed(path))
+        let writer = try FileWriter.create(temporary, reportedAs: path, compressed: Gzip.isNamed(path), durable: durable)
         staged.append((temporary, path, false))
         do {
             try body(writer)

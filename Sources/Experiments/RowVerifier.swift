@@ -49,8 +49,56 @@ public final class RowVerifier {
 
     /// Whether the row of `run`, in a file of the runs `range`, is one simulated again.
     static func isSampled(_ run: Int, of range: Range<Int>, masterSeed: UInt64) -> Bool {
-        let every = UInt64(max(1, range.count / Self.sampleSize))
-        return run == range.lowerBound || run == range.upperBound - 1 || SplitMix64.mix(masterSeed ^ UInt64(run)) % every == 0
+        Sample(range: range, masterSeed: masterSeed).contains(run)
+    }
+
+    /// The runs of a file that are simulated again, asked row by row (a merge asks a million
+    /// times, so without a division: `Multiples`).
+    struct Sample {
+        let range: Range<Int>
+        let masterSeed: UInt64
+        let every: Multiples
+
+        init(range: Range<Int>, masterSeed: UInt64) {
+            self.range = range
+            self.masterSeed = masterSeed
+            every = Multiples(of: UInt64(max(1, range.count / RowVerifier.sampleSize)))
+        }
+
+        @inline(__always)
+        func contains(_ run: Int) -> Bool {
+            run == range.lowerBound || run == range.upperBound - 1 || every.contains(SplitMix64.mix(masterSeed ^ UInt64(run)))
+        }
+    }
+
+    /// The multiples of a divisor d > 0, told apart without a division: n is one exactly when
+    /// its product with the inverse of d's odd part modulo 2^64, rotated right by d's trailing
+    /// zero bits, is at most (2^64 − 1) / d (Granlund and Montgomery, "Division by invariant
+    /// integers using multiplication", PLDI 1994, section 9).
+    struct Multiples {
+        let divisor: UInt64
+        private let inverse: UInt64
+        private let shift: UInt64
+        private let limit: UInt64
+
+        init(of divisor: UInt64) {
+            precondition(divisor > 0)
+            self.divisor = divisor
+            shift = UInt64(divisor.trailingZeroBitCount)
+            let odd = divisor >> shift
+            // Newton's iteration for the inverse modulo 2^64: x = odd is right in 3 bits
+            // (odd² ≡ 1 mod 8), and each step doubles them: 6, 12, 24, 48, 96.
+            var x = odd
+            for _ in 0..<5 { x = x &* (2 &- odd &* x) }
+            inverse = x
+            limit = UInt64.max / divisor
+        }
+
+        @inline(__always)
+        func contains(_ n: UInt64) -> Bool {
+            let q = n &* inverse
+            return (q &>> shift) | (q &<< (64 &- shift)) <= limit
+        }
     }
 
     /// The refusal of a row of `run` whose seed column read `seed`, if that is not the seed

@@ -22,52 +22,67 @@ public struct CSVTable: Sendable {
     public init(text: String, path: String) throws(SyntaxError) {
         var records: [[Field]] = []
         var record: [Field] = []
-        var field = ""
+        // Read as UTF-8 bytes: every byte the syntax looks at is ASCII, so a field is the bytes
+        // between them, and a column counts characters (Unicode scalars), never bytes.
+        var bytes = Array(text.utf8)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        var field: [UInt8] = []
         var line = 1, column = 1
         var fieldLine = 1, fieldColumn = 1
         var quoted = false, wasQuoted = false
-        var chars = Array(text.unicodeScalars)
-        if chars.first == "\u{FEFF}" { chars.removeFirst() }
         var i = 0
         func endField() {
-            record.append(Field(text: field, line: fieldLine, column: fieldColumn))
-            field = ""
+            record.append(Field(text: String(decoding: field, as: UTF8.self), line: fieldLine, column: fieldColumn))
+            field.removeAll(keepingCapacity: true)
             wasQuoted = false
         }
-        while i < chars.count {
-            let c = chars[i]
+        /// The character that starts at byte `i`, for a message.
+        func character(at i: Int) -> String {
+            var end = i + 1
+            while end < bytes.count && bytes[end] & 0xC0 == 0x80 { end += 1 }
+            return String(decoding: bytes[i..<end], as: UTF8.self)
+        }
+        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), newline = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+        while i < bytes.count {
+            let c = bytes[i]
+            // A UTF-8 continuation byte belongs to the character before it: no column of its own.
+            if c & 0xC0 == 0x80 {
+                field.append(c)
+                i += 1
+                continue
+            }
             if quoted {
-                if c == "\"" {
-                    if i + 1 < chars.count && chars[i + 1] == "\"" {
-                        field.unicodeScalars.append("\"")
+                if c == quote {
+                    if i + 1 < bytes.count && bytes[i + 1] == quote {
+                        field.append(quote)
                         i += 2
                         column += 2
                         continue
                     }
                     quoted = false
                 } else {
-                    field.unicodeScalars.append(c)
-                    if c == "\n" { line += 1; column = 0 }
+                    field.append(c)
+                    if c == newline { line += 1; column = 0 }
                 }
                 i += 1
                 column += 1
                 continue
             }
             switch c {
-            case "\"":
+            case quote:
                 if !field.isEmpty || wasQuoted {
                     throw SyntaxError(path: path, line: line, column: column,
                                       message: "expected a quote only at the start of a field, found one inside it")
                 }
                 quoted = true
                 wasQuoted = true
-            case ",":
+            case comma:
                 endField()
                 fieldLine = line
                 fieldColumn = column + 1
-            case "\r":
+            case cr:
                 break
-            case "\n":
+            case newline:
                 endField()
                 if !(record.count == 1 && record[0].text.isEmpty) { records.append(record) }
                 record = []
@@ -78,9 +93,9 @@ public struct CSVTable: Sendable {
             default:
                 if wasQuoted {
                     throw SyntaxError(path: path, line: line, column: column,
-                                      message: "expected a comma or the end of the line after a closing quote, found '\(c)'")
+                                      message: "expected a comma or the end of the line after a closing quote, found '\(character(at: i))'")
                 }
-                field.unicodeScalars.append(c)
+                field.append(c)
             }
             i += 1
             column += 1

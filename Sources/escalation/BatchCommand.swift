@@ -48,7 +48,7 @@ struct BatchCommand: ParsableCommand {
     @Option(help: "The summary CSV: one row a metric (gzip if it ends in .gz).")
     var summary: String?
 
-    @Flag(help: "Continue an interrupted batch from <out>.partial.")
+    @Flag(help: "Continue an interrupted batch from <out>.partial; if <out> is this batch finished, check it and run nothing (made again if it does not check).")
     var resume = false
 
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a value of the scenario (repeatable).",
@@ -111,6 +111,9 @@ struct BatchCommand: ParsableCommand {
             request.resume = resume
             request.quiet = quiet
             let result = try BatchJob.run(request)
+            if let why = result.replacedBroken {
+                complain("warning: \(out!) was finished by its manifest, but \(why); it was made again")
+            }
             if result.rateExceeded {
                 complain("warning: a state-dependent rate went above its max_rate in some runs; raise max_rate for exact results")
             }
@@ -124,11 +127,15 @@ struct BatchCommand: ParsableCommand {
             }
             guard !quiet else { return }
             let range = shard.range(ofRuns: runs)
+            if result.alreadyFinished {
+                try say("\(out!) is already finished (its manifest matches and every row checks): nothing ran"
+                        + (summary.map { "; its summary is in \($0)" } ?? ""))
+            }
             let shardText = shard == .whole ? "" : ", shard \(shard) (runs \(range.lowerBound)..<\(range.upperBound))"
             let rate = result.seconds > 0 ? Double(result.computed) / result.seconds : 0
             let heading = "\(loaded.scenario.title) — \(range.count) runs, seed \(seed)\(shardText), "
-                + "\(threads) thread\(threads == 1 ? "" : "s"): \(humanNumber(result.seconds, digits: 1)) s, "
-                + "\(Int(rate)) runs/s"
+                + (result.alreadyFinished ? "read back from \(out!)"
+                   : "\(threads) thread\(threads == 1 ? "" : "s"): \(humanNumber(result.seconds, digits: 1)) s, \(Int(rate)) runs/s")
             let table = BatchTable(scenario: loaded.scenario, summary: result.summary).render(heading: heading)
             if out == nil { complain(table) } else { try say(table, terminator: "") }
         }

@@ -25,13 +25,17 @@ struct MergeCommand: ParsableCommand {
     @Option(help: "The summary CSV of the merged batch (gzip if it ends in .gz).")
     var summary: String?
 
+    @Flag(name: .customLong("no-sync"),
+          help: "Rename the outputs into place without first waiting for the disk to hold them (fsync): faster where the disk is slow or the file system is scratch space, but a power cut soon after may leave the merged CSV incomplete under its name.")
+    var noSync = false
+
     func validate() throws {
         if shards.isEmpty { throw ValidationError("name at least one shard CSV, or a folder of shards") }
     }
 
     func run() throws {
         try reportingFailures {
-            let result = try Merge.merge(inputs: shards, out: out, summaryPath: summary)
+            let result = try Merge.merge(inputs: shards, out: out, summaryPath: summary, durable: !noSync)
             let count = result.shards
             try say("merged \(result.runs) runs from \(count) shard\(count == 1 ? "" : "s") into \(out)")
         }

@@ -33,6 +33,46 @@ struct BatchCommandTests {
         #expect(FileManager.default.contents(atPath: out + ".summary") == FileManager.default.contents(atPath: whole + ".summary"))
     }
 
+    /// A scheduler may run a finished shard again (a requeue, a retried array task): with
+    /// --resume it is read back and checked, not simulated, and left as it was; its summary is
+    /// the one the batch wrote. A finished file whose rows do not check is made again (with a
+    /// warning), as is another batch's.
+    @Test func resumingAFinishedBatchChecksItAndRunsNothing() throws {
+        let dir = try temporaryDirectory()
+        let out = dir.appendingPathComponent("runs-0002-of-0003.csv.gz").path
+        let arguments = ["batch", flagship, "--runs", "9000", "--seed", "4", "--shard", "2/3", "--out", out]
+        #expect(try runEscalation(arguments + ["--summary", out + ".first", "--quiet"]).status == 0)
+        let written = try #require(FileManager.default.contents(atPath: out))
+        let inode = try FileManager.default.attributesOfItem(atPath: out)[.systemFileNumber] as? Int
+
+        let again = try runEscalation(arguments + ["--summary", out + ".again", "--resume"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("is already finished (its manifest matches and every row checks): nothing ran"))
+        #expect(FileManager.default.contents(atPath: out) == written)
+        #expect(try FileManager.default.attributesOfItem(atPath: out)[.systemFileNumber] as? Int == inode, "the file was left in place")
+        #expect(FileManager.default.contents(atPath: out + ".again") == FileManager.default.contents(atPath: out + ".first"))
+
+        // Another seed: not this batch, so it runs and replaces the file.
+        let other = try runEscalation(["batch", flagship, "--runs", "9000", "--seed", "5", "--shard", "2/3", "--out", out, "--resume", "--quiet"])
+        #expect(other.status == 0, "\(other.stderr)")
+        #expect(FileManager.default.contents(atPath: out) != written)
+        #expect(try Manifest.read(Manifest.path(forCSV: out)).seed == "5")
+
+        // A finished plain file with one digit changed deep inside: made again, with a warning.
+        let plain = dir.appendingPathComponent("plain.csv").path
+        #expect(try runEscalation(["batch", flagship, "--runs", "3000", "--seed", "4", "--out", plain, "--quiet"]).status == 0)
+        let good = try #require(FileManager.default.contents(atPath: plain))
+        var bytes = good
+        let middle = try #require(bytes[(bytes.count / 2)...].firstIndex(of: UInt8(ascii: "\n"))) + 1
+        bytes[middle] = bytes[middle] == UInt8(ascii: "9") ? UInt8(ascii: "8") : UInt8(ascii: "9")
+        try bytes.write(to: URL(fileURLWithPath: plain))
+        let broken = try runEscalation(["batch", flagship, "--runs", "3000", "--seed", "4", "--out", plain, "--resume", "--quiet"])
+        #expect(broken.status == 0, "\(broken.stderr)")
+        #expect(broken.stderr.contains("warning: \(plain) was finished by its manifest, but \(plain): line "))
+        #expect(broken.stderr.contains("it was made again"))
+        #expect(FileManager.default.contents(atPath: plain) == good)
+    }
+
     @Test func anyRowIsReproducedByRunWithItsSeed() throws {
         let dir = try temporaryDirectory()
         let out = dir.appendingPathComponent("runs.csv").path

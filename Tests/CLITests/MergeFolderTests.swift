@@ -59,6 +59,13 @@ struct MergeFolderTests {
         #expect(merge.result.stdout == "merged 3001 runs from 4 shards into \(dir.appendingPathComponent("merged.csv").path)\n")
         #expect(merge.csv == whole.csv)
         #expect(merge.summary == whole.summary)
+        // --no-sync changes when the bytes reach the disk, never what they are.
+        let unsynced = dir.appendingPathComponent("unsynced.csv").path
+        let quick = try runEscalation(["merge", whole.shards.path, "--out", unsynced, "--summary", unsynced + ".summary", "--no-sync"])
+        #expect(quick.status == 0, "\(quick.stderr)")
+        #expect(FileManager.default.contents(atPath: unsynced) == whole.csv)
+        #expect(FileManager.default.contents(atPath: unsynced + ".summary") == whole.summary)
+        #expect(try Manifest.read(Manifest.path(forCSV: unsynced)).runs == 3001)
     }
 
     @Test func missingCutAndUnfinishedShardsAreListedWithCommandsThatMakeThem() throws {

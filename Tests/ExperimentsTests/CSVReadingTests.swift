@@ -2,6 +2,7 @@ import EscalationModel
 @testable import Experiments
 import Foundation
 import ScenarioIO
+import Stochastics
 import TestSupport
 import Testing
 
@@ -300,6 +301,34 @@ import Testing
             }
         }
         _ = try Merge.merge(inputs: [path("s1.csv"), path("s2.csv")], out: path("m.csv"), summaryPath: nil)
+    }
+
+    /// The rows a merge simulates again are picked by a divisibility test without a division:
+    /// it agrees with `%` for divisors odd and even, small and huge, on random numbers and on
+    /// the multiples and their neighbours.
+    @Test func sampledRowsAreTheDivisibleOnes() {
+        var bits = Bits(state: 0x9E37_79B9_7F4A_7C15)
+        var divisors: [UInt64] = Array(1...300) + [1 << 20, 3 << 40, 2_500, 100_000, UInt64.max, UInt64.max - 1, 1 << 63]
+        for _ in 0..<200 { divisors.append(bits.next() >> (bits.next() % 64)) }
+        for d in divisors where d > 0 {
+            let multiples = RowVerifier.Multiples(of: d)
+            var numbers = (0..<400).map { _ in bits.next() } + [0, UInt64.max]
+            for k in UInt64(0)..<5 {
+                let (m, overflow) = d.multipliedReportingOverflow(by: bits.next() % (UInt64.max / d) + k)
+                if !overflow { numbers += [m, m &+ 1, m &- 1] }
+            }
+            for n in numbers where multiples.contains(n) != (n % d == 0) {
+                Issue.record("\(n) % \(d): contains says \(multiples.contains(n))")
+                return
+            }
+        }
+        // And a file's rows: its first and last, and about 100 others.
+        let range = 2_000_000..<2_250_000
+        let sample = RowVerifier.Sample(range: range, masterSeed: 7)
+        let picked = range.filter(sample.contains)
+        #expect(picked.first == range.lowerBound && picked.last == range.upperBound - 1)
+        #expect(picked == range.filter { $0 == range.lowerBound || $0 == range.upperBound - 1 || SplitMix64.mix(7 ^ UInt64($0)) % 2_500 == 0 })
+        #expect((60...140).contains(picked.count))
     }
 
     /// A plain merge copies the files on one thread and checks them on another, a block at a
