@@ -178,8 +178,10 @@ public enum BatchJob {
     /// What `--resume` finds at a batch's output when there is no partial file.
     enum Finished {
         /// This batch, finished: its manifest says so and matches (scenario, overrides,
-        /// posterior, seed, runs, shard), and its rows check as `merge` checks a shard (every
-        /// run and seed, a sample simulated again, every field read into the summary).
+        /// posterior, seed, runs, shard and its runs), and its rows check as `merge` checks a
+        /// shard (every run and seed, every field read as a number into the summary, about 100
+        /// rows simulated again and compared byte for byte; a value changed in a row outside
+        /// that sample is not seen, as by `merge`).
         case finished(BatchSummary, Manifest)
         /// Finished by its manifest, but its rows do not check (why).
         case broken(String)
@@ -192,10 +194,17 @@ public enum BatchJob {
         let manifestPath = Manifest.path(forCSV: out)
         guard FileManager.default.fileExists(atPath: out), FileManager.default.fileExists(atPath: manifestPath),
               let previous = try? Manifest.read(manifestPath), !previous.finished.isEmpty,
-              previous.shard.index == manifest.shard.index, manifest.differences(from: previous).isEmpty else { return .notThisBatch }
+              previous.shard.index == manifest.shard.index, previous.shard.first == manifest.shard.first,
+              previous.shard.end == manifest.shard.end, manifest.differences(from: previous).isEmpty else { return .notThisBatch }
         let pass = MergePass(inputs: [.init(path: out, manifest: previous)], header: String(table.header.dropLast()),
                              load: { scenario }, masterSeed: masterSeed, table: table)
-        let (summary, failures) = try pass.run(output: nil, summarise: true, stopAtFirst: true)
+        let summary: BatchSummary?, failures: [MergePass.Failure]
+        do {
+            (summary, failures) = try pass.run(output: nil, summarise: true, stopAtFirst: true)
+        } catch let error as SourceReadError {
+            // Unreadable (permissions, an I/O error): made again, as a missing file would be.
+            return .broken(error.description)
+        }
         if let failure = failures.first { return .broken(failure.message) }
         guard let summary else { return .broken("\(out) could not be read back") }
         return .finished(summary, previous)

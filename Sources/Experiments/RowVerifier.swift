@@ -19,7 +19,7 @@ public final class RowVerifier {
     let table: RunTable
     let simulator: Simulator
     let masterSeed: UInt64
-    let every: UInt64
+    let sample: Sample
     let range: Range<Int>
     private var record: [Double]
     private var row = ""
@@ -31,7 +31,7 @@ public final class RowVerifier {
         simulator = Simulator(scenario: scenario)
         self.masterSeed = masterSeed
         self.range = range
-        every = UInt64(max(1, range.count / Self.sampleSize))
+        sample = Sample(range: range, masterSeed: masterSeed)
         record = [Double](repeating: 0, count: table.layout.width)
     }
 
@@ -43,9 +43,7 @@ public final class RowVerifier {
         self.init(scenario: loaded.scenario, masterSeed: seed, range: manifest.shard.first..<manifest.shard.end)
     }
 
-    public func isSampled(_ run: Int) -> Bool {
-        Self.isSampled(run, of: range, masterSeed: masterSeed)
-    }
+    public func isSampled(_ run: Int) -> Bool { sample.contains(run) }
 
     /// Whether the row of `run`, in a file of the runs `range`, is one simulated again.
     static func isSampled(_ run: Int, of range: Range<Int>, masterSeed: UInt64) -> Bool {
