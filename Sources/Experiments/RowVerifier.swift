@@ -45,11 +45,6 @@ public final class RowVerifier {
 
     public func isSampled(_ run: Int) -> Bool { sample.contains(run) }
 
-    /// Whether the row of `run`, in a file of the runs `range`, is one simulated again.
-    static func isSampled(_ run: Int, of range: Range<Int>, masterSeed: UInt64) -> Bool {
-        Sample(range: range, masterSeed: masterSeed).contains(run)
-    }
-
     /// The runs of a file that are simulated again, asked row by row (a merge asks a million
     /// times, so without a division: `Multiples`).
     struct Sample {
