@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Dependencies point one way (see docs/architecture.md):
-// escalation → Reports → Experiments, Calibration → ScenarioIO → Record → EscalationModel → SimKernel, Stochastics → CGSL;
+// escalation → Reports → Experiments, Calibration → ScenarioIO → Record → EscalationModel → SimKernel, Stochastics → CGSL, CXoshiro;
 // Experiments → CZlib (gzip-compressed CSV), CRowScan (a merge's scan of each row).
 // The classroom server is its own module and executable, so the simulator's build never pays for
 // it: escalation-serve → Classroom → Reports, Experiments (+ Hummingbird, GRDB).
@@ -36,7 +36,9 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        .target(name: "Stochastics", dependencies: ["CGSL"], swiftSettings: optimized),
+        // xoshiro256** as a GSL generator type, in C, for GSL's samplers to call directly.
+        .target(name: "CXoshiro", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
+        .target(name: "Stochastics", dependencies: ["CGSL", "CXoshiro"], swiftSettings: optimized),
         .target(name: "SimKernel", swiftSettings: optimized),
         .target(name: "EscalationModel", dependencies: ["SimKernel", "Stochastics"], swiftSettings: optimized),
         .target(name: "Record", dependencies: ["EscalationModel"], swiftSettings: optimized),

@@ -277,6 +277,10 @@ final class Program: @unchecked Sendable {
          processes: [Process], policies: [Policy], outcomes: [Outcome],
          interventions: [Intervention] = [], observations: [Observation] = [], parameterCount: Int = 0) {
         var builder = Builder()
+        // Queued events carry these numbers in 28 bits (`SimEvent`); a scenario file is at most
+        // 1 MiB, so no table comes near.
+        precondition([actions.count, processes.count, interventions.count, outcomes.count, observations.count]
+                        .allSatisfy { $0 <= Int(SimEvent.maximumIndex) }, "more actions or events than a queued event can number")
         actorCount = actors.count
         counterCount = counters
         self.parameterCount = parameterCount

@@ -31,6 +31,9 @@ struct RunBuffers {
     /// Each process's rate for this run: its constant rate, or the maximum a state-dependent rate
     /// is thinned from (either may read calibrated parameters, so they are set per run).
     let processRate: UnsafeMutablePointer<Double>
+    /// 1 / `processRate`, the mean gap between arrivals, divided once per run rather than at
+    /// every arrival (the same quotient, so the same draws).
+    let processMean: UnsafeMutablePointer<Double>
 
     /// The events every run starts with at fixed times (interventions up to the horizon, then
     /// observations, then quiet-spell watchdogs, numbered in that order), sorted by time,
@@ -71,6 +74,7 @@ struct RunBuffers {
         parameterCount = p.parameterCount
         parameters = .allocate(capacity: max(parameterCount, 1))
         processRate = .allocate(capacity: max(processCount, 1))
+        processMean = .allocate(capacity: max(processCount, 1))
         firstTime = .allocate(capacity: max(actionCount, 1))
         observed = .allocate(capacity: max(observations, 1))
         stateValue = .allocate(capacity: max(states, 1))
@@ -96,7 +100,7 @@ struct RunBuffers {
         eventCounters.deallocate(); actionCounts.deallocate(); activePolicy.deallocate()
         firstTime.deallocate(); observed.deallocate()
         processActive.deallocate(); processEpoch.deallocate(); grimTriggered.deallocate()
-        lastHit.deallocate(); lastLoud.deallocate(); calendar.deallocate(); stack.deallocate(); parameters.deallocate(); processRate.deallocate()
+        lastHit.deallocate(); lastLoud.deallocate(); calendar.deallocate(); stack.deallocate(); parameters.deallocate(); processRate.deallocate(); processMean.deallocate()
     }
 }
 

@@ -23,7 +23,7 @@ extension SimulationCore {
                 if plan.pointee.simple {
                     if stream.bernoulli(plan.pointee.probability), plan.pointee.chosen >= 0,
                        plan.pointee.fixed || Int(plan.pointee.blamed) != responder {
-                        let delay = max(0, sample(plan.pointee.delay))
+                        let delay = max(0, sample(plan.pointer(to: \.delay)!))
                         queue.schedule(at: now + delay, priority: Priority.action,
                                        SimEvent(kind: .action, resample: false, index: plan.pointee.chosen, epoch: 0))
                     }
@@ -127,7 +127,7 @@ extension SimulationCore {
                                       result: .noOption(target: blamed, wantedRung: wanted)), hit: hit)
             return
         }
-        let delay = max(0, sample(rule.pointee.delay))
+        let delay = max(0, sample(rule.pointer(to: \.delay)!))
         let sequence = queue.schedule(at: now + delay, priority: Priority.action,
                                       SimEvent(kind: .action, resample: false, index: chosen, epoch: 0))
         observer.decided(Decision(responder: responder, rule: r, probability: probability,

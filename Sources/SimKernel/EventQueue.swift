@@ -119,9 +119,9 @@ public struct EventQueue<Payload: BitwiseCopyable>: ~Copyable {
         let event = Event(time: time, key: UInt64(priority) << 56 | sequence, payload: payload)
         // Sift up, moving parents down into the hole.
         var hole = storedCount
-        storedCount += 1
+        storedCount &+= 1
         while hole > 0 {
-            let parent = (hole - 1) >> 1
+            let parent = (hole &- 1) >> 1
             if !event.precedes(heap[parent]) { break }
             heap[hole] = heap[parent]
             hole = parent
@@ -142,28 +142,33 @@ public struct EventQueue<Payload: BitwiseCopyable>: ~Copyable {
         count > 0 ? removeFirst() : nil
     }
 
-    /// The time of the next event; only when `count > 0`.
-    @inlinable
-    var firstTime: Double { calendarFirst ? calendar[calendarNext].time : heap[0].time }
-
     /// Removes and returns the next event; only when `count > 0`.
     @inlinable @inline(__always)
     mutating func removeFirst() -> Event<Payload> {
-        if calendarFirst {
-            calendarNext &+= 1
-            return calendar[calendarNext &- 1]
-        }
+        calendarFirst ? removeCalendarFirst() : removeHeapFirst()
+    }
+
+    /// Removes and returns the calendar's next event; only when it is the next event.
+    @inlinable @inline(__always)
+    mutating func removeCalendarFirst() -> Event<Payload> {
+        calendarNext &+= 1
+        return calendar[calendarNext &- 1]
+    }
+
+    /// Removes and returns the heap's first event; only when it is the next event.
+    @inlinable @inline(__always)
+    mutating func removeHeapFirst() -> Event<Payload> {
         let top = heap[0]
-        storedCount -= 1
+        storedCount &-= 1
         let count = storedCount
         if count > 0 {
             let last = heap[count]
             // Sift down from the root, moving the smaller child up into the hole.
             var hole = 0
             while true {
-                var child = 2 * hole + 1
+                var child = 2 &* hole &+ 1
                 if child >= count { break }
-                if child + 1 < count, heap[child + 1].precedes(heap[child]) { child += 1 }
+                if child &+ 1 < count, heap[child &+ 1].precedes(heap[child]) { child &+= 1 }
                 if !heap[child].precedes(last) { break }
                 heap[hole] = heap[child]
                 hole = child

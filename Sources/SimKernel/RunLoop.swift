@@ -48,12 +48,21 @@ extension EventQueue {
         precondition(maxEvents >= 0, "maxEvents must be 0 or more")
         var handled = 0
         var now = 0.0
-        while count > 0 {
-            if firstTime > horizon { return RunEnd(reason: .horizon, events: handled, time: horizon) }
+        while true {
+            // Which of the calendar and the heap holds the next event, decided once an event.
+            let fromCalendar: Bool
+            if calendarNext < calendarCount {
+                fromCalendar = storedCount == 0 || calendar[calendarNext].precedes(heap[0])
+            } else {
+                if storedCount == 0 { break }
+                fromCalendar = false
+            }
+            let time = fromCalendar ? calendar[calendarNext].time : heap[0].time
+            if time > horizon { return RunEnd(reason: .horizon, events: handled, time: horizon) }
             if handled == maxEvents { return RunEnd(reason: .eventCap, events: handled, time: now) }
-            let event = removeFirst()
+            let event = fromCalendar ? removeCalendarFirst() : removeHeapFirst()
             now = event.time
-            handled += 1
+            handled &+= 1
             if !handler.handle(event, queue: &self) {
                 return RunEnd(reason: .stopped, events: handled, time: now)
             }

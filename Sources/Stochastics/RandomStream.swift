@@ -1,10 +1,7 @@
 import CGSL
+import CXoshiro
 import Foundation
 
-/// The `gsl_rng_type` that makes xoshiro256** available to every `gsl_ran_*` function.
-///
-/// Built once; GSL only ever reads it. `max` is 2^64 − 1 (GSL's `unsigned long` is 64 bits on the
-/// platforms we build for), so `gsl_rng_uniform_int` and friends see the full 64-bit range.
 /// GSL aborts the process on a domain error by default. Escalation validates its own inputs and
 /// checks GSL's status codes, so the handler is switched off before any GSL call: every entry
 /// point into GSL in this module reads this value first.
@@ -12,25 +9,12 @@ let gslErrorHandlerOff: Void = {
     gsl_set_error_handler_off()
 }()
 
-nonisolated(unsafe) let xoshiroType: UnsafeMutablePointer<gsl_rng_type> = {
+/// xoshiro256** as a `gsl_rng_type` (Sources/CXoshiro): GSL's samplers call its `get` and
+/// `get_double` straight from C. `max` is 2^64 − 1 (GSL's `unsigned long` is 64 bits on the
+/// platforms we build for), so `gsl_rng_uniform_int` and friends see the full 64-bit range.
+nonisolated(unsafe) let xoshiroType: UnsafePointer<gsl_rng_type> = {
     gslErrorHandlerOff
-    let type = UnsafeMutablePointer<gsl_rng_type>.allocate(capacity: 1)
-    type.initialize(to: gsl_rng_type(
-        name: UnsafePointer(strdup("xoshiro256**")),
-        max: UInt.max,
-        min: 0,
-        size: Xoshiro256StarStar.stateSize,
-        set: { state, seed in
-            Xoshiro256StarStar.seed(state!.assumingMemoryBound(to: UInt64.self), with: UInt64(seed))
-        },
-        get: { state in
-            UInt(Xoshiro256StarStar.next(state!.assumingMemoryBound(to: UInt64.self)))
-        },
-        get_double: { state in
-            Xoshiro256StarStar.nextDouble(state!.assumingMemoryBound(to: UInt64.self))
-        }
-    ))
-    return type
+    return UnsafePointer<gsl_rng_type>(OpaquePointer(escalation_xoshiro_gsl_type()!))
 }()
 
 /// One random stream: a GSL generator of type xoshiro256**, seeded by SplitMix64 from a 64-bit

@@ -1,3 +1,4 @@
+import CGSL
 import Stochastics
 import Testing
 
@@ -23,6 +24,25 @@ struct GeneratorTests {
         #expect(stream.generatorName == "xoshiro256**")
         #expect([stream.nextWord(), stream.nextWord(), stream.nextWord()]
                 == [1_546_998_764_402_558_742, 6_990_951_692_964_543_102, 12_544_586_762_248_559_009])
+    }
+
+    /// GSL's samplers draw through the C generator type (`gsl_rng_get`, `gsl_rng_uniform`,
+    /// `gsl_rng_set`), the engine inline in Swift, from one state: the two must be the same
+    /// generator word for word, or a scenario's numbers would depend on which sampler drew.
+    @Test func theGSLTypeAndTheInlineGeneratorAreOneStream() {
+        let viaGSL = RandomStream(seed: 0), inline = RandomStream(seed: 0)
+        for seed: UInt64 in [0, 1, 42, 0xDEAD_BEEF_0123_4567, .max] {
+            gsl_rng_set(viaGSL.gslGenerator, UInt(seed))
+            inline.reseed(seed)
+            for k in 0..<1_000 {
+                if k % 2 == 0 {
+                    #expect(UInt64(gsl_rng_get(viaGSL.gslGenerator)) == inline.nextWord())
+                } else {
+                    #expect(gsl_rng_uniform(viaGSL.gslGenerator) == inline.uniform())
+                }
+            }
+        }
+        #expect(gsl_rng_max(viaGSL.gslGenerator) == UInt.max && gsl_rng_min(viaGSL.gslGenerator) == 0)
     }
 
     @Test func replicationDrawsDoNotDependOnWhatRanBefore() {
