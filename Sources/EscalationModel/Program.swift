@@ -261,6 +261,8 @@ final class Program: @unchecked Sendable {
     /// Outcome numbers with a condition, and with a quiet spell, in declaration order.
     let conditionOutcomes: Table<Int32>
     let quietOutcomes: Table<Int32>
+    /// The lowest rung that breaks any quiet spell (`Int32.max` with no quiet outcome).
+    let quietFloor: Int32
     /// Observation k reads `observationValues[k]` at `observationDays[k]`.
     let observationDays: Table<Double>
     let observationValues: Table<Param>
@@ -507,6 +509,7 @@ final class Program: @unchecked Sendable {
         self.observationValues = Table(observations.map { builder.param(.expression($0.value)) })
         self.conditionOutcomes = Table(outcomes.indices.filter { if case .condition = outcomes[$0].rule { true } else { false } }.map { Int32($0) })
         self.quietOutcomes = Table(outcomes.indices.filter { if case .quiet = outcomes[$0].rule { true } else { false } }.map { Int32($0) })
+        self.quietFloor = outcomes.compactMap { if case .quiet(_, let rung) = $0.rule { Int32(rung) } else { nil } }.min() ?? .max
         self.actions = Table(actionRows)
         self.casualties = Table(casualtyRows)
         self.effects = Table(effectRows)

@@ -79,6 +79,9 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
     let outcomes: Table<OutcomeCore>
     let conditionOutcomes: Table<Int32>
     let quietOutcomes: Table<Int32>
+    /// The lowest rung that breaks any quiet spell (`Int32.max` with no quiet outcome): an action
+    /// below it breaks none.
+    let quietFloor: Int32
     let observationDays: Table<Double>
     let observationValues: Table<Param>
     let code: Table<ExpressionOp>
@@ -138,6 +141,7 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         observationDays = p.observationDays
         observationValues = p.observationValues
         quietOutcomes = p.quietOutcomes
+        quietFloor = p.quietFloor
         code = p.code
         affines = p.affines
         comparisons = p.comparisons
@@ -237,7 +241,7 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         lastRung = rung
         lastIntercepted = intercepted
         if rung > maxRung { maxRung = rung }
-        if quietOutcomes.count > 0 { markLoud(rung) }
+        if rung >= quietFloor { markLoud(rung) }
         if !plain { applyEffects(Int(action.pointee.effectStart)..<Int(action.pointee.effectEnd)) }
         if Observer.records {
             observer.actionOccurred(
