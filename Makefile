@@ -98,7 +98,7 @@ bench: deps
 	$(SWIFT) build -c release --product escalation-bench
 	$(SWIFT) build -c release --product escalation
 	@mkdir -p .build/peers
-	cc -O2 -o .build/peers/toy-gsl bench/peers/toy_gsl.c -lgsl -lgslcblas -lm
+	cc -O2 -ISources/CXoshiro/include -o .build/peers/toy-gsl bench/peers/toy_gsl.c Sources/CXoshiro/xoshiro_gsl.c -lgsl -lgslcblas -lm
 	@$(BENCH_VENV)/bin/python -c 'import simpy' 2>/dev/null || { python3 -m venv $(BENCH_VENV) \
 		&& $(BENCH_VENV)/bin/pip install -q simpy; } \
 		|| echo "bench: could not install SimPy in $(BENCH_VENV); the bench skips it"

@@ -8,8 +8,9 @@
  *   counters draw no answers; horizon 365 days
  *
  * It makes the same random draws in the same order as the engine, on the same generator:
- * xoshiro256** as a GSL generator type, seeded per replication by SplitMix64 from the batch's
- * master seed, with GSL's Bernoulli and gamma samplers. So for the same master seed it handles
+ * xoshiro256** as a GSL generator type (the engine's own, Sources/CXoshiro/xoshiro_gsl.c, built
+ * in beside this file), seeded per replication by SplitMix64 from the batch's master seed, with
+ * GSL's Bernoulli and gamma samplers. So for the same master seed it handles
  * exactly the same events as `escalation batch`, and prints their count for the bench to check.
  * Exponential gaps are -mean * log(1 - u), as the engine draws them (GSL uses log1p; the two
  * agree to one rounding of the logarithm).
@@ -28,44 +29,15 @@
 #include <stdlib.h>
 #include <time.h>
 
-/* ---- xoshiro256** (Blackman & Vigna 2018) as a gsl_rng_type ---- */
+#include "xoshiro_gsl.h"
 
-typedef struct { uint64_t s[4]; } xoshiro_state;
-
-static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+/* ---- the generator: the engine's own xoshiro256** gsl_rng_type (Sources/CXoshiro) ---- */
 
 static inline uint64_t splitmix_mix(uint64_t z) {
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
     return z ^ (z >> 31);
 }
-
-static inline uint64_t xoshiro_next(xoshiro_state *x) {
-    uint64_t *s = x->s;
-    const uint64_t result = rotl(s[1] * 5, 7) * 9;
-    const uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
-}
-
-static void xoshiro_seed(xoshiro_state *x, uint64_t seed) {
-    for (int i = 0; i < 4; i++) {
-        seed += 0x9E3779B97F4A7C15ULL;
-        x->s[i] = splitmix_mix(seed);
-    }
-}
-
-static void xoshiro_set(void *state, unsigned long seed) { xoshiro_seed(state, seed); }
-static unsigned long xoshiro_get(void *state) { return xoshiro_next(state); }
-static double xoshiro_get_double(void *state) { return (double)(xoshiro_next(state) >> 11) * 0x1.0p-53; }
-
-static const gsl_rng_type xoshiro_type = {
-    "xoshiro256**", UINT64_MAX, 0, sizeof(xoshiro_state), xoshiro_set, xoshiro_get, xoshiro_get_double};
 
 /* The seed of replication `index` of a batch with master seed `master` (StreamSeed.replication). */
 static uint64_t replication_seed(uint64_t master, uint64_t index) {
@@ -166,14 +138,14 @@ int main(int argc, char **argv) {
     }
     long runs = strtol(argv[1], NULL, 10);
     uint64_t master = argc > 2 ? strtoull(argv[2], NULL, 10) : 1;
-    gsl_rng *r = gsl_rng_alloc(&xoshiro_type);
+    gsl_rng *r = gsl_rng_alloc(escalation_xoshiro_gsl_type());
     queue q = {malloc(256 * sizeof(event)), 0, 256, 0};
     if (!r || !q.heap) { perror("alloc"); return 1; }
     struct timespec start, end;
     clock_gettime(CLOCK_MONOTONIC, &start);
     long events = 0;
     for (long k = 0; k < runs; k++) {
-        xoshiro_seed(r->state, replication_seed(master, (uint64_t)k));
+        gsl_rng_set(r, replication_seed(master, (uint64_t)k));
         events += run(r, &q);
     }
     clock_gettime(CLOCK_MONOTONIC, &end);
