@@ -183,6 +183,31 @@ struct StateCore: BitwiseCopyable {
     var baseline: Double
     /// 1 / half-life in days, or 0 for no relaxation.
     var inverseHalfLife: Double
+    /// Its bit in `SimulationCore.changed`, set when it is written.
+    var changeBit: UInt64
+}
+
+/// Bits of `SimulationCore.changed`: what has changed since the outcome conditions were last
+/// checked.
+enum Change {
+    static let maxRung: UInt64 = 1 << 63
+    static let totals: UInt64 = 1 << 62
+    /// State variable `i` (those from 61 up share bit 61).
+    static func state(_ i: Int) -> UInt64 { 1 << UInt64(min(i, 61)) }
+    /// Outcome conditions from this position on never sleep (their bit would be 63 or more).
+    static let sleepingOutcomes = 63
+}
+
+/// When an outcome's condition, found false, can be left unchecked: a condition that reads only
+/// parameters, totals, the highest rung and state variables that do not relax keeps its value
+/// until one of those changes (`wake`), so it sleeps until then. A plain comparison of a relaxing
+/// state variable (`host_tolerance <= 0`) sleeps when it is false over the whole range the
+/// variable can take until it is next written (from its last written value to its baseline).
+/// Anything that reads the event, the day, counts or first days is checked after every action.
+struct ConditionWatch: BitwiseCopyable {
+    enum Mode: UInt8, BitwiseCopyable { case awake, stable, relaxing }
+    var mode: Mode
+    var wake: UInt64
 }
 
 /// An intervention as ranges into the program's flat tables.
@@ -260,6 +285,12 @@ final class Program: @unchecked Sendable {
     let outcomes: Table<OutcomeCore>
     /// Outcome numbers with a condition, and with a quiet spell, in declaration order.
     let conditionOutcomes: Table<Int32>
+    /// For each of `conditionOutcomes`, when its condition may sleep (see `ConditionWatch`).
+    let conditionWatches: Table<ConditionWatch>
+    /// Every bit some outcome condition wakes on.
+    let conditionWake: UInt64
+    /// `SimulationCore.sleeping` when every outcome condition sleeps (never, with more than 63).
+    let allConditionsAsleep: UInt64
     let quietOutcomes: Table<Int32>
     /// The lowest rung that breaks any quiet spell (`Int32.max` with no quiet outcome).
     let quietFloor: Int32
@@ -492,22 +523,32 @@ final class Program: @unchecked Sendable {
             processCores.append(row)
         }
 
-        self.states = Table(stateVariables.map {
-            StateCore(initial: $0.initial, minimum: $0.minimum, maximum: $0.maximum, baseline: $0.baseline,
-                      inverseHalfLife: $0.halfLife.map { 1 / $0 } ?? 0)
+        self.states = Table(stateVariables.indices.map { i in
+            let v = stateVariables[i]
+            return StateCore(initial: v.initial, minimum: v.minimum, maximum: v.maximum, baseline: v.baseline,
+                             inverseHalfLife: v.halfLife.map { 1 / $0 } ?? 0, changeBit: Change.state(i))
         })
-        self.outcomes = Table(outcomes.map { outcome in
+        let outcomeRows = outcomes.map { outcome in
             switch outcome.rule {
             case .condition(let e):
                 OutcomeCore(isQuiet: false, condition: builder.condition(e), days: 0, minimumRung: 0)
             case .quiet(let days, let rung):
                 OutcomeCore(isQuiet: true, condition: .always, days: days, minimumRung: Int32(rung))
             }
-        })
+        }
+        self.outcomes = Table(outcomeRows)
 
         self.observationDays = Table(observations.map(\.day))
         self.observationValues = Table(observations.map { builder.param(.expression($0.value)) })
-        self.conditionOutcomes = Table(outcomes.indices.filter { if case .condition = outcomes[$0].rule { true } else { false } }.map { Int32($0) })
+        let conditionOutcomes = outcomes.indices.filter { if case .condition = outcomes[$0].rule { true } else { false } }
+        self.conditionOutcomes = Table(conditionOutcomes.map { Int32($0) })
+        let relaxing = stateVariables.map { $0.halfLife != nil }
+        let watches = conditionOutcomes.map {
+            builder.watch(outcomeRows[$0].condition, relaxing: relaxing)
+        }
+        self.conditionWatches = Table(watches)
+        self.conditionWake = watches.reduce(0) { $0 | $1.wake }
+        self.allConditionsAsleep = watches.count < Change.sleepingOutcomes ? (1 << UInt64(watches.count)) &- 1 : ~0
         self.quietOutcomes = Table(outcomes.indices.filter { if case .quiet = outcomes[$0].rule { true } else { false } }.map { Int32($0) })
         self.quietFloor = outcomes.compactMap { if case .quiet(_, let rung) = $0.rule { Int32(rung) } else { nil } }.min() ?? .max
         self.actions = Table(actionRows)
@@ -536,7 +577,7 @@ final class Program: @unchecked Sendable {
         states.deallocate(); outcomes.deallocate(); code.deallocate(); expressionStart.deallocate()
         affines.deallocate(); comparisons.deallocate(); interventions.deallocate(); policySwitches.deallocate()
         processLists.deallocate(); injections.deallocate(); documented.deallocate()
-        conditionOutcomes.deallocate(); quietOutcomes.deallocate(); observationDays.deallocate()
+        conditionOutcomes.deallocate(); conditionWatches.deallocate(); quietOutcomes.deallocate(); observationDays.deallocate()
         observationValues.deallocate()
         expressionEnd.deallocate()
     }
@@ -612,6 +653,53 @@ final class Program: @unchecked Sendable {
                 return Condition(kind: pair.isAnd ? .and : .or, index: at)
             }
             return Condition(kind: .expression, index: expression(e))
+        }
+
+        /// When condition `c` can sleep; `relaxing[i]` says whether state variable `i` relaxes.
+        func watch(_ c: Condition, relaxing: [Bool]) -> ConditionWatch {
+            let awake = ConditionWatch(mode: .awake, wake: 0)
+            /// The bits an operand's value changes with, or nil if it can change at any action.
+            func bits(_ o: Operand) -> UInt64? {
+                switch o.kind {
+                case .state: relaxing[Int(o.index)] ? nil : Change.state(Int(o.index))
+                case .total: Change.totals
+                case .maxRung: Change.maxRung
+                case .parameter: 0
+                case .eventCounter, .eventRung, .eventIntercepted, .day, .count, .first: nil
+                }
+            }
+            func bits(_ a: Affine) -> UInt64? {
+                var all: UInt64 = 0
+                for k in 0..<Int(a.sum.count) {
+                    guard let b = bits(a.sum[k]) else { return nil }
+                    all |= b
+                }
+                return all
+            }
+            switch c.kind {
+            case .always, .never:
+                return ConditionWatch(mode: .stable, wake: 0)
+            case .comparison:
+                let comparison = comparisons[Int(c.index)]
+                if comparison.state >= 0, relaxing[Int(comparison.state)] {
+                    guard comparison.relation != .equal, comparison.relation != .notEqual else { return awake }
+                    return ConditionWatch(mode: .relaxing, wake: Change.state(Int(comparison.state)))
+                }
+                guard let wake = bits(comparison.left) else { return awake }
+                return ConditionWatch(mode: .stable, wake: wake)
+            case .and, .or:
+                guard let first = bits(comparisons[Int(c.index)].left),
+                      let second = bits(comparisons[Int(c.index) + 1].left) else { return awake }
+                return ConditionWatch(mode: .stable, wake: first | second)
+            case .expression:
+                var wake: UInt64 = 0
+                for op in code[Int(starts[Int(c.index)])..<Int(ends[Int(c.index)])] {
+                    guard let operand = Operand(op) else { continue }
+                    guard let b = bits(operand) else { return awake }
+                    wake |= b
+                }
+                return ConditionWatch(mode: .stable, wake: wake)
+            }
         }
 
         mutating func draw(_ r: RandomQuantity) -> DrawSpec {

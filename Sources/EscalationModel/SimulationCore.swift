@@ -78,6 +78,9 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
     let states: Table<StateCore>
     let outcomes: Table<OutcomeCore>
     let conditionOutcomes: Table<Int32>
+    let conditionWatches: Table<ConditionWatch>
+    let conditionWake: UInt64
+    let allConditionsAsleep: UInt64
     let quietOutcomes: Table<Int32>
     /// The lowest rung that breaks any quiet spell (`Int32.max` with no quiet outcome): an action
     /// below it breaks none.
@@ -110,6 +113,11 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
     var invalidTime = 0.0
     /// A state-dependent rate was found above its declared maximum (thinning was inexact).
     var rateExceeded = false
+    /// What has changed since the outcome conditions were last checked (`Change` bits).
+    var changed: UInt64 = ~0
+    /// Outcome conditions (bit c for `conditionOutcomes[c]`) found false at the last check that
+    /// stay false until something in their `ConditionWatch.wake` changes.
+    var sleeping: UInt64 = 0
 
     init(scenario: Scenario, stream: RandomStream, buffers: RunBuffers, observer: Observer) {
         self.scenario = scenario
@@ -138,6 +146,9 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         states = p.states
         outcomes = p.outcomes
         conditionOutcomes = p.conditionOutcomes
+        conditionWatches = p.conditionWatches
+        conditionWake = p.conditionWake
+        allConditionsAsleep = p.allConditionsAsleep
         observationDays = p.observationDays
         observationValues = p.observationValues
         quietOutcomes = p.quietOutcomes
@@ -173,6 +184,8 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         buffers.grimTriggered.update(repeating: false, count: buffers.rules)
         buffers.lastHit.update(repeating: -.infinity, count: buffers.rules * buffers.actors)
         buffers.lastLoud.update(repeating: 0, count: buffers.outcomes)
+        changed = ~0
+        sleeping = 0
         for k in 0..<buffers.processes {
             let rate = value(processes[k].rate)
             buffers.processRate[k] = rate
@@ -240,7 +253,10 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         let rung = action.pointee.rung
         lastRung = rung
         lastIntercepted = intercepted
-        if rung > maxRung { maxRung = rung }
+        if rung > maxRung {
+            maxRung = rung
+            changed |= Change.maxRung
+        }
         if rung >= quietFloor { markLoud(rung) }
         if !plain { applyEffects(Int(action.pointee.effectStart)..<Int(action.pointee.effectEnd)) }
         if Observer.records {
@@ -249,7 +265,7 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
                 casualties: UnsafeBufferPointer(start: buffers.eventCounters, count: buffers.counters),
                 state: snapshot())
         }
-        if conditionOutcomes.count > 0 && checkOutcomes() { return }
+        if outcomesMayHold && checkOutcomes() { return }
         let hit = actionNumber
         if !plain { fireTriggers(a, hit: hit, queue: &queue) }
         if Observer.plays { playerTurn(action: a, hit: hit, queue: &queue) }
@@ -268,6 +284,7 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         var intercepted = false
         if let casualtiesAsDocumented {
             eventCountersDirty = true
+            changed |= Change.totals
             for d in casualtiesAsDocumented {
                 let counter = Int(documented[d].counter)
                 buffers.eventCounters[counter] = documented[d].value
@@ -278,6 +295,7 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
             let casualtyStart = Int(action.pointee.casualtyStart), casualtyEnd = Int(action.pointee.casualtyEnd)
             if !intercepted && casualtyStart < casualtyEnd {
                 eventCountersDirty = true
+                changed |= Change.totals
                 for c in casualtyStart..<casualtyEnd {
                     let casualty = casualties.base + c
                     let drawn = max(0, sample(casualty.pointer(to: \.draw)!).rounded())
@@ -402,7 +420,7 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
             buffers.processEpoch[process] &+= 1
         }
         if Observer.records { observer.interventionApplied(i, time: now, state: snapshot()) }
-        if checkOutcomes() { return }
+        if outcomesMayHold && checkOutcomes() { return }
         for k in Int(intervention.injectionStart)..<Int(intervention.injectionEnd) {
             let injection = injections[k]
             let asDocumented = injection.documentedStart >= 0
@@ -426,15 +444,45 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         }
     }
 
-    /// Checks the declared conditions in order; the first that holds ends the run.
+    /// Whether an outcome condition may hold now: one is awake, or something one wakes on has
+    /// changed.
+    var outcomesMayHold: Bool {
+        @inline(__always) mutating get { (changed & conditionWake) | (sleeping ^ allConditionsAsleep) != 0 }
+    }
+
+    /// Checks the declared conditions in order; the first that holds ends the run. A sleeping
+    /// condition is false (see `ConditionWatch`) and is skipped: the same outcome, fewer checks.
     @inline(never)
     mutating func checkOutcomes() -> Bool {
+        let changed = self.changed
+        self.changed = 0
         for c in 0..<conditionOutcomes.count {
+            let watch = conditionWatches.base + c
+            let bit: UInt64 = c < Change.sleepingOutcomes ? 1 << UInt64(c) : 0
+            if sleeping & bit != 0 {
+                if watch.pointee.wake & changed == 0 { continue }
+                sleeping &= ~bit
+            }
             let k = conditionOutcomes[c]
-            if holds(outcomes[k].condition) {
+            let condition = outcomes[k].condition
+            var stable = watch.pointee.mode == .stable
+            let met: Bool
+            if watch.pointee.mode == .relaxing {
+                let comparison = comparisons.base + Int(condition.index)
+                if let verdict = verdictOverRange(comparison) {
+                    met = verdict
+                    stable = true
+                } else {
+                    met = comparison.pointee.holds(value(UnsafeMutablePointer(mutating: comparison.pointer(to: \.left)!)))
+                }
+            } else {
+                met = holds(condition)
+            }
+            if met {
                 reach(k)
                 return true
             }
+            if stable { sleeping |= bit }
         }
         return false
     }
@@ -470,6 +518,7 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
     mutating func write(_ i: Int, _ value: Double) {
         let s = states[i]
         let clamped = min(max(value, s.minimum), s.maximum)
+        changed |= s.changeBit
         buffers.stateValue[i] = clamped
         buffers.stateTime[i] = now
         buffers.stateCacheTime[i] = now
@@ -560,18 +609,28 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         let c = comparison.pointee
         if c.state >= 0, c.relation != .equal, c.relation != .notEqual {
             let i = Int(c.state)
-            let s = states[i]
-            if s.inverseHalfLife != 0 && buffers.stateCacheTime[i] != now {
-                let v = buffers.stateValue[i]
-                // A few units in the last place of the larger end, and never less than the
-                // smallest normal number.
-                let margin = 1e-15 * max(v.magnitude, s.baseline.magnitude) + 0x1p-1022
-                let low = min(v, s.baseline) - margin, high = max(v, s.baseline) + margin
-                let atLow = c.holds(low)
-                if atLow == c.holds(high) { return atLow }
+            if states[i].inverseHalfLife != 0 && buffers.stateCacheTime[i] != now,
+               let verdict = verdictOverRange(comparison) {
+                return verdict
             }
         }
         return c.holds(value(UnsafeMutablePointer(mutating: comparison.pointer(to: \.left)!)))
+    }
+
+    /// For a plain comparison of a relaxing state variable (not `==` or `!=`): its value over the
+    /// whole range the variable takes until it is next written, from its last written value to
+    /// its baseline, if the range lies on one side of the constant; nil if it straddles it.
+    @inline(__always)
+    mutating func verdictOverRange(_ comparison: UnsafeMutablePointer<Comparison>) -> Bool? {
+        let c = comparison.pointee
+        let s = states[Int(c.state)]
+        let v = buffers.stateValue[Int(c.state)]
+        // A few units in the last place of the larger end, and never less than the smallest
+        // normal number.
+        let margin = 1e-15 * max(v.magnitude, s.baseline.magnitude) + 0x1p-1022
+        let low = min(v, s.baseline) - margin, high = max(v, s.baseline) + margin
+        let atLow = c.holds(low)
+        return atLow == c.holds(high) ? atLow : nil
     }
 
     /// The current value of an expression leaf.

@@ -152,6 +152,57 @@ struct MechanismTests {
         #expect(r.actions == 2)
     }
 
+    /// An outcome condition found false sleeps until something it reads changes (`ConditionWatch`):
+    /// each of these is false at the first actions and must still end the run the moment it holds.
+    @Test func sleepingOutcomeConditionsWakeOnWhatTheyRead() throws {
+        func end(state: String = "", _ actions: String, when condition: String) throws -> (String, Double) {
+            let s = try scenario("""
+                horizon: 100
+                actors: {kh: {name: KH}, us: {name: US}}
+                state: {\(state)}
+                actions:
+                  \(actions)
+                interventions: {a: {at: 1, inject: first}, b: {at: 2, inject: second}, c: {at: 3, inject: third}, d: {at: 4, inject: first}}
+                outcomes: {never: {when: max_rung >= 9}, ended: {when: "\(condition)"}}
+                """)
+            let r = Simulator(scenario: s).run(seed: 1)
+            return (s.outcomeNames[r.outcome], r.outcomeDay)
+        }
+        let plain = """
+            first: {actor: kh, target: us, rung: 1}
+              second: {actor: kh, target: us, rung: 1}
+            """
+        // A state variable that does not relax: written at day 3.
+        #expect(try end(state: "tolerance: 1", plain + "\n  third: {actor: us, target: kh, rung: 1, effects: {tolerance: -1}}",
+                        when: "tolerance <= 0") == ("ended", 3))
+        // Totals: one killed at each action, three by day 3.
+        let deadly = """
+            first: {actor: kh, target: us, rung: 1, casualties: {us_killed: 1}}
+              second: {actor: kh, target: us, rung: 1, casualties: {us_killed: 1}}
+              third: {actor: kh, target: us, rung: 1, casualties: {us_killed: 1}}
+            """
+        #expect(try end(deadly, when: "total.us_killed >= 3") == ("ended", 3))
+        // The highest rung, through an expression the interpreter runs.
+        #expect(try end(plain + "\n  third: {actor: us, target: kh, rung: 6}", when: "min(max_rung, 7) - 1 >= 5")
+                == ("ended", 3))
+        // A relaxing variable decided over its whole range (from 1 to its baseline 1), then written
+        // to 0.5 (still decided), then to −0.5.
+        let relaxing = "anger: {initial: 1, min: -1, max: 1, baseline: 1, half_life: 2}"
+        #expect(try end(state: relaxing, """
+            first: {actor: kh, target: us, rung: 1}
+              second: {actor: kh, target: us, rung: 1, effects: {anger: {set: 0.5}}}
+              third: {actor: us, target: kh, rung: 1, effects: {anger: {set: -0.5}}}
+            """, when: "anger <= 0") == ("ended", 3))
+        // A relaxing variable that crosses the constant with no write: from 1 toward −1, 0 at day 2.5.
+        let falling = "anger: {initial: 1, min: -1, max: 1, baseline: -1, half_life: 2.5}"
+        #expect(try end(state: falling, plain + "\n  third: {actor: us, target: kh, rung: 1}", when: "anger <= 0")
+                == ("ended", 3))
+        // The day, which changes at every action.
+        #expect(try end(plain + "\n  third: {actor: us, target: kh, rung: 1}", when: "day >= 2.5") == ("ended", 3))
+        // The event: the third action is the first from the US.
+        #expect(try end(plain + "\n  third: {actor: us, target: kh, rung: 2}", when: "event.rung >= 2") == ("ended", 3))
+    }
+
     @Test func quietSpellsEndInCalmWatchedByAWatchdog() throws {
         func outcome(_ injections: String) throws -> (String, Double) {
             let s = try scenario("""
