@@ -94,8 +94,11 @@ struct ActionCore: BitwiseCopyable {
     var triggerStart: Int32, triggerEnd: Int32
     /// No interception, casualties, effects or triggers: the action only counts and is answered.
     var plain: Bool
-    /// The actors (other than the actor) that some policy could answer this action for, in actor
-    /// order: `Program.responders[responderStart..<responderEnd]`. Only they can answer it.
+    /// It has an interception or casualties to draw.
+    var drawsCasualties: Bool
+    /// The actors (other than the actor) that a policy they can hold (their first, or one an
+    /// intervention switches them to) could answer this action for, in actor order:
+    /// `Program.responders[responderStart..<responderEnd]`. Only they can answer it.
     var responderStart: Int32, responderEnd: Int32
 }
 
@@ -145,7 +148,15 @@ struct RuleCore: BitwiseCopyable {
 /// fall-through, and a strategy (fixed, tit for tat, proportional) whose answer depends only on
 /// the action. The simulator then answers from this row without walking the rules.
 struct AnswerPlan: BitwiseCopyable {
-    var simple: Bool
+    enum Kind: UInt8, BitwiseCopyable {
+        /// No rule of the policy applies to the action: nothing is drawn or decided.
+        case none
+        /// One rule settles it: this row answers.
+        case simple
+        /// The rules are walked.
+        case rules
+    }
+    var kind: Kind
     var probability: Double
     /// The answer, or −1 when there is none on the ladder (the draw is still made).
     var chosen: Int32
@@ -154,7 +165,7 @@ struct AnswerPlan: BitwiseCopyable {
     var fixed: Bool
     var delay: DrawSpec
 
-    static var none: AnswerPlan { AnswerPlan(simple: false, probability: 0, chosen: -1, blamed: -1, fixed: false,
+    static var none: AnswerPlan { AnswerPlan(kind: .none, probability: 0, chosen: -1, blamed: -1, fixed: false,
                                  delay: DrawSpec(kind: .fixed, a: .constant(0), b: .constant(0), table: nil, values: nil)) }
 }
 
@@ -183,7 +194,8 @@ struct StateCore: BitwiseCopyable {
     var baseline: Double
     /// 1 / half-life in days, or 0 for no relaxation.
     var inverseHalfLife: Double
-    /// Its bit in `SimulationCore.changed`, set when it is written.
+    /// Its bit in `SimulationCore.changed`, set when it is written; 0 if no outcome condition
+    /// wakes on it.
     var changeBit: UInt64
 }
 
@@ -287,10 +299,11 @@ final class Program: @unchecked Sendable {
     let conditionOutcomes: Table<Int32>
     /// For each of `conditionOutcomes`, when its condition may sleep (see `ConditionWatch`).
     let conditionWatches: Table<ConditionWatch>
-    /// Every bit some outcome condition wakes on.
-    let conditionWake: UInt64
-    /// `SimulationCore.sleeping` when every outcome condition sleeps (never, with more than 63).
-    let allConditionsAsleep: UInt64
+    /// `Change.maxRung` and `Change.totals` if some outcome condition wakes on them, else 0.
+    let maxRungChange: UInt64, totalsChange: UInt64
+    /// `SimulationCore.awake` when no outcome condition sleeps: bit c for `conditionOutcomes[c]`,
+    /// and bit 63 for good when some never can (from the 64th on).
+    let allConditionsAwake: UInt64
     let quietOutcomes: Table<Int32>
     /// The lowest rung that breaks any quiet spell (`Int32.max` with no quiet outcome).
     let quietFloor: Int32
@@ -350,6 +363,7 @@ final class Program: @unchecked Sendable {
                 triggerStart: t0, triggerEnd: Int32(triggerRows.count),
                 plain: action.interception == nil && action.casualties.isEmpty && action.effects.isEmpty
                     && action.triggers.isEmpty,
+                drawsCasualties: action.interception != nil || !action.casualties.isEmpty,
                 responderStart: 0, responderEnd: 0))
         }
         var interventionRows: [InterventionCore] = []
@@ -461,6 +475,7 @@ final class Program: @unchecked Sendable {
                 let rule = ruleRows[r]
                 let sponsor = actors[action.actor].sponsor
                 var plan = AnswerPlan.none
+                plan.kind = .rules
                 let settles = rule.condition.kind == .always && rule.probability.kind == .constant && !rule.fallThrough
                 var wanted = action.rung
                 switch rule.strategy {
@@ -475,7 +490,7 @@ final class Program: @unchecked Sendable {
                 case .both: plans.append(plan); continue
                 }
                 guard settles else { plans.append(plan); continue }
-                plan.simple = true
+                plan.kind = .simple
                 plan.probability = rule.probability.value
                 plan.fixed = rule.strategy == .fixed
                 plan.blamed = Int32(blamed)
@@ -486,12 +501,16 @@ final class Program: @unchecked Sendable {
             }
         }
         self.answerPlans = Table(plans)
+        // The policies each actor can hold: its first, and any an intervention switches it to.
+        var holdable = actors.map { $0.initialPolicy.map { [$0] } ?? [] }
+        for intervention in interventions {
+            for change in intervention.policySwitches { holdable[change.actor].append(change.policy) }
+        }
         var responderRows: [Int32] = []
         for a in actionRows.indices {
             actionRows[a].responderStart = Int32(responderRows.count)
             for responder in 0..<actors.count where responder != actions[a].actor {
-                // Any policy, not only the actor's own: whichever is active decides.
-                let answers = policyRows.indices.contains { p in
+                let answers = holdable[responder].contains { p in
                     listStarts[p * actions.count + a] < listStarts[p * actions.count + a + 1]
                 }
                 if answers { responderRows.append(Int32(responder)) }
@@ -547,8 +566,12 @@ final class Program: @unchecked Sendable {
             builder.watch(outcomeRows[$0].condition, relaxing: relaxing)
         }
         self.conditionWatches = Table(watches)
-        self.conditionWake = watches.reduce(0) { $0 | $1.wake }
-        self.allConditionsAsleep = watches.count < Change.sleepingOutcomes ? (1 << UInt64(watches.count)) &- 1 : ~0
+        // Only what some condition wakes on is marked as changed.
+        let wake = watches.reduce(0) { $0 | $1.wake }
+        for i in 0..<stateVariables.count { self.states.base[i].changeBit &= wake }
+        self.maxRungChange = wake & Change.maxRung
+        self.totalsChange = wake & Change.totals
+        self.allConditionsAwake = watches.count <= Change.sleepingOutcomes ? (1 << UInt64(watches.count)) &- 1 : ~0
         self.quietOutcomes = Table(outcomes.indices.filter { if case .quiet = outcomes[$0].rule { true } else { false } }.map { Int32($0) })
         self.quietFloor = outcomes.compactMap { if case .quiet(_, let rung) = $0.rule { Int32(rung) } else { nil } }.min() ?? .max
         self.actions = Table(actionRows)

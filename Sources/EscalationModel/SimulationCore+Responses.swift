@@ -17,10 +17,10 @@ extension SimulationCore {
             // In a game the player answers for its side (`playerTurn`), not its policy.
             if Observer.plays && responder == observer.player { continue }
             let list = Int(policy) &* actionCount &+ a
+            let plan = answerPlans.base + list
             if !Observer.records {
                 // One rule settles it: the same draws as `decide` and `answer` make, in order.
-                let plan = answerPlans.base + list
-                if plan.pointee.simple {
+                if plan.pointee.kind == .simple {
                     if stream.bernoulli(plan.pointee.probability), plan.pointee.chosen >= 0,
                        plan.pointee.fixed || Int(plan.pointee.blamed) != responder {
                         let delay = max(0, sample(plan.pointer(to: \.delay)!))
@@ -30,6 +30,8 @@ extension SimulationCore {
                     continue
                 }
             }
+            // No rule of this policy applies (a responder is listed if a policy it can hold has one).
+            if plan.pointee.kind == .none { continue }
             applyRules(list: list, responder: responder, action: a, hit: hit, queue: &queue)
         }
     }

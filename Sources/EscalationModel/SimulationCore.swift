@@ -79,8 +79,8 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
     let outcomes: Table<OutcomeCore>
     let conditionOutcomes: Table<Int32>
     let conditionWatches: Table<ConditionWatch>
-    let conditionWake: UInt64
-    let allConditionsAsleep: UInt64
+    let maxRungChange: UInt64, totalsChange: UInt64
+    let allConditionsAwake: UInt64
     let quietOutcomes: Table<Int32>
     /// The lowest rung that breaks any quiet spell (`Int32.max` with no quiet outcome): an action
     /// below it breaks none.
@@ -113,11 +113,13 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
     var invalidTime = 0.0
     /// A state-dependent rate was found above its declared maximum (thinning was inexact).
     var rateExceeded = false
-    /// What has changed since the outcome conditions were last checked (`Change` bits).
+    /// What some outcome condition wakes on that has changed since they were last checked
+    /// (`Change` bits).
     var changed: UInt64 = ~0
-    /// Outcome conditions (bit c for `conditionOutcomes[c]`) found false at the last check that
-    /// stay false until something in their `ConditionWatch.wake` changes.
-    var sleeping: UInt64 = 0
+    /// Outcome conditions not asleep (bit c for `conditionOutcomes[c]`; see
+    /// `Program.allConditionsAwake`). One found false at a check sleeps, if its `ConditionWatch`
+    /// allows, until something in its `wake` changes.
+    var awake: UInt64 = 0
 
     init(scenario: Scenario, stream: RandomStream, buffers: RunBuffers, observer: Observer) {
         self.scenario = scenario
@@ -147,8 +149,9 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         outcomes = p.outcomes
         conditionOutcomes = p.conditionOutcomes
         conditionWatches = p.conditionWatches
-        conditionWake = p.conditionWake
-        allConditionsAsleep = p.allConditionsAsleep
+        maxRungChange = p.maxRungChange
+        totalsChange = p.totalsChange
+        allConditionsAwake = p.allConditionsAwake
         observationDays = p.observationDays
         observationValues = p.observationValues
         quietOutcomes = p.quietOutcomes
@@ -185,7 +188,7 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         buffers.lastHit.update(repeating: -.infinity, count: buffers.rules * buffers.actors)
         buffers.lastLoud.update(repeating: 0, count: buffers.outcomes)
         changed = ~0
-        sleeping = 0
+        awake = allConditionsAwake
         for k in 0..<buffers.processes {
             let rate = value(processes[k].rate)
             buffers.processRate[k] = rate
@@ -244,7 +247,7 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         let plain = action.pointee.plain
         actionNumber &+= 1
         var intercepted = false
-        if casualtiesAsDocumented != nil || !plain || eventCountersDirty {
+        if casualtiesAsDocumented != nil || action.pointee.drawsCasualties || eventCountersDirty {
             intercepted = countCasualties(a, documented: casualtiesAsDocumented)
         }
         buffers.actionCounts[a] &+= 1
@@ -255,7 +258,7 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         lastIntercepted = intercepted
         if rung > maxRung {
             maxRung = rung
-            changed |= Change.maxRung
+            changed |= maxRungChange
         }
         if rung >= quietFloor { markLoud(rung) }
         if !plain { applyEffects(Int(action.pointee.effectStart)..<Int(action.pointee.effectEnd)) }
@@ -284,18 +287,18 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         var intercepted = false
         if let casualtiesAsDocumented {
             eventCountersDirty = true
-            changed |= Change.totals
+            changed |= totalsChange
             for d in casualtiesAsDocumented {
                 let counter = Int(documented[d].counter)
                 buffers.eventCounters[counter] = documented[d].value
                 buffers.totals[counter] += documented[d].value
             }
-        } else if !action.pointee.plain {
+        } else if action.pointee.drawsCasualties {
             if action.pointee.hasInterception { intercepted = stream.bernoulli(value(action.pointee.interception)) }
             let casualtyStart = Int(action.pointee.casualtyStart), casualtyEnd = Int(action.pointee.casualtyEnd)
             if !intercepted && casualtyStart < casualtyEnd {
                 eventCountersDirty = true
-                changed |= Change.totals
+                changed |= totalsChange
                 for c in casualtyStart..<casualtyEnd {
                     let casualty = casualties.base + c
                     let drawn = max(0, sample(casualty.pointer(to: \.draw)!).rounded())
@@ -447,7 +450,7 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
     /// Whether an outcome condition may hold now: one is awake, or something one wakes on has
     /// changed.
     var outcomesMayHold: Bool {
-        @inline(__always) mutating get { (changed & conditionWake) | (sleeping ^ allConditionsAsleep) != 0 }
+        @inline(__always) mutating get { changed | awake != 0 }
     }
 
     /// Checks the declared conditions in order; the first that holds ends the run. A sleeping
@@ -459,9 +462,9 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         for c in 0..<conditionOutcomes.count {
             let watch = conditionWatches.base + c
             let bit: UInt64 = c < Change.sleepingOutcomes ? 1 << UInt64(c) : 0
-            if sleeping & bit != 0 {
+            if bit != 0 && awake & bit == 0 {
                 if watch.pointee.wake & changed == 0 { continue }
-                sleeping &= ~bit
+                awake |= bit
             }
             let k = conditionOutcomes[c]
             let condition = outcomes[k].condition
@@ -482,7 +485,7 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
                 reach(k)
                 return true
             }
-            if stable { sleeping |= bit }
+            if stable { awake &= ~bit }
         }
         return false
     }

@@ -122,6 +122,37 @@ struct MechanismTests {
         #expect(after.count > 10)
     }
 
+    /// Only actors a policy they can hold would answer for are asked (`ActionCore.responderStart`):
+    /// an actor with no policy at first, or one that ignores the action, answers once an
+    /// intervention gives it a policy that does.
+    @Test func aPolicyGivenByAnInterventionAnswersWhatTheFirstDidNot() throws {
+        for first in ["", ", policy: words"] {
+            let s = try scenario("""
+                horizon: 100
+                actors: {kh: {name: KH}, us: {name: US\(first)}}
+                actions:
+                  rockets: {actor: kh, target: us, rung: 4}
+                  threat: {actor: kh, target: us, rung: 1}
+                  strike: {actor: us, target: kh, rung: 5}
+                processes: {fire: {action: rockets, rate: 1}}
+                policies:
+                  words: {actor: us, rules: [{hit_by: threat, strategy: restraint}]}
+                  harsh: {actor: us, rules: [{strategy: fixed, action: strike, delay: 0}]}
+                interventions: {get_harsh: {at: 50, policy: {us: harsh}}}
+                """)
+            let (result, trace) = Simulator(scenario: s).runTraced(seed: 5)
+            let actions = trace.entries.compactMap { e -> (Double, String)? in
+                if case .action(_, let a, _, _, _, _) = e.kind { (e.time, s.actions[a].id) } else { nil }
+            }
+            #expect(!actions.contains { $0.1 == "strike" && $0.0 < 50 })
+            let after = actions.filter { $0.0 > 50 }
+            #expect(after.filter { $0.1 == "strike" }.count == after.filter { $0.1 == "rockets" }.count)
+            #expect(after.count > 10)
+            // The untraced run (answer plans) makes the same draws.
+            #expect(Simulator(scenario: s).run(seed: 5) == result)
+        }
+    }
+
     @Test func injectionsWithDocumentedCasualtiesEnterTheLedgerExactly() throws {
         let s = try scenario("""
             start: 2020-03-11
