@@ -47,6 +47,12 @@ public struct EventQueue<Payload: BitwiseCopyable>: ~Copyable {
     @usableFromInline var calendarCount: Int
     /// The calendar's next event; those before it have been removed.
     @usableFromInline var calendarNext: Int
+    /// While `run` hands the heap's first event to the handler, it stays in the heap: the first
+    /// event the handler schedules takes its place at the root and sifts down (one pass down the
+    /// heap instead of a pass down to remove it and a pass up to add the new one), and if the
+    /// handler schedules none it is removed after. The order of events is the same: it is fixed
+    /// by `(time, priority, sequence)`, whatever the heap's layout.
+    @usableFromInline var firstBeingHandled: Bool
 
     public init(capacity: Int = 256) {
         self.capacity = max(capacity, 4)
@@ -57,6 +63,7 @@ public struct EventQueue<Payload: BitwiseCopyable>: ~Copyable {
         self.calendar = .allocate(capacity: 4)
         self.calendarCount = 0
         self.calendarNext = 0
+        self.firstBeingHandled = false
     }
 
     deinit {
@@ -75,6 +82,7 @@ public struct EventQueue<Payload: BitwiseCopyable>: ~Copyable {
 
     /// Empties the queue and restarts sequence numbers at 0, keeping the storage.
     public mutating func removeAll() {
+        firstBeingHandled = false
         storedCount = 0
         nextSequence = 0
         calendarCount = 0
@@ -115,8 +123,13 @@ public struct EventQueue<Payload: BitwiseCopyable>: ~Copyable {
     public mutating func schedule(at time: Double, priority: UInt8 = 0, _ payload: Payload) -> UInt64 {
         let sequence = nextSequence
         nextSequence &+= 1
-        if storedCount == capacity { grow() }
         let event = Event(time: time, key: UInt64(priority) << 56 | sequence, payload: payload)
+        if firstBeingHandled {
+            firstBeingHandled = false
+            siftDown(event)
+            return sequence
+        }
+        if storedCount == capacity { grow() }
         // Sift up, moving parents down into the hole.
         var hole = storedCount
         storedCount &+= 1
@@ -159,23 +172,32 @@ public struct EventQueue<Payload: BitwiseCopyable>: ~Copyable {
     @inlinable @inline(__always)
     mutating func removeHeapFirst() -> Event<Payload> {
         let top = heap[0]
-        storedCount &-= 1
-        let count = storedCount
-        if count > 0 {
-            let last = heap[count]
-            // Sift down from the root, moving the smaller child up into the hole.
-            var hole = 0
-            while true {
-                var child = 2 &* hole &+ 1
-                if child >= count { break }
-                if child &+ 1 < count, heap[child &+ 1].precedes(heap[child]) { child &+= 1 }
-                if !heap[child].precedes(last) { break }
-                heap[hole] = heap[child]
-                hole = child
-            }
-            heap[hole] = last
-        }
+        removeHeapRoot()
         return top
+    }
+
+    /// Removes the heap's first event; only when the heap is not empty.
+    @inlinable @inline(__always)
+    mutating func removeHeapRoot() {
+        storedCount &-= 1
+        if storedCount > 0 { siftDown(heap[storedCount]) }
+    }
+
+    /// Puts `event` in place of the root and sifts it down, moving the smaller child up into the
+    /// hole.
+    @inlinable @inline(__always)
+    mutating func siftDown(_ event: Event<Payload>) {
+        let count = storedCount
+        var hole = 0
+        while true {
+            var child = 2 &* hole &+ 1
+            if child >= count { break }
+            if child &+ 1 < count, heap[child &+ 1].precedes(heap[child]) { child &+= 1 }
+            if !heap[child].precedes(event) { break }
+            heap[hole] = heap[child]
+            hole = child
+        }
+        heap[hole] = event
     }
 
     @usableFromInline

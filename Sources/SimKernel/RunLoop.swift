@@ -60,12 +60,22 @@ extension EventQueue {
             let time = fromCalendar ? calendar[calendarNext].time : heap[0].time
             if time > horizon { return RunEnd(reason: .horizon, events: handled, time: horizon) }
             if handled == maxEvents { return RunEnd(reason: .eventCap, events: handled, time: now) }
-            let event = fromCalendar ? removeCalendarFirst() : removeHeapFirst()
+            let event: Event<Payload>
+            if fromCalendar {
+                event = removeCalendarFirst()
+            } else {
+                // Left in the heap while it is handled: see `firstBeingHandled`.
+                event = heap[0]
+                firstBeingHandled = true
+            }
             now = event.time
             handled &+= 1
-            if !handler.handle(event, queue: &self) {
-                return RunEnd(reason: .stopped, events: handled, time: now)
+            let goOn = handler.handle(event, queue: &self)
+            if firstBeingHandled {
+                firstBeingHandled = false
+                removeHeapRoot()
             }
+            if !goOn { return RunEnd(reason: .stopped, events: handled, time: now) }
         }
         return RunEnd(reason: .exhausted, events: handled, time: now)
     }

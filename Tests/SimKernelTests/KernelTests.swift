@@ -92,6 +92,71 @@ struct KernelTests {
         #expect(end == RunEnd(reason: .stopped, events: 2, time: 1))
     }
 
+    /// `run` leaves the event it hands over in the heap until the handler schedules the next (which
+    /// takes its place) or returns. Whatever a handler schedules (nothing, one or several events,
+    /// at once or later, before the handled one by priority), the events must come in the order
+    /// of a plain list searched for its least `(time, priority, sequence)`.
+    @Test func runHandsOverEventsInOrderWhateverTheHandlerSchedules() {
+        /// Follow-ups of event `id`: none (half the time) to three (0.9 on average, so a run ends),
+        /// after 0, 0.5, 1 or 0–3 days, any priority.
+        func followUps(_ id: Int) -> [(delay: Double, priority: UInt8)] {
+            var h = UInt64(bitPattern: Int64(id)) &* 0x9E37_79B9_7F4A_7C15
+            h ^= h >> 29
+            return (0..<[0, 0, 0, 0, 0, 1, 1, 2, 3, 3][Int(h % 10)]).map { k in
+                let bits = (h >> (8 * UInt64(k) + 2)) & 0xFF
+                let delay = [0, 0.5, 1, Double(bits % 31) / 10][Int(bits % 4)]
+                return (delay, UInt8(bits / 4 % 3))
+            }
+        }
+        struct Brancher: EventHandler {
+            var log: [Int] = []
+            var nextID = 0
+            let followUps: (Int) -> [(delay: Double, priority: UInt8)]
+            mutating func handle(_ event: Event<Int>, queue: inout EventQueue<Int>) -> Bool {
+                log.append(event.payload)
+                for f in followUps(event.payload) {
+                    nextID += 1
+                    queue.schedule(at: event.time + f.delay, priority: f.priority, nextID)
+                }
+                return true
+            }
+        }
+        for seed in 0..<4 {
+            var queue = EventQueue<Int>(capacity: 4)
+            var brancher = Brancher(nextID: 100_000 * seed, followUps: followUps)
+            queue.scheduleCalendar(count: 3) { i in (Double(i) * 2.5, 0, i, -1 - i) }
+            for k in 0..<100 { queue.schedule(at: Double(k % 37), priority: UInt8(k % 3), 1000 * seed - 1 - k) }
+            let end = queue.run(&brancher, horizon: 40, maxEvents: 20_000)
+
+            // The same, on a plain list.
+            var pending: [(time: Double, key: UInt64, id: Int)] = (0..<3).map { i in
+                (Double(i) * 2.5, UInt64(i), -1 - i)
+            }
+            var sequence: UInt64 = 3
+            for k in 0..<100 {
+                pending.append((Double(k % 37), UInt64(k % 3) << 56 | sequence, 1000 * seed - 1 - k))
+                sequence += 1
+            }
+            var log: [Int] = []
+            var nextID = 100_000 * seed
+            while let i = pending.indices.min(by: { pending[$0].time < pending[$1].time
+                    || (pending[$0].time == pending[$1].time && pending[$0].key < pending[$1].key) }),
+                  pending[i].time <= 40, log.count < 20_000 {
+                let event = pending.remove(at: i)
+                log.append(event.id)
+                for f in followUps(event.id) {
+                    nextID += 1
+                    pending.append((event.time + f.delay, UInt64(f.priority) << 56 | sequence, nextID))
+                    sequence += 1
+                }
+            }
+            #expect(log.count > 300)
+            #expect(brancher.log == log)
+            #expect(end.events == log.count)
+            #expect(queue.count == pending.filter { $0.time > 40 }.count + (end.reason == .eventCap ? pending.filter { $0.time <= 40 }.count : 0))
+        }
+    }
+
     @Test func popReturnsEventsInOrderForManyRandomTimes() {
         var queue = EventQueue<Int>(capacity: 4)
         var generator = SystemRandomNumberGeneratorStandIn(state: 7)
