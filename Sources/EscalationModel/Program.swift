@@ -204,8 +204,11 @@ struct StateCore: BitwiseCopyable {
 enum Change {
     static let maxRung: UInt64 = 1 << 63
     static let totals: UInt64 = 1 << 62
-    /// State variable `i` (those from 61 up share bit 61).
-    static func state(_ i: Int) -> UInt64 { 1 << UInt64(min(i, 61)) }
+    /// Not a change: some outcome condition is awake, so the next check must run. Kept in
+    /// `changed` so that whether to check is one test of one word.
+    static let someAwake: UInt64 = 1 << 61
+    /// State variable `i` (those from 60 up share bit 60).
+    static func state(_ i: Int) -> UInt64 { 1 << UInt64(min(i, 60)) }
     /// Outcome conditions from this position on never sleep (their bit would be 63 or more).
     static let sleepingOutcomes = 63
 }

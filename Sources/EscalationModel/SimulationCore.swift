@@ -114,7 +114,7 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
     /// A state-dependent rate was found above its declared maximum (thinning was inexact).
     var rateExceeded = false
     /// What some outcome condition wakes on that has changed since they were last checked
-    /// (`Change` bits).
+    /// (`Change` bits), and `Change.someAwake` while one is awake.
     var changed: UInt64 = ~0
     /// Outcome conditions not asleep (bit c for `conditionOutcomes[c]`; see
     /// `Program.allConditionsAwake`). One found false at a check sleeps, if its `ConditionWatch`
@@ -450,7 +450,7 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
     /// Whether an outcome condition may hold now: one is awake, or something one wakes on has
     /// changed.
     var outcomesMayHold: Bool {
-        @inline(__always) mutating get { changed | awake != 0 }
+        @inline(__always) mutating get { changed != 0 }
     }
 
     /// Checks the declared conditions in order; the first that holds ends the run. A sleeping
@@ -458,7 +458,7 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
     @inline(never)
     mutating func checkOutcomes() -> Bool {
         let changed = self.changed
-        self.changed = 0
+        defer { self.changed = awake != 0 ? Change.someAwake : 0 }
         for c in 0..<conditionOutcomes.count {
             let watch = conditionWatches.base + c
             let bit: UInt64 = c < Change.sleepingOutcomes ? 1 << UInt64(c) : 0
