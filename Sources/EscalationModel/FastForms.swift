@@ -61,6 +61,10 @@ struct Affine: BitwiseCopyable {
     var divides: Bool
     var offset: Double
 
+    /// The form's value for a sum of its operands (added left to right).
+    @inline(__always)
+    func combine(_ sum: Double) -> Double { (divides ? sum / factor : sum * factor) + offset }
+
     static func match(_ code: ArraySlice<ExpressionOp>) -> Affine? {
         // Trailing `b +` or `b -`.
         if code.count >= 3, case .constant(let b) = code[code.endIndex - 2],
@@ -134,6 +138,10 @@ struct Comparison: BitwiseCopyable {
     var constant: Double
     /// `plainState`, computed once.
     var state: Int32
+    /// It reads the event's casualty counters and nothing else (`event.us_killed >= 1`)...
+    var eventOnly: Bool
+    /// ...and this is its value when they are all zero (an action that drew no casualties).
+    var atNoCasualties: Bool
 
     static func match(_ code: ArraySlice<ExpressionOp>) -> Comparison? {
         guard code.count >= 3, case .constant(let c) = code[code.endIndex - 2],
@@ -148,8 +156,12 @@ struct Comparison: BitwiseCopyable {
         case .notEqual: relation = .notEqual
         default: return nil
         }
-        var comparison = Comparison(left: left, relation: relation, constant: c, state: -1)
+        var comparison = Comparison(left: left, relation: relation, constant: c, state: -1, eventOnly: false,
+                                    atNoCasualties: false)
         comparison.state = comparison.plainState
+        comparison.eventOnly = (0..<Int(left.sum.count)).allSatisfy { left.sum[$0].kind == .eventCounter }
+        // Zeros add up to +0, whatever their number, as the run adds them.
+        comparison.atNoCasualties = comparison.holds(left.combine(0))
         return comparison
     }
 

@@ -588,7 +588,7 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
                 if count > 3 { x += read(a.pointee.sum.d) }
             }
         }
-        return (a.pointee.divides ? x / a.pointee.factor : x * a.pointee.factor) + a.pointee.offset
+        return a.pointee.combine(x)
     }
 
     @inline(__always)
@@ -610,6 +610,8 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
     @inline(__always)
     mutating func holds(_ comparison: UnsafeMutablePointer<Comparison>) -> Bool {
         let c = comparison.pointee
+        // The event's counters are all zero while they are not dirty.
+        if c.eventOnly && !eventCountersDirty { return c.atNoCasualties }
         if c.state >= 0, c.relation != .equal, c.relation != .notEqual {
             let i = Int(c.state)
             if states[i].inverseHalfLife != 0 && buffers.stateCacheTime[i] != now,
