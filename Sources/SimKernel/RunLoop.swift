@@ -39,7 +39,8 @@ public struct RunEnd: Sendable, Equatable {
 extension EventQueue {
     /// Pops and handles events in `(time, priority, sequence)` order until the horizon, an empty
     /// queue, the handler's stop, or `maxEvents` events, whichever comes first. An event exactly
-    /// at the horizon is handled.
+    /// at the horizon is handled. While the handler runs, a heap event it was handed is still in
+    /// the queue (`count` and `peek` see it) until it schedules the next (see `firstBeingHandled`).
     @inlinable
     public mutating func run<Handler: EventHandler & ~Copyable>(
         _ handler: inout Handler, horizon: Double, maxEvents: Int
