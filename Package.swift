@@ -42,6 +42,8 @@ let package = Package(
         .target(name: "SimKernel", swiftSettings: optimized),
         .target(name: "EscalationModel", dependencies: ["SimKernel", "Stochastics"], swiftSettings: optimized),
         .target(name: "Record", dependencies: ["EscalationModel"], swiftSettings: optimized),
+        // ScenarioIO reads YAML from libyaml's events (`CYaml`, the C parser inside Yams), so that
+        // keys and aliases are checked as they are read; Yams' own composer hashes keys whole.
         .target(
             name: "ScenarioIO",
             dependencies: ["EscalationModel", "Record", "Stochastics", .product(name: "Yams", package: "Yams")],

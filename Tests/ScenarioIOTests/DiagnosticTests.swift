@@ -233,7 +233,16 @@ struct DiagnosticTests {
             "test.yaml:4:5: error: expected valid YAML, found did not find expected ',' or '}' (while parsing a flow mapping at line 3)",
         ])
         #expect(diagnostics("horizon: 10\nhorizon: 11\n") == [
-            "test.yaml:1:1: error: expected each key once in a mapping, found 'horizon' more than once",
+            "test.yaml:2:1: error: expected each key once in a mapping, found 'horizon' more than once",
+        ])
+        #expect(diagnostics("horizon: 10\nactors: {us: {name: US}, us: {name: again}}\n") == [
+            "test.yaml:2:26: error: expected each key once in a mapping, found 'us' more than once",
+        ])
+        #expect(diagnostics("horizon: 10\n---\nhorizon: 11\n") == [
+            "test.yaml:2:1: error: expected one document in the file, found a second one ('---')",
+        ])
+        #expect(diagnostics("horizon: &h 10\nmax_events: *h\ntitle: *t\n") == [
+            "test.yaml:3:8: error: expected an anchor (&t) before its alias, found '*t' with none",
         ])
     }
 }
