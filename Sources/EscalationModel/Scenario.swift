@@ -67,10 +67,13 @@ public final class Scenario: @unchecked Sendable {
     }
 
     /// The same scenario with some parts replaced: other parameter slots (another posterior, or
-    /// none), or other actions, processes, policies or interventions (a hindcast, a baseline).
+    /// none), or other actions, processes, policies or interventions (a hindcast, a baseline), or
+    /// another cap on a run's events.
     public func with(actions: [Action]? = nil, processes: [Process]? = nil, policies: [Policy]? = nil,
-                     interventions: [Intervention]? = nil, parameters: ParameterSlots? = nil) -> Scenario {
-        Scenario(name: name, title: title, summary: summary, start: start, horizon: horizon, maxEvents: maxEvents,
+                     interventions: [Intervention]? = nil, parameters: ParameterSlots? = nil,
+                     maxEvents: Int? = nil) -> Scenario {
+        Scenario(name: name, title: title, summary: summary, start: start, horizon: horizon,
+                 maxEvents: maxEvents ?? self.maxEvents,
                  rungNames: rungNames, sides: sides, actors: actors, actions: actions ?? self.actions,
                  stateVariables: stateVariables, processes: processes ?? self.processes, policies: policies ?? self.policies,
                  interventions: interventions ?? self.interventions, outcomes: outcomes, observations: observations,
