@@ -56,6 +56,9 @@ struct ExploreView: Encodable {
     let outcomes: [OutcomeRow]
     let casualties: [MetricRow]
     let changed: Double
+    /// A state-dependent rate went above its `max_rate` in some runs (either arm): thinning cut
+    /// it, and those runs undercount the process.
+    let rateExceeded: Bool
     let days: Int
     let incidenceA: [[Double]], incidenceB: [[Double]]
     let ladder: [[Double]], rungNames: [String]
@@ -94,6 +97,7 @@ struct ExploreView: Encodable {
                              difference: finite(m.pairs.difference), low: finite(ci.low), high: finite(ci.high))
         }
         changed = Double(c.changed) / Double(max(1, c.runs))
+        rateExceeded = c.rateExceeded
         days = result.incidence[1].first?.count ?? 0
         incidenceA = result.incidence[0]
         incidenceB = result.incidence[1]

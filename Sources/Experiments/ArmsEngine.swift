@@ -23,7 +23,10 @@ public final class ArmsEngine: Sendable {
         public var count = 0
         /// `records[arm]`: `count` records of `widths[arm]` numbers.
         public var records: [[Double]]
-        public var rateExceeded = false
+        /// `exceeded[arm]`: a state-dependent rate of that arm went above its `max_rate` in one of
+        /// these runs (thinning then undercounts it).
+        public var exceeded: [Bool]
+        public var rateExceeded: Bool { exceeded.contains(true) }
     }
 
     public func run(range: Range<Int>, masterSeed: UInt64, threads: Int, chunkSize: Int = 250,
@@ -34,7 +37,8 @@ public final class ArmsEngine: Sendable {
                            compute: { c, simulators in
             let first = range.lowerBound + c * chunkSize
             let count = min(chunkSize, range.upperBound - first)
-            var chunk = Chunk(first: first, count: count, records: widths.map { [Double](repeating: 0, count: count * $0) })
+            var chunk = Chunk(first: first, count: count, records: widths.map { [Double](repeating: 0, count: count * $0) },
+                              exceeded: [Bool](repeating: false, count: widths.count))
             for (arm, simulator) in simulators.enumerated() {
                 let width = widths[arm]
                 chunk.records[arm].withUnsafeMutableBufferPointer { all in
@@ -42,7 +46,7 @@ public final class ArmsEngine: Sendable {
                         let seed = StreamSeed.replication(master: masterSeed, index: UInt64(first + i))
                         let record = UnsafeMutableBufferPointer(rebasing: all[(i * width)..<((i + 1) * width)])
                         let (_, exceeded) = simulator.run(seed: seed, into: record)
-                        chunk.rateExceeded = chunk.rateExceeded || exceeded
+                        if exceeded { chunk.exceeded[arm] = true }
                     }
                 }
             }

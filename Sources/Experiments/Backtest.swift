@@ -48,8 +48,15 @@ public enum Backtest {
         return 100 * (Double(below) + 0.5 * Double(equal)) / Double(values.count)
     }
 
+    /// The rows, and whether a state-dependent rate went above its `max_rate` in some runs
+    /// (thinning then undercounts it).
+    public struct Result: Sendable {
+        public let rows: [Row]
+        public let rateExceeded: Bool
+    }
+
     /// Runs the scenario `runs` times and compares every observation that has a documented value.
-    public static func run(scenario: Scenario, runs: Int, masterSeed: UInt64, threads: Int) throws -> [Row] {
+    public static func run(scenario: Scenario, runs: Int, masterSeed: UInt64, threads: Int) throws -> Result {
         let layout = RecordLayout(scenario)
         let documented = scenario.observations.indices.filter { scenario.observations[$0].documented != nil }
         guard !documented.isEmpty else {
@@ -57,19 +64,22 @@ public enum Backtest {
                              + "add them under observations: (see docs/scenario-format.md)")
         }
         var values = [[Double]](repeating: [], count: scenario.observations.count)
+        var exceeded = false
         try BatchEngine(scenario: scenario).run(range: 0..<runs, masterSeed: masterSeed, threads: threads) { chunk in
+            if chunk.rateExceeded { exceeded = true }
             for i in 0..<chunk.count {
                 for k in documented {
                     values[k].append(chunk.records[i * layout.width + layout.observationsStart + k])
                 }
             }
         }
-        return documented.map { k in
+        let rows = documented.map { k in
             let o = scenario.observations[k]
             var row = Row(id: o.id, label: o.label, documented: o.documented!, source: o.source, simulated: values[k].sorted())
             row.injected = injected(into: o, of: scenario)
             return row
         }
+        return Result(rows: rows, rateExceeded: exceeded)
     }
 
     /// What injections on or before an observation's day put into what it reads: documented

@@ -49,6 +49,10 @@ public enum GlobalSensitivity {
         public let outputRange: (low: Double, high: Double)
         /// Replications run in all: R for the base, N·(d + 2)·R for the design.
         public let replications: Int
+        /// A state-dependent rate went above its `max_rate` in some runs of the base, and at
+        /// this many points of the design.
+        public let baseRateExceeded: Bool
+        public let pointsRateExceeded: Int
     }
 
     /// The parameters to vary, in path order: those named with `--only` (or, without it, every
@@ -148,9 +152,11 @@ public enum GlobalSensitivity {
         // The base runs: the default outcome is the first that happens in them.
         var outcomeCounts = [Int](repeating: 0, count: base.outcomeNames.count)
         var sum = 0.0, finite = 0
+        var baseExceeded = false
         record.withUnsafeMutableBufferPointer { buffer in
             for r in 0..<runs {
-                _ = simulator.run(seed: StreamSeed.replication(master: masterSeed, index: UInt64(r)), into: buffer)
+                let (_, exceeded) = simulator.run(seed: StreamSeed.replication(master: masterSeed, index: UInt64(r)), into: buffer)
+                if exceeded { baseExceeded = true }
                 outcomeCounts[Int(buffer[RecordLayout.outcome])] += 1
                 if let metric, case let v = metric.value(UnsafeBufferPointer(buffer)), v.isFinite { sum += v; finite += 1 }
             }
@@ -170,14 +176,17 @@ public enum GlobalSensitivity {
         }
         var outputs: [Double] = []
         outputs.reserveCapacity(points.count)
+        var exceededPoints = 0
         try computeInOrder(chunks: points.count, threads: threads, worker: {}, compute: { p, _ in
-            Swift.Result<Double, Error> {
+            Swift.Result<(Double, Bool), Error> {
                 let s = try scenario(at: points[p], variants, factors: factors)
                 return evaluate(s, resolved, runs: runs, masterSeed: masterSeed)
             }
         }, consume: { result in
             switch result {
-            case .success(let y): outputs.append(y)
+            case .success(let (y, exceeded)):
+                outputs.append(y)
+                if exceeded { exceededPoints += 1 }
             case .failure(let error): throw pointError(error, ranged: ranged)
             }
             progress?.update(done: outputs.count)
@@ -195,7 +204,8 @@ public enum GlobalSensitivity {
         rows.sort { ($0.total.isNaN ? -1 : $0.total) > ($1.total.isNaN ? -1 : $1.total) }
         return Result(measure: resolved, samples: samples, runs: runs, baseValue: baseValue, indices: indices, rows: rows,
                       outputRange: (outputs.min() ?? .nan, outputs.max() ?? .nan),
-                      replications: runs * (1 + points.count))
+                      replications: runs * (1 + points.count), baseRateExceeded: baseExceeded,
+                      pointsRateExceeded: exceededPoints)
     }
 
     /// The scenario at a point of the unit cube: parameter i at low + uᵢ (high − low), written
@@ -206,19 +216,23 @@ public enum GlobalSensitivity {
         })
     }
 
-    /// The outcome's share of R runs, or the metric's mean over those with a finite value.
-    static func evaluate(_ scenario: Scenario, _ measure: SensitivityMeasure.Resolved, runs: Int, masterSeed: UInt64) -> Double {
+    /// The outcome's share of R runs, or the metric's mean over those with a finite value; and
+    /// whether a state-dependent rate went above its `max_rate` in one of them.
+    static func evaluate(_ scenario: Scenario, _ measure: SensitivityMeasure.Resolved, runs: Int,
+                         masterSeed: UInt64) -> (Double, Bool) {
         let simulator = Simulator(scenario: scenario)
         var record = [Double](repeating: 0, count: RecordLayout(scenario).width)
         var sum = 0.0, n = 0
+        var anyExceeded = false
         record.withUnsafeMutableBufferPointer { buffer in
             for r in 0..<runs {
-                _ = simulator.run(seed: StreamSeed.replication(master: masterSeed, index: UInt64(r)), into: buffer)
+                let (_, exceeded) = simulator.run(seed: StreamSeed.replication(master: masterSeed, index: UInt64(r)), into: buffer)
+                if exceeded { anyExceeded = true }
                 let v = measure.value(UnsafeBufferPointer(buffer))
                 if v.isFinite { sum += v; n += 1 }
             }
         }
-        return n > 0 ? sum / Double(n) : .nan
+        return (n > 0 ? sum / Double(n) : .nan, anyExceeded)
     }
 
     /// A point that does not compile: blamed on the --range options, if any (the declared

@@ -29,6 +29,9 @@ public struct ReportData: Sendable {
     public let check: ReportCheck
     /// The scenario as loaded, with where its numbers come from (when the report knows it).
     public var loaded: LoadedScenario?
+    /// A state-dependent rate went above its `max_rate` in some runs (known when the report ran
+    /// them; a batch's CSV does not say).
+    public var rateExceeded = false
 
     /// The runs simulated again with traces.
     public var sample: ReportSample { check.sample }
@@ -70,12 +73,14 @@ public struct ReportData: Sendable {
         struct Part {
             var records: [Double] = []
             var text = TextBuffer()
+            var rateExceeded = false
         }
         let width = table.layout.width
         let chunk = 256
         let chunks = (end - first + chunk - 1) / chunk
         let batch = max(1, threads) * 4
         var done = 0
+        var exceeded = false
         for groupStart in stride(from: 0, to: chunks, by: batch) {
             let group = Array(groupStart..<min(groupStart + batch, chunks))
             let parts = ConcurrentResults<Part>(count: group.count)
@@ -87,7 +92,8 @@ public struct ReportData: Sendable {
                     for k in lower..<upper {
                         let seed = StreamSeed.replication(master: master, index: UInt64(k))
                         let record = UnsafeMutableBufferPointer(rebasing: all[(k - lower) * width..<(k - lower + 1) * width])
-                        simulator.run(seed: seed, into: record)
+                        let (_, exceeded) = simulator.run(seed: seed, into: record)
+                        if exceeded { part.rateExceeded = true }
                         table.appendRow(run: k, seed: seed, record: UnsafeBufferPointer(record), to: &part.text)
                     }
                 }
@@ -101,14 +107,17 @@ public struct ReportData: Sendable {
                     }
                 }
                 part.text.withUnsafeBytes { hasher.update($0) }
+                if part.rateExceeded { exceeded = true }
                 done += part.records.count / width
             }
             progress?.update(done: done)
         }
         let sample = ReportSample(range: first..<end, size: sampleSize, csvHash: hasher.hex())
         let traces = ReportTraces(scenario: scenario, masterSeed: master, runs: sample.runs, days: tally.days, threads: threads)
-        return data(scenario: scenario, manifest: manifest, tally: tally, traces: traces,
-                    check: ReportCheck(csv: nil, csvSHA256: hasher.hex(), rows: end - first, sample: sample))
+        var collected = data(scenario: scenario, manifest: manifest, tally: tally, traces: traces,
+                             check: ReportCheck(csv: nil, csvSHA256: hasher.hex(), rows: end - first, sample: sample))
+        collected.rateExceeded = exceeded
+        return collected
     }
 
     static func data(scenario: Scenario, manifest: Manifest, tally: ReportTally, traces: ReportTraces,

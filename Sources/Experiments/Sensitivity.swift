@@ -30,6 +30,8 @@ public enum Sensitivity {
         public let pValue: Double
         /// Pairs of runs compared (for a metric, those with a finite value in both variants).
         public let n: Int
+        /// A state-dependent rate went above its `max_rate` in some runs of either variant.
+        public let rateExceeded: Bool
 
         /// Whether the swing's interval holds 0: the parameter's effect, if any, is within the noise.
         public var withinNoise: Bool { swingInterval.low <= 0 && swingInterval.high >= 0 }
@@ -46,6 +48,8 @@ public enum Sensitivity {
         public let rows: [Row]
         /// Parameters left out, with the reason (the changed scenario would not compile).
         public let skipped: [(path: String, reason: String)]
+        /// A state-dependent rate went above its `max_rate` in some runs of the base.
+        public let baseRateExceeded: Bool
     }
 
     /// Keys whose numbers are not parameters of the dynamics: the ladder's structure, dates and
@@ -96,8 +100,10 @@ public enum Sensitivity {
         let metric = if case .metric = measure { try measure.resolve(in: base, path: path, outcomeCounts: []) } else { nil as SensitivityMeasure.Resolved? }
         var outcomeCounts = [Int](repeating: 0, count: base.outcomeNames.count)
         var baseMetric = Metric()
+        var baseExceeded = false
         let baseEngine = ArmsEngine(arms: [base])
         try baseEngine.run(range: 0..<runs, masterSeed: masterSeed, threads: threads) { chunk in
+            if chunk.rateExceeded { baseExceeded = true }
             for i in 0..<chunk.count {
                 chunk.withRecord(arm: 0, i, width: baseEngine.widths[0]) { record in
                     outcomeCounts[Int(record[RecordLayout.outcome])] += 1
@@ -154,7 +160,7 @@ public enum Sensitivity {
         }
         rows.sort { abs($0.swing) > abs($1.swing) || (abs($0.swing) == abs($1.swing) && $0.path < $1.path) }
         return Result(measure: resolved, runs: runs, change: change, baseValue: baseValue, baseInterval: baseInterval,
-                      rows: rows, skipped: skipped)
+                      rows: rows, skipped: skipped, baseRateExceeded: baseExceeded)
     }
 
     /// The lowered and raised variants run side by side, replication k of each on stream k.
@@ -162,7 +168,9 @@ public enum Sensitivity {
                         threads: Int, path: String, label: String?, values: (base: Double, low: Double, high: Double)) throws -> Row {
         let engine = ArmsEngine(arms: variants)
         var proportion = PairedProportion(), mean = PairedMean()
+        var exceeded = false
         try engine.run(range: 0..<runs, masterSeed: masterSeed, threads: threads) { chunk in
+            if chunk.rateExceeded { exceeded = true }
             for i in 0..<chunk.count {
                 let a = chunk.withRecord(arm: 0, i, width: engine.widths[0]) { measure.value($0) }
                 let b = chunk.withRecord(arm: 1, i, width: engine.widths[1]) { measure.value($0) }
@@ -174,14 +182,15 @@ public enum Sensitivity {
                        valueLow: mean.a.mean, valueHigh: mean.b.mean,
                        intervalLow: Interval.mean(mean.a.mean, sd: mean.a.sd, n: mean.a.n),
                        intervalHigh: Interval.mean(mean.b.mean, sd: mean.b.sd, n: mean.b.n),
-                       swing: mean.difference, swingInterval: mean.interval(), pValue: mean.pValue, n: mean.n)
+                       swing: mean.difference, swingInterval: mean.interval(), pValue: mean.pValue, n: mean.n,
+                       rateExceeded: exceeded)
         }
         return Row(path: path, label: label, base: values.base, low: values.low, high: values.high,
                    valueLow: proportion.probabilityA, valueHigh: proportion.probabilityB,
                    intervalLow: Interval.wilson(successes: proportion.countA, n: proportion.n),
                    intervalHigh: Interval.wilson(successes: proportion.countB, n: proportion.n),
                    swing: proportion.difference, swingInterval: proportion.interval(), pValue: proportion.pValue,
-                   n: proportion.n)
+                   n: proportion.n, rateExceeded: exceeded)
     }
 
     /// One row per parameter, most influential first: the values tried, the outcome's probability

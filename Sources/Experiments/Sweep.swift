@@ -67,12 +67,16 @@ public enum Sweep {
         /// one per outcome, and one per metric of the summary.
         public let outcomes: [PairedProportion]
         public let metrics: [PairedMean]
+        /// A state-dependent rate went above its `max_rate` in some runs at this point.
+        public let rateExceeded: Bool
     }
 
     /// The grid's results and its base point's.
     public struct Result {
         public let base: BatchSummary
         public let points: [Point]
+        /// A state-dependent rate went above its `max_rate` in some runs of the base.
+        public let baseRateExceeded: Bool
     }
 
     /// The most grid points a sweep runs: each is compiled before any runs, and keeps its summary.
@@ -117,6 +121,7 @@ public enum Sweep {
         var baseSummary = BatchSummary(table: table)
         let progress = ProgressReporter(total: grid.count * request.runs, quiet: request.quiet)
         var points: [Point] = []
+        var baseExceeded = false
         for groupStart in stride(from: 0, to: scenarios.count, by: pointsPerGroup) {
             let group = Array(scenarios[groupStart..<min(groupStart + pointsPerGroup, scenarios.count)])
             var summaries = group.map { BatchSummary(table: RunTable($0)) }
@@ -124,7 +129,10 @@ public enum Sweep {
             var pairedMetrics = [[PairedMean]](repeating: [PairedMean](repeating: PairedMean(), count: baseSummary.metrics.count), count: group.count)
             let engine = ArmsEngine(arms: [base] + group)
             let width = engine.widths[0]
+            var exceeded = [Bool](repeating: false, count: group.count)
             try engine.run(range: 0..<request.runs, masterSeed: request.masterSeed, threads: request.threads) { chunk in
+                if chunk.exceeded[0] { baseExceeded = true }
+                for g in group.indices where chunk.exceeded[g + 1] { exceeded[g] = true }
                 for k in 0..<chunk.count {
                     chunk.withRecord(arm: 0, k, width: width) { b in
                         if groupStart == 0 { baseSummary.add(b) }
@@ -143,14 +151,15 @@ public enum Sweep {
             }
             for g in group.indices {
                 points.append(Point(values: grid[groupStart + g], summary: summaries[g], outcomes: pairedOutcomes[g],
-                                    metrics: pairedMetrics[g]))
+                                    metrics: pairedMetrics[g], rateExceeded: exceeded[g]))
             }
         }
         progress.finish()
-        return Result(base: baseSummary, points: points)
+        return Result(base: baseSummary, points: points, baseRateExceeded: baseExceeded)
     }
 
-    static func text(_ value: Double) -> String {
+    /// A swept value as `--vary` and the CSV write it.
+    public static func text(_ value: Double) -> String {
         var s = ""
         appendNumber(value, to: &s)
         return s

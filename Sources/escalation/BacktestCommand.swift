@@ -32,8 +32,9 @@ struct BacktestCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let loaded = try ScenarioLoader.load(path: scenario, overrides: overrides, posterior: posterior.choice)
-            let rows = try Backtest.run(scenario: loaded.scenario, runs: runs, masterSeed: seed, threads: threads)
-            try say(BacktestTable.render(rows, heading: "Backtest of \(loaded.scenario.title) against the documented record — \(runs) runs, seed \(seed)"),
+            let result = try Backtest.run(scenario: loaded.scenario, runs: runs, masterSeed: seed, threads: threads)
+            warnIfRateExceeded(result.rateExceeded)
+            try say(BacktestTable.render(result.rows, heading: "Backtest of \(loaded.scenario.title) against the documented record — \(runs) runs, seed \(seed)"),
                   terminator: "")
         }
     }

@@ -114,9 +114,7 @@ struct BatchCommand: ParsableCommand {
             if let why = result.replacedBroken {
                 complain("warning: \(out!) was finished by its manifest, but \(why); it was made again")
             }
-            if result.rateExceeded {
-                complain("warning: a state-dependent rate went above its max_rate in some runs; raise max_rate for exact results")
-            }
+            warnIfRateExceeded(result.rateExceeded)
             let invalid = result.summary.outcomeCounts[loaded.scenario.invalidOutcome]
             if invalid > 0 {
                 complain("warning: \(invalid) run\(invalid == 1 ? "" : "s") ended invalid: a value computed during the run was "

@@ -110,9 +110,7 @@ struct CompareCommand: ParsableCommand {
                                                        result: result, differences: differences, manifest: manifest), for: report)
             }
             try outputs.commit()
-            if result.rateExceeded {
-                complain("warning: a state-dependent rate went above its max_rate in some runs; raise max_rate for exact results")
-            }
+            warnIfRateExceeded(result.rateExceeded)
             // With the CSV on standard output and its reader gone, nobody is there to read a table.
             guard !quiet, !(out == nil && FileWriter.standardOutputClosed) else { return }
             let rate = seconds > 0 ? Double(2 * runs) / seconds : 0

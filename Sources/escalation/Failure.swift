@@ -23,6 +23,14 @@ func complain(_ message: String) {
     StandardError.write(message.hasSuffix("\n") ? message : message + "\n")
 }
 
+/// Thinning draws a state-dependent process's candidates at its `max_rate`; a rate above that
+/// is cut to it, and the runs undercount the process. Every command that simulates says so.
+func warnIfRateExceeded(_ exceeded: Bool, where place: String? = nil) {
+    guard exceeded else { return }
+    complain("warning: a state-dependent rate went above its max_rate in some runs" + (place.map { " (\($0))" } ?? "")
+             + "; raise max_rate for exact results")
+}
+
 /// Prints to standard output, as an output: a failed write is an error (exit 74). Once the
 /// reader of a pipe has gone, what would have gone there is dropped and the command goes on to
 /// write its files and end with its own exit code.

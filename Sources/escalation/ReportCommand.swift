@@ -56,6 +56,7 @@ struct ReportCommand: ParsableCommand {
                                               manifest: ReportData.manifest(for: loaded, runs: runs, seed: seed, threads: threads),
                                               threads: threads, progress: ProgressReporter(total: runs, quiet: quiet))
                 data.loaded = loaded
+                warnIfRateExceeded(data.rateExceeded)
             }
             try outputs.stage(BatchReport.render(data, extraSections: data.loaded.map { SourcesTable($0).html() } ?? ""), for: out)
             try outputs.commit()

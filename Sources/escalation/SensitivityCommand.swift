@@ -95,6 +95,10 @@ struct SensitivityCommand: ParsableCommand {
                                                  only: only.isEmpty ? nil : only, runs: runs, masterSeed: seed, threads: threads,
                                                  progress: progress)
                 progress.finish()
+                let over = result.rows.filter(\.rateExceeded).map(\.path)
+                var places: [String] = result.baseRateExceeded ? ["the base"] : []
+                if !over.isEmpty { places.append("varying " + over.prefix(3).joined(separator: ", ") + (over.count > 3 ? ", …" : "")) }
+                warnIfRateExceeded(!places.isEmpty, where: places.joined(separator: "; "))
                 (csv, measure) = (Sensitivity.csv(result), result.measure)
                 let command = reproduce(measure, runs: runs, out: out)
                 page = report.map { _ in AnalysisReport.sensitivity(title: loaded.scenario.title, result, reproduce: command) }
@@ -110,6 +114,12 @@ struct SensitivityCommand: ParsableCommand {
                                                        factors: factors, samples: samples, runs: runs, masterSeed: seed,
                                                        threads: threads, progress: progress)
                 progress.finish()
+                let designPoints = result.replications / result.runs - 1
+                var places: [String] = result.baseRateExceeded ? ["the base"] : []
+                if result.pointsRateExceeded > 0 {
+                    places.append("at \(result.pointsRateExceeded) of \(designPoints) points of the design")
+                }
+                warnIfRateExceeded(!places.isEmpty, where: places.joined(separator: ", "))
                 (csv, measure) = (GlobalSensitivity.csv(result), result.measure)
                 let command = reproduce(measure, runs: runs, out: out)
                 page = report.map { _ in AnalysisReport.sobol(title: loaded.scenario.title, result, reproduce: command) }

@@ -62,6 +62,15 @@ struct SweepCommand: ParsableCommand {
                                         masterSeed: seed, threads: threads)
             request.quiet = quiet
             let result = try Sweep.run(request)
+            let over = result.points.filter(\.rateExceeded).map { point in
+                zip(vary, point.values).map { "\($0.name)=\(Sweep.text($1))" }.joined(separator: ", ")
+            }
+            var places: [String] = result.baseRateExceeded ? ["the base"] : []
+            if !over.isEmpty {
+                places.append("at \(over.count) of \(result.points.count) points: " + over.prefix(3).joined(separator: "; ")
+                              + (over.count > 3 ? "; …" : ""))
+            }
+            warnIfRateExceeded(!places.isEmpty, where: places.joined(separator: ", "))
             let csv = Sweep.csv(varies: vary, result: result)
             let base = try ScenarioLoader.load(path: scenario, overrides: overrides)
             var tree = try ScenarioLoader.tree(path: scenario)

@@ -123,6 +123,32 @@ import TestSupport
         }
     }
 
+    @Test func aWhatIfSaysWhenARateWentAboveItsMaximum() async throws {
+        // The rate is 0.5 × push × (1 + day / 100): within max_rate 1 while push ≤ 1.
+        let folder = try temporaryDirectory()
+        try """
+            title: Over the maximum
+            horizon: 100
+            parameters:
+              push: {label: pressure, value: 1, assumption: [0.5, 3], why: a judgement}
+            actors: {militia: {name: M}, us: {name: US}}
+            actions: {attack: {actor: militia, target: us, rung: 4}}
+            processes: {attacks: {action: attack, rate: 0.5 * push * (1 + day / 100), max_rate: 1}}
+            """.write(toFile: folder.appendingPathComponent("over.yaml").path, atomically: true, encoding: .utf8)
+        var settings = Classroom.Settings()
+        settings.scenarios = folder.path
+        settings.data = try temporaryDirectory().path
+        let classroom = try Classroom(settings: settings)
+        try await withClient(classroom) { client in
+            for (push, exceeded) in [(1.0, false), (0.5, false), (3.0, true)] {
+                let body = #"{"scenario":"over","runs":200,"settings":{"push":\#(push)}}"#
+                let view = try Self.object(try await client.execute(uri: "/api/explore", method: .post, headers: Self.jsonHeaders,
+                                                                   body: Self.json(body)))
+                #expect(view["rateExceeded"] as? Bool == exceeded, "push \(push)")
+            }
+        }
+    }
+
     @Test func theWrittenScenarioChangesNothingAndAKnobAtItsValueIsNotASetting() async throws {
         let classroom = try Self.classroom()
         try await withClient(classroom) { client in

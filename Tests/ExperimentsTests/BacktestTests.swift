@@ -15,7 +15,7 @@ struct BacktestTests {
 
     @Test func theFlagshipsDocumentedValuesLieInsideTheCentralNinetyPercent() throws {
         let s = try ScenarioLoader.load(path: repositoryPath("Scenarios/taji-2020.yaml")).scenario
-        let rows = try Backtest.run(scenario: s, runs: 2000, masterSeed: 1, threads: 2)
+        let rows = try Backtest.run(scenario: s, runs: 2000, masterSeed: 1, threads: 2).rows
         #expect(rows.map(\.id) == ["us_strike_week", "us_strike_day", "kh_answer_week", "kh_attacks_week", "kh_attacks_month",
                                    "us_killed_to_april", "quiet_april", "isf_killed_strikes", "highest_rung_month"])
         for row in rows { #expect(!row.flagged, "\(row.id) at \(row.percentile)%") }

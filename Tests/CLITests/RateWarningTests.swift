@@ -1,0 +1,70 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Thinning draws a state-dependent process's candidates at its `max_rate`, so a rate above it
+/// is cut and the runs undercount the process. Every command that simulates says so, and where:
+/// the base, the sweep's points, the parameter varied, the design's points.
+struct RateWarningTests {
+    /// The rate is 0.5 × push × (1 + day / 100): at most 1, the max_rate, while push ≤ 1.
+    static let scenario = """
+        horizon: 100
+        parameters:
+          push: {label: pressure, value: 1, assumption: [0.5, 3], why: a judgement}
+        actors: {militia: {name: M}, us: {name: US}}
+        actions: {attack: {actor: militia, target: us, rung: 4}}
+        processes: {attacks: {action: attack, rate: 0.5 * push * (1 + day / 100), max_rate: 1}}
+        observations:
+          attacks: {at: 100, value: count(attack), label: attacks in 100 days, documented: 60}
+        """
+    static let warning = "warning: a state-dependent rate went above its max_rate"
+    static let inSomeRuns = warning + " in some runs"
+
+    @Test func everyCommandThatSimulatesSaysWhenARateWentAboveItsMaximum() throws {
+        let dir = try temporaryDirectory()
+        let path = dir.appendingPathComponent("over.yaml").path
+        try Self.scenario.write(toFile: path, atomically: true, encoding: .utf8)
+        let sink = dir.appendingPathComponent("out").path
+        let over = ["--set", "parameters.push.value=3"]
+        func stderr(_ arguments: [String]) throws -> String {
+            let result = try runEscalation(arguments)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            return result.stderr
+        }
+        // Within the maximum: no command warns.
+        for arguments in [["batch", path, "--runs", "200", "--quiet", "--out", sink + ".csv"],
+                          ["sweep", path, "--vary", "parameters.push.value=0.5:1:0.5", "--runs", "100", "--quiet", "--out", sink + "-sweep.csv"],
+                          ["report", path, "--runs", "100", "--quiet", "--out", sink + ".html"],
+                          ["backtest", path, "--runs", "100"]] {
+            #expect(!(try stderr(arguments)).contains(Self.warning), "\(arguments)")
+        }
+        // Above it: each says so.
+        for arguments in [["batch", path, "--runs", "200", "--quiet", "--out", sink + ".csv"] + over,
+                          ["compare", path, path, "--runs", "100"] + over,
+                          ["report", path, "--runs", "100", "--quiet", "--out", sink + ".html"] + over,
+                          ["backtest", path, "--runs", "100"] + over] {
+            #expect(try stderr(arguments).contains(Self.inSomeRuns + "; raise max_rate for exact results"), "\(arguments)")
+        }
+        #expect(try stderr(["run", path, "--seed", "1", "--trace", "jsonl"] + over)
+            .contains(Self.warning + "; raise max_rate for exact results"))
+        let narrative = try runEscalation(["run", path, "--seed", "1"] + over)
+        #expect(narrative.stdout.contains("Warning: a state-dependent rate went above its max_rate"))
+        // Where: the points of a sweep, the base, the parameter varied, the design's points.
+        #expect(try stderr(["sweep", path, "--vary", "parameters.push.value=1:3:1", "--runs", "100", "--quiet",
+                            "--out", sink + "-sweep.csv"])
+                .contains(Self.inSomeRuns + " (at 2 of 3 points: parameters.push.value=2; parameters.push.value=3); raise"))
+        // The base is the scenario with --set; each point sets push again.
+        #expect(try stderr(["sweep", path, "--vary", "parameters.push.value=0.5:1:0.5", "--runs", "100", "--quiet",
+                            "--out", sink + "-sweep.csv"] + over)
+                .contains(Self.inSomeRuns + " (the base); raise"))
+        #expect(try stderr(["sensitivity", path, "--runs", "100", "--quiet", "--metric", "count_attack", "--change", "0.5",
+                            "--out", sink + "-oat.csv"])
+                .contains(Self.inSomeRuns + " (varying parameters.push.value); raise"))
+        let sobol = try stderr(["sensitivity", path, "--method", "sobol", "--samples", "8", "--runs", "20", "--quiet",
+                                "--metric", "count_attack", "--out", sink + "-sobol.csv"])
+        // push is drawn from [0.5, 3]: above 1 at most points of the design (8 × 3 = 24), never at the base.
+        #expect(sobol.contains(Self.inSomeRuns + " (at "))
+        #expect(sobol.contains(" of 24 points of the design); raise"))
+        #expect(!sobol.contains("the base"))
+    }
+}
