@@ -111,6 +111,9 @@ def explore(driver):
                               f"--summary {out}/summary.csv --out {out}/runs.csv")
     result = escalation_command(command, os.getcwd())
     check(result.returncode == 0, "the page's batch command runs: " + result.stderr)
+    # The page warns of a rate above its max_rate exactly when batch does (the flagship's never is).
+    warned = driver.find_element(By.ID, "rate-warning").is_displayed()
+    check(warned == ("above its max_rate" in result.stderr), f"the page's max_rate warning ({warned}) is batch's")
     with open(os.path.join(out, "summary.csv")) as f:
         written = f.read()
     check(written == shown_csv, "the summary the page shows is the bytes batch writes")

@@ -14,6 +14,7 @@ extension Assets {
         .error { color: #a11; }
         .status { color: var(--muted); min-height: 1.4em; }
         .status.busy { color: #a11; }
+        .warning { color: #7a4b00; background: #fff4d6; border-left: 4px solid #d99a00; padding: .5em .8em; }
         a.button, button { display: inline-block; padding: .45em .9em; border: 1px solid var(--ink); border-radius: 4px;
           background: #fff; color: var(--ink); font: inherit; text-decoration: none; cursor: pointer; margin: .15em .3em .15em 0; }
         a.button:hover, button:hover { background: var(--ink); color: #fff; }

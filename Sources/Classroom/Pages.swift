@@ -66,6 +66,9 @@ enum Pages {
             <div id="knob-list"></div><button id="reset" type="button">Back to the scenario as written</button></aside>
             <div id="results">
             <p id="status" class="status">Running…</p>
+            <p id="rate-warning" class="warning" hidden>A rate that depends on the state went above the scenario's
+            <code>max_rate</code> in some runs: those runs undercount that process, so the numbers here are not exact.
+            The scenario's <code>max_rate</code> needs raising.</p>
             <h2>How the crisis ends</h2>
             <table id="outcomes" class="numbers"><thead><tr><th>Outcome</th><th>As written</th><th>With your knobs</th>
             <th>Difference (paired, 95%)</th></tr></thead><tbody></tbody></table>
