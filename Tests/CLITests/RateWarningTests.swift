@@ -6,24 +6,13 @@ import Testing
 /// is cut and the runs undercount the process. Every command that simulates says so, and where:
 /// the base, the sweep's points, the parameter varied, the design's points.
 struct RateWarningTests {
-    /// The rate is 0.5 × push × (1 + day / 100): at most 1, the max_rate, while push ≤ 1.
-    static let scenario = """
-        horizon: 100
-        parameters:
-          push: {label: pressure, value: 1, assumption: [0.5, 3], why: a judgement}
-        actors: {militia: {name: M}, us: {name: US}}
-        actions: {attack: {actor: militia, target: us, rung: 4}}
-        processes: {attacks: {action: attack, rate: 0.5 * push * (1 + day / 100), max_rate: 1}}
-        observations:
-          attacks: {at: 100, value: count(attack), label: attacks in 100 days, documented: 60}
-        """
     static let warning = "warning: a state-dependent rate went above its max_rate"
     static let inSomeRuns = warning + " in some runs"
 
     @Test func everyCommandThatSimulatesSaysWhenARateWentAboveItsMaximum() throws {
         let dir = try temporaryDirectory()
         let path = dir.appendingPathComponent("over.yaml").path
-        try Self.scenario.write(toFile: path, atomically: true, encoding: .utf8)
+        try rateAboveMaximumScenario.write(toFile: path, atomically: true, encoding: .utf8)
         let sink = dir.appendingPathComponent("out").path
         let over = ["--set", "parameters.push.value=3"]
         func stderr(_ arguments: [String]) throws -> String {

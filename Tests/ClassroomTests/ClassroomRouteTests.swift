@@ -124,17 +124,8 @@ import TestSupport
     }
 
     @Test func aWhatIfSaysWhenARateWentAboveItsMaximum() async throws {
-        // The rate is 0.5 × push × (1 + day / 100): within max_rate 1 while push ≤ 1.
         let folder = try temporaryDirectory()
-        try """
-            title: Over the maximum
-            horizon: 100
-            parameters:
-              push: {label: pressure, value: 1, assumption: [0.5, 3], why: a judgement}
-            actors: {militia: {name: M}, us: {name: US}}
-            actions: {attack: {actor: militia, target: us, rung: 4}}
-            processes: {attacks: {action: attack, rate: 0.5 * push * (1 + day / 100), max_rate: 1}}
-            """.write(toFile: folder.appendingPathComponent("over.yaml").path, atomically: true, encoding: .utf8)
+        try rateAboveMaximumScenario.write(toFile: folder.appendingPathComponent("over.yaml").path, atomically: true, encoding: .utf8)
         var settings = Classroom.Settings()
         settings.scenarios = folder.path
         settings.data = try temporaryDirectory().path

@@ -26,6 +26,20 @@ public func answerChainYAML(p: Double, q: Double) -> String {
     """
 }
 
+/// A scenario whose state-dependent rate, 0.5 × push × (1 + day / 100), stays within its
+/// max_rate of 1 while the parameter push (0.5 to 3) is at most 1, and goes above it beyond.
+public let rateAboveMaximumScenario = """
+    title: Over the maximum
+    horizon: 100
+    parameters:
+      push: {label: pressure, value: 1, assumption: [0.5, 3], why: a judgement}
+    actors: {militia: {name: M}, us: {name: US}}
+    actions: {attack: {actor: militia, target: us, rung: 4}}
+    processes: {attacks: {action: attack, rate: 0.5 * push * (1 + day / 100), max_rate: 1}}
+    observations:
+      attacks: {at: 100, value: count(attack), label: attacks in 100 days, documented: 60}
+    """
+
 /// Compiles a scenario written in a test; fails the test with the diagnostics if it does not compile.
 public func scenario(_ yaml: String) throws -> Scenario {
     try ScenarioLoader.load(text: yaml, file: "test.yaml")
