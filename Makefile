@@ -87,9 +87,9 @@ fuzz: release
 	$(SWIFT) build -c release --build-path .build/fuzz --product escalation-fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING
 	scripts/fuzz $(FUZZ_SECONDS)
 
-# The engine's speed on one thread against its peers, in one run (about 2 minutes on 2 cores):
-# the toy model and the flagship, engine alone and batch to CSV; the toy by hand in C on GSL (the
-# same draws, so its event count must equal the engine's, or the bench fails) and in SimPy
+# The engine's speed on one thread against its peers, in one run (about 5 minutes on 2 cores):
+# the toy model and the flagship, engine alone and batch to CSV; the toy by hand in C on GSL and
+# in Swift (the same draws, so their event counts must equal the engine's, or the bench fails) and in SimPy
 # (installed in a venv under .build; skipped with a note if it cannot be); the flagship's CSV
 # read back by merge, report and --resume against batch writing it; the ratios the batch issue
 # sets targets for; then instructions per event under callgrind (skipped without valgrind).

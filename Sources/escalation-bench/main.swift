@@ -6,6 +6,9 @@
 // - the toy written by hand in C on GSL (bench/peers/toy_gsl.c), which makes the engine's random
 //   draws and so must handle exactly the engine's events: the bench checks the count and exits
 //   nonzero if it differs;
+// - the same loop written by hand in Swift on the engine's own random stream (ToyByHand.swift),
+//   checked the same way: engine ÷ it is what the engine's generality costs, it ÷ C what the
+//   language and the inlined generator give;
 // - the toy in SimPy (bench/peers/toy_simpy.py), with its own draws, on fewer runs;
 // - reading the flagship's CSV back (`escalation merge`, `report`, `batch --resume`) against
 //   `escalation batch` writing it, the release commands timed whole as subprocesses;
@@ -18,6 +21,8 @@
 //        escalation-bench ROOT engine SCENARIO RUNS [MASTER_SEED]
 //                                                      the engine alone on one thread; prints
 //                                                      `runs events seconds` like the peers
+//        escalation-bench ROOT by-hand RUNS [MASTER_SEED]
+//                                                      the toy by hand in Swift, printing the same
 import EscalationModel
 import Experiments
 import Foundation
@@ -48,7 +53,7 @@ func engine(_ scenario: Scenario, label: String, runs: Int, threads: Int, master
     return Measurement(label: label, threads: threads, runs: runs, events: events, seconds: now() - start)
 }
 
-/// A hand-written loop over one simulator and one record: the floor the engine is compared with.
+/// A plain loop over one simulator and one record: the engine without the batch's chunks.
 func loop(_ scenario: Scenario, label: String, runs: Int) -> Measurement {
     let simulator = Simulator(scenario: scenario)
     var record = [Double](repeating: 0, count: RecordLayout(scenario).width)
@@ -75,6 +80,13 @@ func batchToCSV(_ loaded: LoadedScenario, label: String, runs: Int, threads: Int
     let seconds = now() - start
     for path in [out, out + ".partial", out + ".partial.json", Manifest.path(forCSV: out)] { unlink(path) }
     return Measurement(label: label, threads: threads, runs: runs, events: result.kernelEvents, seconds: seconds)
+}
+
+/// The toy by hand in Swift (ToyByHand.swift), timed in this process as the engine is.
+func byHand(label: String, runs: Int, masterSeed: UInt64 = 1) -> Measurement {
+    let start = now()
+    let events = toyByHand(runs: runs, masterSeed: masterSeed)
+    return Measurement(label: label, threads: 1, runs: runs, events: events, seconds: now() - start)
 }
 
 struct BenchFailure: Error, CustomStringConvertible { let description: String }
@@ -131,8 +143,15 @@ if (5...6).contains(arguments.count), arguments[2] == "engine" {
     print(String(format: "%d %d %.6f", m.runs, m.events, m.seconds))
     exit(0)
 }
+// `escalation-bench ROOT by-hand RUNS [MASTER_SEED]`: the toy by hand in Swift, printing the same.
+if (4...5).contains(arguments.count), arguments[2] == "by-hand", let runs = Int(arguments[3]) {
+    let m = byHand(label: "by hand", runs: runs, masterSeed: arguments.count == 5 ? UInt64(arguments[4]) ?? 1 : 1)
+    print(String(format: "%d %d %.6f", m.runs, m.events, m.seconds))
+    exit(0)
+}
 guard arguments.count <= 2 else {
-    FileHandle.standardError.write(Data("usage: escalation-bench [ROOT] | ROOT profile SCENARIO RUNS | ROOT engine SCENARIO RUNS [MASTER_SEED]\n".utf8))
+    FileHandle.standardError.write(Data(("usage: escalation-bench [ROOT] | ROOT profile SCENARIO RUNS"
+        + " | ROOT engine SCENARIO RUNS [MASTER_SEED] | ROOT by-hand RUNS [MASTER_SEED]\n").utf8))
     exit(64)
 }
 
@@ -258,13 +277,14 @@ var plan: [(section: Int, measure: () throws -> Measurement)] = [
     (0, { try engine(toy.scenario, label: "toy, engine alone", runs: toyRuns, threads: 1) }),
     (0, { try batchToCSV(toy, label: "toy, batch to CSV", runs: toyRuns, threads: 1) }),
 ]
+plan.append((0, { byHand(label: "toy, by hand in Swift", runs: toyRuns) }))
 if haveGSLPeer { plan.append((0, { try peer([gslPeer], label: "toy, C+GSL peer", runs: toyRuns, in: root) })) }
 if haveSimPy { plan.append((0, { try peer([simpyPython, simpyScript], label: "toy, SimPy peer", runs: simpyRuns, in: root) })) }
 plan += [
     (0, { try engine(flagship.scenario, label: "flagship, engine alone", runs: flagshipRuns, threads: 1) }),
     (0, { try batchToCSV(flagship, label: "flagship, batch to CSV", runs: flagshipRuns, threads: 1) }),
-    // Extra information: the hand-written floor, and scaling on all cores.
-    (1, { loop(toy.scenario, label: "toy, hand-written loop", runs: toyRuns) }),
+    // Extra information: the engine without a batch's chunks, and scaling on all cores.
+    (1, { loop(toy.scenario, label: "toy, loop over Simulator.run", runs: toyRuns) }),
     (1, { try engine(toy.scenario, label: "toy, engine alone", runs: toyRuns, threads: cores) }),
     (1, { try batchToCSV(flagship, label: "flagship, batch to CSV", runs: flagshipRuns, threads: cores) }),
 ]
@@ -316,7 +336,7 @@ let widths = [28, 8, 9, 12, 7, 11, 10, 12]
 func tableLine(_ cells: [String]) -> String {
     zip(cells, widths).enumerated().map { i, cell in pad(cell.0, cell.1, right: i > 0) }.joined()
 }
-let sectionTitles = ["One thread", "Extra: the hand-written loop, and all \(cores) cores", ""]
+let sectionTitles = ["One thread", "Extra: a plain loop over Simulator.run, and all \(cores) cores", ""]
 print(tableLine(["what", "threads", "runs", "events", "s", "M events/s", "ns/event", "runs/s"]))
 for section in 0..<2 {
     print("  " + sectionTitles[section] + ":")
@@ -384,6 +404,13 @@ if let gsl {
                         + "on the same \(grouped(toyRuns)) runs and seed: they make the same draws, so one of them is wrong")
     }
 }
+let swift = row("toy, by hand in Swift", threads: 1)!
+print("Swift by hand, \(grouped(toyRuns)) runs, master seed 1: \(grouped(swift.events)) events, "
+      + (swift.events == toyEngine.events ? "the engine's count exactly" : "NOT the engine's \(grouped(toyEngine.events))"))
+if swift.events != toyEngine.events {
+    failures.append("the toy by hand in Swift handled \(grouped(swift.events)) events and the engine "
+                    + "\(grouped(toyEngine.events)) on the same runs and seed: they make the same draws, so one of them is wrong")
+}
 let simpy = row("toy, SimPy peer", threads: 1)
 if let simpy {
     let theirs = Double(simpy.events) / Double(simpy.runs), ours = Double(toyEngine.events) / Double(toyEngine.runs)
@@ -446,9 +473,17 @@ if let toyN = row("toy, engine alone", threads: cores), cores > 1 {
 if let flagN = row("flagship, batch to CSV", threads: cores), cores > 1 {
     target("flagship, batch on \(cores) threads ÷ on 1", ratio(flagN.runsPerSecond / flagBatch.runsPerSecond), "(for information)", nil)
 }
-if let loop = row("toy, hand-written loop", threads: 1) {
-    target("toy, engine alone ÷ hand-written loop", ratio(toyEngine.eventsPerSecond / loop.eventsPerSecond),
+if let loop = row("toy, loop over Simulator.run", threads: 1) {
+    target("toy, engine alone ÷ loop over Simulator.run", ratio(toyEngine.eventsPerSecond / loop.eventsPerSecond),
            "(for information)", nil)
+}
+// Where the gap to the C peer lies: the language and generator, or the engine's generality.
+print("Where the toy's time goes (for information):")
+target("toy, engine alone ÷ by hand in Swift, events/s", ratio(toyEngine.eventsPerSecond / swift.eventsPerSecond),
+       "(the engine's generality)", nil)
+if let gsl {
+    target("toy, by hand in Swift ÷ C+GSL, events/s", ratio(swift.eventsPerSecond / gsl.eventsPerSecond),
+           "(language, inlined draws)", nil)
 }
 
 if !failures.isEmpty {
