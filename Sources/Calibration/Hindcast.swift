@@ -78,6 +78,9 @@ public enum Hindcast {
         public let baselineRates: [(action: String, perDay: Double)]
         public let rows: [Row]
         public let runs: Int
+        /// Of the model's `runs`, those in which a state-dependent rate went above its `max_rate`
+        /// (thinning then undercounts its events). The baseline's rates are constant.
+        public let rateExceededRuns: Int
         public var modelLogScore: Double { rows.reduce(0) { $0 + $1.model.logScore } }
         public var baselineLogScore: Double { rows.reduce(0) { $0 + $1.baseline.logScore } }
         public var modelWins: Int { rows.filter { $0.modelWins == true }.count }
@@ -167,7 +170,8 @@ public enum Hindcast {
         let model = original.with(interventions: interventions, parameters: slots)
         let stopDay = scored.map { original.observations[$0].day }.max()!
         progress?("simulating \(settings.runs) runs of the model")
-        let modelRuns = simulate(model, runs: settings.runs, seed: settings.seed, stopDay: stopDay, threads: settings.threads)
+        let (modelRuns, rateExceededRuns) = simulate(model, runs: settings.runs, seed: settings.seed, stopDay: stopDay,
+                                                     threads: settings.threads)
 
         // The baseline: each action at the model's mean rate, nobody answering anybody.
         let layout = RecordLayout(model)
@@ -194,7 +198,8 @@ public enum Hindcast {
                              injections: $0.injections)
             })
         progress?("simulating \(settings.runs) runs of the no-reciprocity baseline")
-        let baselineRuns = simulate(baseline, runs: settings.runs, seed: settings.seed, stopDay: stopDay, threads: settings.threads)
+        let baselineRuns = simulate(baseline, runs: settings.runs, seed: settings.seed, stopDay: stopDay,
+                                    threads: settings.threads).records
 
         let rows = scored.map { k -> Row in
             let o = original.observations[k]
@@ -230,7 +235,7 @@ public enum Hindcast {
         }
         return Result(title: original.title, start: original.start, calibratedOn: calibrateOn.map(\.path), calibration: calibration,
                       calibrationProblem: problem, droppedInjections: dropped, keptChanges: kept, derivedFromLater: later,
-                      baselineRates: rates, rows: rows, runs: settings.runs)
+                      baselineRates: rates, rows: rows, runs: settings.runs, rateExceededRuns: rateExceededRuns)
     }
 
     /// The sample CRPS of sorted finite-or-infinite values against y: E|X − y| − ½ E|X − X′|,
@@ -246,30 +251,36 @@ public enum Hindcast {
         return first - pairs / (n * n)
     }
 
-    /// Records of `runs` replications, in replication order, on `threads` threads.
-    static func simulate(_ scenario: Scenario, runs: Int, seed: UInt64, stopDay: Double, threads: Int) -> [[Double]] {
+    /// Records of `runs` replications, in replication order, on `threads` threads, and how many
+    /// of the runs had a state-dependent rate above its `max_rate`.
+    static func simulate(_ scenario: Scenario, runs: Int, seed: UInt64, stopDay: Double,
+                         threads: Int) -> (records: [[Double]], rateExceeded: Int) {
         let width = RecordLayout(scenario).width
         let chunk = 500
         let chunks = (runs + chunk - 1) / chunk
         var out = [[Double]](repeating: [], count: runs)
+        var exceeded = [Bool](repeating: false, count: runs)
         out.withUnsafeMutableBufferPointer { buffer in
-            let slots = SharedSlots(buffer)
-            let next = SharedCounter()
-            DispatchQueue.concurrentPerform(iterations: max(1, threads)) { _ in
-                let simulator = Simulator(scenario: scenario)
-                simulator.stopDay = stopDay
-                var record = [Double](repeating: 0, count: width)
-                while let c = next.take(below: chunks) {
-                    for r in (c * chunk)..<min(runs, (c + 1) * chunk) {
-                        record.withUnsafeMutableBufferPointer {
-                            _ = simulator.run(seed: StreamSeed.replication(master: seed, index: UInt64(r)), into: $0)
+            exceeded.withUnsafeMutableBufferPointer { flags in
+                let slots = SharedSlots(buffer), exceededSlots = SharedSlots(flags)
+                let next = SharedCounter()
+                DispatchQueue.concurrentPerform(iterations: max(1, threads)) { _ in
+                    let simulator = Simulator(scenario: scenario)
+                    simulator.stopDay = stopDay
+                    var record = [Double](repeating: 0, count: width)
+                    while let c = next.take(below: chunks) {
+                        for r in (c * chunk)..<min(runs, (c + 1) * chunk) {
+                            let run = record.withUnsafeMutableBufferPointer {
+                                simulator.run(seed: StreamSeed.replication(master: seed, index: UInt64(r)), into: $0)
+                            }
+                            slots[r] = record
+                            exceededSlots[r] = run.rateExceeded
                         }
-                        slots[r] = record
                     }
                 }
             }
         }
-        return out
+        return (out, exceeded.filter { $0 }.count)
     }
 }
 

@@ -38,6 +38,12 @@ extension SequentialABC.Result {
         lines.append("")
         lines.append("Effective sample size \(Int(posterior.effectiveSampleSize.rounded())) of \(posterior.count) draws; "
                      + "\(simulations) simulations in \(String(format: "%.1f", seconds)) s on \(threads) thread\(threads == 1 ? "" : "s").")
+        if rateExceededRuns > 0 {
+            lines.append("MAX_RATE EXCEEDED: in \(rateExceededRuns) of the \(simulations) simulations a state-dependent rate went "
+                         + "above its max_rate, so thinning undercounted its events; \(rateExceededDraws.count) of the posterior's "
+                         + "\(posterior.count) draws were fitted on such runs. Raise max_rate (write it from the rate's own "
+                         + "parameters) and calibrate again.")
+        }
         lines.append("Contraction is 1 − posterior variance / prior variance (of the value for a probability or a uniform range, "
                      + "of its logarithm for a rate or a mean); below 0.1 the record barely informs the parameter.")
         if converged && identified {

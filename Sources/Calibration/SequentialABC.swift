@@ -69,6 +69,11 @@ public enum SequentialABC {
         public let posterior: Posterior
         public let generations: [Generation]
         public let simulations: Int
+        /// Of `simulations`, the runs in which a state-dependent rate went above its `max_rate`
+        /// (thinning then undercounts its events, so the distance was measured on a wrong model).
+        public let rateExceededRuns: Int
+        /// The posterior's draws (indices, in order) whose simulated runs did so.
+        public let rateExceededDraws: [Int]
         /// Reached tolerance 0 with enough effective draws.
         public let converged: Bool
         /// Why not, when not.
@@ -83,6 +88,8 @@ public enum SequentialABC {
         var theta: [Double]
         var distance: Double
         var values: [Double]
+        /// A state-dependent rate went above its `max_rate` in one of its runs.
+        var rateExceeded = false
     }
 
     /// Fits `problem`. `progress` hears a line per generation.
@@ -92,14 +99,15 @@ public enum SequentialABC {
         let targets = problem.targets
         let workers = (0..<max(1, settings.threads)).map { _ in Worker(problem) }
         var generations: [Generation] = []
-        var simulations = 0
+        var simulations = 0, rateExceededRuns = 0
         var problems: [String] = []
 
         // Generation 0: the prior, every proposal kept, to set each target's scale.
         var population: Population
         do {
             population = try runGeneration(0, problem, settings, workers, tolerance: .infinity, scales: nil,
-                                           previous: nil, budget: settings.simulations, simulations: &simulations)
+                                           previous: nil, budget: settings.simulations, simulations: &simulations,
+                                           rateExceededRuns: &rateExceededRuns)
         } catch is BudgetExhausted {
             throw CalibrationError("a simulation budget of \(settings.simulations) does not cover one generation from the prior "
                                    + "(\(n) particles × \(problem.episodes.count) episodes); raise it")
@@ -139,7 +147,8 @@ public enum SequentialABC {
             let next: Population
             do {
                 next = try runGeneration(generations.count, problem, settings, workers, tolerance: tolerance, scales: scales,
-                                         previous: population, budget: settings.simulations, simulations: &simulations)
+                                         previous: population, budget: settings.simulations, simulations: &simulations,
+                                         rateExceededRuns: &rateExceededRuns)
             } catch is BudgetExhausted {
                 problems.append("the simulation budget (\(settings.simulations)) ran out at tolerance \(fmt(tolerance)); "
                                 + "raise calibration: simulations, or give the targets wider documented ranges")
@@ -178,6 +187,8 @@ public enum SequentialABC {
                 identified: contraction >= 1 - settings.identifiedBelow))
         }
         return Result(posterior: posterior, generations: generations, simulations: simulations,
+                      rateExceededRuns: rateExceededRuns,
+                      rateExceededDraws: population.particles.indices.filter { population.particles[$0].rateExceeded },
                       converged: problems.isEmpty, problems: problems, parameters: summaries)
     }
 
@@ -191,7 +202,7 @@ public enum SequentialABC {
     /// Throws when the budget runs out first.
     static func runGeneration(_ g: Int, _ problem: CalibrationProblem, _ settings: Settings, _ workers: [Worker],
                               tolerance: Double, scales: [Double]?, previous: Population?, budget: Int,
-                              simulations: inout Int) throws -> Population {
+                              simulations: inout Int, rateExceededRuns: inout Int) throws -> Population {
         let n = settings.particles
         let generationSeed = StreamSeed.replication(master: settings.seed, index: UInt64(g))
         let proposal = previous.map { Proposal($0, problem.priors, scale: settings.kernelScale) }
@@ -199,7 +210,7 @@ public enum SequentialABC {
         var next = 0
         var size = previous == nil ? n : 2 * n
         while accepted.count < n {
-            var results = [Outcome](repeating: Outcome(particle: nil, simulations: 0), count: size)
+            var results = [Outcome](repeating: Outcome(particle: nil, simulations: 0, rateExceededRuns: 0), count: size)
             let first = next
             results.withUnsafeMutableBufferPointer { buffer in
                 // Each worker writes only the slots of its own attempts.
@@ -215,6 +226,7 @@ public enum SequentialABC {
             // it runs out does not depend on how many attempts a batch held (that is, on threads).
             for r in results {
                 simulations += r.simulations
+                rateExceededRuns += r.rateExceededRuns
                 next += 1
                 if let p = r.particle {
                     accepted.append(p)
@@ -249,6 +261,8 @@ public enum SequentialABC {
     struct Outcome {
         var particle: Particle?
         var simulations: Int
+        /// Of `simulations`, those in which a state-dependent rate went above its `max_rate`.
+        var rateExceededRuns: Int
     }
 
     /// The α-quantile of the distances, strictly below the current tolerance.
@@ -424,25 +438,29 @@ final class Worker: @unchecked Sendable {
         }
         var values = [Double](repeating: 0, count: problem.episodes.reduce(0) { $0 + $1.targets.count })
         var distance = 0.0
-        var runs = 0
+        var runs = 0, exceeded = 0
         for e in order {
             let episode = problem.episodes[e]
             let simulator = simulators[e]
             for (slot, k) in episode.slotMap.enumerated() { simulator.parameterValues[slot] = theta[k] }
             let layout = RecordLayout(episode.scenario)
-            records[e].withUnsafeMutableBufferPointer { record in
-                _ = simulator.run(seed: StreamSeed.replication(master: seed, index: UInt64(e)), into: record)
+            let run = records[e].withUnsafeMutableBufferPointer { record in
+                simulator.run(seed: StreamSeed.replication(master: seed, index: UInt64(e)), into: record)
             }
             runs += 1
+            if run.rateExceeded { exceeded += 1 }
             let first = problem.episodes[..<e].reduce(0) { $0 + $1.targets.count }
             for (k, t) in episode.targets.enumerated() {
                 let v = records[e][layout.observationsStart + t.observation]
                 values[first + k] = v
                 if let scales { distance += SequentialABC.term(v, t.accepted, scales[first + k]) }
             }
-            if distance > tolerance { return SequentialABC.Outcome(particle: nil, simulations: runs) }
+            if distance > tolerance {
+                return SequentialABC.Outcome(particle: nil, simulations: runs, rateExceededRuns: exceeded)
+            }
         }
-        return SequentialABC.Outcome(particle: SequentialABC.Particle(u: u, theta: theta, distance: distance, values: values),
-                                     simulations: runs)
+        return SequentialABC.Outcome(
+            particle: SequentialABC.Particle(u: u, theta: theta, distance: distance, values: values, rateExceeded: exceeded > 0),
+            simulations: runs, rateExceededRuns: exceeded)
     }
 }

@@ -63,6 +63,10 @@ public enum SimulationBasedCalibration {
         /// Fits that did not reach tolerance 0 (their last generation is still used).
         public let unconverged: Int
         public let simulations: Int
+        /// Runs (of the synthetic records and of their fits) in which a state-dependent rate went
+        /// above its `max_rate`, and the synthetic records they belong to.
+        public let rateExceededRuns: Int
+        public let setsRateExceeded: Int
         /// Posterior ranks per set and parameter, for anyone who wants to plot them.
         public let ranks: [[Double]]
         public var passed: Bool { checks.allSatisfy { $0.ranksUniform && $0.coverageOK } && unconverged == 0 }
@@ -93,6 +97,9 @@ public enum SimulationBasedCalibration {
         var covered: [Bool] = []
         var converged = false
         var simulations = 0
+        /// Of `simulations` and the synthetic record's runs, those in which a state-dependent
+        /// rate went above its `max_rate`.
+        var rateExceededRuns = 0
         var error: String?
     }
 
@@ -110,15 +117,17 @@ public enum SimulationBasedCalibration {
                     let stream = RandomStream(seed: SplitMix64.mix(setSeed ^ 0x2545_F491_4F6C_DD1D))
                     let truth = problem.priors.map { $0.sample(stream) }
                     var accepted: [[ClosedRange<Double>]] = []
+                    var truthExceeded = 0
                     for (e, episode) in problem.episodes.enumerated() {
                         let simulator = Simulator(scenario: episode.scenario)
                         simulator.stopDay = episode.stopDay
                         for (slot, k) in episode.slotMap.enumerated() { simulator.parameterValues[slot] = truth[k] }
                         let layout = RecordLayout(episode.scenario)
                         var record = [Double](repeating: 0, count: layout.width)
-                        record.withUnsafeMutableBufferPointer {
-                            _ = simulator.run(seed: StreamSeed.replication(master: setSeed, index: UInt64(e)), into: $0)
+                        let run = record.withUnsafeMutableBufferPointer {
+                            simulator.run(seed: StreamSeed.replication(master: setSeed, index: UInt64(e)), into: $0)
                         }
+                        if run.rateExceeded { truthExceeded += 1 }
                         accepted.append(episode.targets.map {
                             synthetic(record[layout.observationsStart + $0.observation], readAs: $0.accepted)
                         })
@@ -131,7 +140,8 @@ public enum SimulationBasedCalibration {
                         out[s] = SetOutcome(
                             ranks: (0..<d).map { fit.posterior.share($0, below: truth[$0]) },
                             covered: (0..<d).map { truth[$0] >= fit.posterior.quantile($0, 0.05) && truth[$0] <= fit.posterior.quantile($0, 0.95) },
-                            converged: fit.finalTolerance == 0, simulations: fit.simulations)
+                            converged: fit.finalTolerance == 0, simulations: fit.simulations,
+                            rateExceededRuns: truthExceeded + fit.rateExceededRuns)
                     } catch {
                         out[s] = SetOutcome(error: "\(error)")
                     }
@@ -148,7 +158,8 @@ public enum SimulationBasedCalibration {
 
         let checks = self.checks(names: problem.names, ranks: ranks, covered: covered, bins: settings.bins, alpha: settings.alpha)
         return Result(settings: settings, checks: checks, unconverged: converged.filter { !$0 }.count,
-                      simulations: simulations.reduce(0, +), ranks: ranks)
+                      simulations: simulations.reduce(0, +), rateExceededRuns: outcomes.reduce(0) { $0 + $1.rateExceededRuns },
+                      setsRateExceeded: outcomes.filter { $0.rateExceededRuns > 0 }.count, ranks: ranks)
     }
 
     /// The two checks per parameter over sets: the ranks (shares of the posterior below the

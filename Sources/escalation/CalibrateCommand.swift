@@ -58,6 +58,8 @@ struct CalibrateCommand: ParsableCommand {
             let seconds = Date().timeIntervalSince(clock)
             let text = result.report(problem: problem, title: loaded.scenario.title, seconds: seconds, threads: threads)
             try say(text, terminator: "")
+            warnIfRateExceeded(result.rateExceededRuns > 0, where: "in \(result.rateExceededRuns) of \(result.simulations) "
+                               + "simulations; \(result.rateExceededDraws.count) of the posterior's \(result.posterior.count) draws")
             if let out, let summaryPath {
                 try outputs.stage(PosteriorFile.text(result.posterior), for: out)
                 // The summary without the timing line, so the same calibration writes the same bytes.

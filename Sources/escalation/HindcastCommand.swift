@@ -43,6 +43,12 @@ struct HindcastCommand: ParsableCommand {
                 if i > 0 { try say("") }
                 try say(result.report(), terminator: "")
                 if let note = loaded.hindcast?.note { try say(TerminalText.wrap(note, first: "  ", rest: "  ").joined(separator: "\n")) }
+                if let fit = result.calibration {
+                    warnIfRateExceeded(fit.rateExceededRuns > 0, where: "\(path): in \(fit.rateExceededRuns) of the calibration's "
+                                       + "\(fit.simulations) simulations; \(fit.rateExceededDraws.count) of its \(fit.posterior.count) draws")
+                }
+                warnIfRateExceeded(result.rateExceededRuns > 0,
+                                   where: "\(path): in \(result.rateExceededRuns) of the model's \(result.runs) runs")
                 totals.append((loaded.scenario.title, result.modelWins, result.baselineWins, result.bothMiss, result.rows.count))
             }
             if totals.count > 1 {

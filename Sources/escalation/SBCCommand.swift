@@ -44,6 +44,8 @@ struct SBCCommand: ParsableCommand {
                                                            threads: threads)
         let result = try SimulationBasedCalibration.run(problem, settings: settings, progress: progress)
         try say(result.report(title: loaded.scenario.title, seconds: Date().timeIntervalSince(clock)), terminator: "")
+        warnIfRateExceeded(result.rateExceededRuns > 0, where: "in \(result.rateExceededRuns) runs, in \(result.setsRateExceeded) "
+                           + "of the \(result.settings.sets) synthetic records and their fits")
         return result.passed
     }
 }

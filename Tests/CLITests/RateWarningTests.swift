@@ -56,4 +56,34 @@ struct RateWarningTests {
         #expect(sobol.contains(" of 24 points of the design); raise"))
         #expect(!sobol.contains("the base"))
     }
+
+    /// Calibration, hindcasts and simulation-based calibration count the runs (and calibration
+    /// the posterior's draws) where a rate went above its maximum; the calibration's summary
+    /// file keeps the count.
+    @Test func calibrationHindcastsAndSBCSayHowManyRunsWentAboveTheMaximum() throws {
+        let dir = try temporaryDirectory()
+        let over = dir.appendingPathComponent("over.yaml").path, within = dir.appendingPathComponent("within.yaml").path
+        try calibratedRateScenario(maxRate: "1").write(toFile: over, atomically: true, encoding: .utf8)
+        try calibratedRateScenario(maxRate: "1.5 * push").write(toFile: within, atomically: true, encoding: .utf8)
+        func commands(_ path: String) -> [[String]] {
+            [["calibrate", path, "--particles", "200", "--quiet", "--out", dir.appendingPathComponent("posterior.csv").path],
+             ["hindcast", path, "--runs", "500", "--quiet"],
+             ["sbc", path, "--sets", "10", "--particles", "50", "--quiet"]]
+        }
+        let counted = [#"in \d+ of \d+ simulations; \d+ of the posterior's 200 draws"#,
+                       #"\#(over): in \d+ of the model's 500 runs"#,
+                       #"in \d+ runs, in \d+ of the 10 synthetic records and their fits"#]
+        for (arguments, place) in zip(commands(over), counted) {
+            let result = try runEscalation(arguments)
+            let line = result.stderr.split(separator: "\n").first { $0.hasPrefix(Self.inSomeRuns) }.map(String.init) ?? ""
+            #expect(line.firstMatch(of: try Regex(#"^"# + Self.inSomeRuns + #" \("# + place
+                                                  + #"\); raise max_rate for exact results$"#)) != nil,
+                    "\(arguments[0]): \(result.stderr)")
+        }
+        let summary = try String(contentsOf: dir.appendingPathComponent("posterior.summary.txt"), encoding: .utf8)
+        #expect(summary.contains("MAX_RATE EXCEEDED: in "))
+        for arguments in commands(within) {
+            #expect(!(try runEscalation(arguments)).stderr.contains(Self.warning), "\(arguments[0])")
+        }
+    }
 }

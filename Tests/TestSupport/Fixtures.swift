@@ -40,6 +40,25 @@ public let rateAboveMaximumScenario = """
       attacks: {at: 100, value: count(attack), label: attacks in 100 days, documented: 60}
     """
 
+/// A calibrated parameter drives a state-dependent rate: attacks at 0.5 · push · (1 + day / 10) a
+/// day for 20 days, drawn by thinning at `maxRate`, push from the prior uniform on [0.2, 1.2],
+/// 14 attacks documented. With `max_rate: 1` the rate stays within it for every day while
+/// push ≤ 2/3 and passes it from day 10 on for push ≥ 1 (a candidate comes in those 10 days but
+/// for e^−10 of runs); `1.5 * push` is never passed.
+public func calibratedRateScenario(maxRate: String) -> String {
+    """
+    title: pressure
+    horizon: 20
+    parameters:
+      push: {label: pressure, prior: {uniform: [0.2, 1.2]}}
+    actors: {militia: {name: Militia}, us: {name: United States}}
+    actions: {attack: {actor: militia, target: us, rung: 4}}
+    processes: {attacks: {action: attack, rate: 0.5 * push * (1 + day / 10), max_rate: \(maxRate)}}
+    observations:
+      attacks: {at: 20, value: count(attack), documented: 14}
+    """
+}
+
 /// Compiles a scenario written in a test; fails the test with the diagnostics if it does not compile.
 public func scenario(_ yaml: String) throws -> Scenario {
     try ScenarioLoader.load(text: yaml, file: "test.yaml")
