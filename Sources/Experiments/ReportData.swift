@@ -29,9 +29,12 @@ public struct ReportData: Sendable {
     public let check: ReportCheck
     /// The scenario as loaded, with where its numbers come from (when the report knows it).
     public var loaded: LoadedScenario?
-    /// A state-dependent rate went above its `max_rate` in some runs (known when the report ran
-    /// them; a batch's CSV does not say).
-    public var rateExceeded = false
+    /// Runs in which a state-dependent rate went above its `max_rate`, of `rateCheckedRuns`:
+    /// every run, when the report simulated them; the sample simulated again, when it read a
+    /// batch's CSV (which does not record it).
+    public var rateExceededRuns = 0
+    public var rateCheckedRuns = 0
+    public var rateExceeded: Bool { rateExceededRuns > 0 }
 
     /// The runs simulated again with traces.
     public var sample: ReportSample { check.sample }
@@ -73,14 +76,14 @@ public struct ReportData: Sendable {
         struct Part {
             var records: [Double] = []
             var text = TextBuffer()
-            var rateExceeded = false
+            var rateExceeded = 0
         }
         let width = table.layout.width
         let chunk = 256
         let chunks = (end - first + chunk - 1) / chunk
         let batch = max(1, threads) * 4
         var done = 0
-        var exceeded = false
+        var exceeded = 0
         for groupStart in stride(from: 0, to: chunks, by: batch) {
             let group = Array(groupStart..<min(groupStart + batch, chunks))
             let parts = ConcurrentResults<Part>(count: group.count)
@@ -93,7 +96,7 @@ public struct ReportData: Sendable {
                         let seed = StreamSeed.replication(master: master, index: UInt64(k))
                         let record = UnsafeMutableBufferPointer(rebasing: all[(k - lower) * width..<(k - lower + 1) * width])
                         let (_, exceeded) = simulator.run(seed: seed, into: record)
-                        if exceeded { part.rateExceeded = true }
+                        if exceeded { part.rateExceeded += 1 }
                         table.appendRow(run: k, seed: seed, record: UnsafeBufferPointer(record), to: &part.text)
                     }
                 }
@@ -107,7 +110,7 @@ public struct ReportData: Sendable {
                     }
                 }
                 part.text.withUnsafeBytes { hasher.update($0) }
-                if part.rateExceeded { exceeded = true }
+                exceeded += part.rateExceeded
                 done += part.records.count / width
             }
             progress?.update(done: done)
@@ -116,7 +119,8 @@ public struct ReportData: Sendable {
         let traces = ReportTraces(scenario: scenario, masterSeed: master, runs: sample.runs, days: tally.days, threads: threads)
         var collected = data(scenario: scenario, manifest: manifest, tally: tally, traces: traces,
                              check: ReportCheck(csv: nil, csvSHA256: hasher.hex(), rows: end - first, sample: sample))
-        collected.rateExceeded = exceeded
+        collected.rateExceededRuns = exceeded
+        collected.rateCheckedRuns = end - first
         return collected
     }
 
@@ -186,6 +190,8 @@ extension ReportData {
         var data = data(scenario: loaded.scenario, manifest: manifest, tally: tally, traces: traces,
                         check: ReportCheck(csv: csv, csvSHA256: hash, rows: rows, sample: sample))
         data.loaded = loaded
+        data.rateExceededRuns = traces.rateExceededRuns
+        data.rateCheckedRuns = sample.runs.count
         return data
     }
 

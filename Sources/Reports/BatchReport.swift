@@ -15,6 +15,15 @@ public enum BatchReport {
         page.paragraph("\(summary.n) runs, \(start)\(humanNumber(s.horizon)) days each; seed \(m.seed)"
                        + (m.shard.count > 1 ? ", shard \(m.shard.index)/\(m.shard.count)" : "")
                        + "; escalation \(m.version).", className: "meta")
+        if data.rateExceeded {
+            let which = data.check.csv == nil
+                ? "\(data.rateExceededRuns) of the \(data.rateCheckedRuns) runs"
+                : "\(data.rateExceededRuns) of the \(data.rateCheckedRuns) runs of the batch simulated again for this report "
+                    + "(its CSV does not record it, so other runs may have too)"
+            page.raw("<p id=\"rate-warning\" class=\"warning\"><strong>A state-dependent rate went above its max_rate</strong> in "
+                     + xmlEscaped(which) + ": thinning drew too few of its events in those runs, so the figures below undercount "
+                     + "them. Raise <code>max_rate</code> (write it from the rate's own parameters) and run again.</p>")
+        }
 
         // Outcomes
         page.heading("Outcomes", id: "outcomes")

@@ -53,6 +53,7 @@ struct HTMLPage {
         ol.timeline { list-style: none; padding-left: 0; } ol.timeline li { margin: 0.25em 0; padding-left: 9.5em; text-indent: -9.5em; }
         .date { display: inline-block; width: 8em; font-weight: bold; text-indent: 0; } .rung { font-family: Helvetica, Arial, sans-serif; font-size: 0.8em; border: 1px solid #666; border-radius: 3px; padding: 0 0.3em; }
         .note { font-size: 0.9em; color: #333; } code { font-size: 0.9em; }
+        .warning { background: #fff4d6; border-left: 4px solid #d9a400; padding: 0.5em 0.8em; }
         .pair { display: grid; grid-template-columns: 1fr 1fr; gap: 0 1.5em; } .pair figure { margin: 0.8em 0; }
         details { margin: 0.5em 0 1.5em; } summary { cursor: pointer; font-size: 0.92em; color: #333; }
         @media print { body { margin: 0; max-width: none; } h2 { page-break-after: avoid; } figure, table { page-break-inside: avoid; } }

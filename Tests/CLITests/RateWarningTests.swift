@@ -30,7 +30,6 @@ struct RateWarningTests {
         // Above it: each says so.
         for arguments in [["batch", path, "--runs", "200", "--quiet", "--out", sink + ".csv"] + over,
                           ["compare", path, path, "--runs", "100"] + over,
-                          ["report", path, "--runs", "100", "--quiet", "--out", sink + ".html"] + over,
                           ["backtest", path, "--runs", "100"] + over] {
             #expect(try stderr(arguments).contains(Self.inSomeRuns + "; raise max_rate for exact results"), "\(arguments)")
         }
@@ -55,6 +54,50 @@ struct RateWarningTests {
         #expect(sobol.contains(Self.inSomeRuns + " (at "))
         #expect(sobol.contains(" of 24 points of the design); raise"))
         #expect(!sobol.contains("the base"))
+    }
+
+    /// `report` says how many runs went above the maximum, on standard error and at the top of
+    /// the page: of every run, from a scenario; of the runs it simulates again to check the file,
+    /// from a batch's CSV (which does not record it). At push 1.005 the rate passes 1 after day
+    /// 99.005, so about 1 − e^−1 of runs draw a candidate there.
+    @Test func aReportCountsTheRunsAboveTheMaximum() throws {
+        let dir = try temporaryDirectory()
+        let path = dir.appendingPathComponent("over.yaml").path
+        try rateAboveMaximumScenario.write(toFile: path, atomically: true, encoding: .utf8)
+        let runs = 300
+        let expected = try scenario(rateAboveMaximumScenario.replacingOccurrences(of: "value: 1,", with: "value: 1.005,"))
+            .replicate(runs, master: 1).filter(\.rateExceeded).count
+        #expect(expected > runs / 3 && expected < runs * 9 / 10, "\(expected) of \(runs)")
+        let over = ["--set", "parameters.push.value=1.005"]
+        func page(_ name: String) throws -> String {
+            try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
+        }
+
+        let fromScenario = try runEscalation(["report", path, "--runs", String(runs), "--seed", "1", "--quiet",
+                                              "--out", dir.appendingPathComponent("scenario.html").path] + over)
+        #expect(fromScenario.status == 0, "\(fromScenario.stderr)")
+        #expect(fromScenario.stderr.contains(Self.inSomeRuns + " (in \(expected) of the \(runs) runs); raise"), "\(fromScenario.stderr)")
+        #expect(try page("scenario.html").contains(
+            "<p id=\"rate-warning\" class=\"warning\"><strong>A state-dependent rate went above its max_rate</strong> in "
+            + "\(expected) of the \(runs) runs: "))
+
+        let csv = dir.appendingPathComponent("runs.csv").path
+        #expect(try runEscalation(["batch", path, "--runs", String(runs), "--seed", "1", "--quiet", "--out", csv] + over)
+            .stderr.contains(Self.inSomeRuns))
+        let fromBatch = try runEscalation(["report", csv, "--quiet", "--out", dir.appendingPathComponent("batch.html").path])
+        #expect(fromBatch.status == 0, "\(fromBatch.stderr)")
+        #expect(fromBatch.stderr.contains(
+            Self.inSomeRuns + " (in \(expected) of the \(runs) runs of the batch simulated again for the report); raise"),
+                "\(fromBatch.stderr)")
+        #expect(try page("batch.html").contains("in \(expected) of the \(runs) runs of the batch simulated again for this report "
+                                                + "(its CSV does not record it, so other runs may have too): "))
+
+        // Within the maximum, neither says anything.
+        #expect(!(try runEscalation(["batch", path, "--runs", String(runs), "--seed", "1", "--quiet", "--out", csv]))
+            .stderr.contains(Self.warning))
+        let quiet = try runEscalation(["report", csv, "--quiet", "--out", dir.appendingPathComponent("within.html").path])
+        let within = try page("within.html")
+        #expect(!quiet.stderr.contains(Self.warning) && !within.contains("rate-warning"))
     }
 
     /// Calibration, hindcasts and simulation-based calibration count the runs (and calibration
