@@ -76,7 +76,7 @@ public struct ReportData: Sendable {
         struct Part {
             var records: [Double] = []
             var text = TextBuffer()
-            var rateExceeded = 0
+            var rateExceededRuns = 0
         }
         let width = table.layout.width
         let chunk = 256
@@ -96,7 +96,7 @@ public struct ReportData: Sendable {
                         let seed = StreamSeed.replication(master: master, index: UInt64(k))
                         let record = UnsafeMutableBufferPointer(rebasing: all[(k - lower) * width..<(k - lower + 1) * width])
                         let (_, exceeded) = simulator.run(seed: seed, into: record)
-                        if exceeded { part.rateExceeded += 1 }
+                        if exceeded { part.rateExceededRuns += 1 }
                         table.appendRow(run: k, seed: seed, record: UnsafeBufferPointer(record), to: &part.text)
                     }
                 }
@@ -110,7 +110,7 @@ public struct ReportData: Sendable {
                     }
                 }
                 part.text.withUnsafeBytes { hasher.update($0) }
-                exceeded += part.rateExceeded
+                exceeded += part.rateExceededRuns
                 done += part.records.count / width
             }
             progress?.update(done: done)

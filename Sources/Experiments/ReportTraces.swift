@@ -28,7 +28,7 @@ struct ReportTraces {
             var firstAtRung: [[Double]] = []
             var answers: [[Int]]
             var actorEvents: [Int]
-            var rateExceeded = 0
+            var rateExceededRuns = 0
         }
         let table = RunTable(scenario), layout = table.layout
         let chunk = 64
@@ -43,7 +43,7 @@ struct ReportTraces {
                 for k in runs[(c * chunk)..<min(runs.count, (c + 1) * chunk)] {
                     let seed = StreamSeed.replication(master: masterSeed, index: UInt64(k))
                     let (result, trace) = simulator.runTraced(seed: seed)
-                    if result.rateExceeded { part.rateExceeded += 1 }
+                    if result.rateExceeded { part.rateExceededRuns += 1 }
                     var row = TextBuffer()
                     result.record(layout: layout).withUnsafeBufferPointer { table.appendRow(run: k, seed: seed, record: $0, to: &row) }
                     part.rows.append(row)
@@ -68,7 +68,7 @@ struct ReportTraces {
         }
         for part in parts.values {
             rows += part.rows
-            rateExceededRuns += part.rateExceeded
+            rateExceededRuns += part.rateExceededRuns
             for firstAt in part.firstAtRung {
                 for r in 0...Ladder.top where firstAt[r].isFinite {
                     ladder[r][min(days - 1, Int(firstAt[r].rounded(.up)))] += 1
