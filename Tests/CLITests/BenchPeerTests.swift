@@ -9,17 +9,9 @@ import Testing
 struct BenchPeerTests {
     /// Runs a program that prints `runs events seconds`; returns the events.
     static func events(_ program: String, _ arguments: [String]) throws -> Int {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        process.currentDirectoryURL = repositoryRoot
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(program) \(arguments)")
-        let fields = text.split(separator: " ")
+        let result = try runProgram(program, arguments)
+        #expect(result.status == 0, "\(program) \(arguments): \(result.stderr)")
+        let fields = result.stdout.split(separator: " ")
         return fields.count == 3 ? Int(fields[1]) ?? -1 : -1
     }
 
@@ -29,14 +21,10 @@ struct BenchPeerTests {
         #expect(FileManager.default.isExecutableFile(atPath: bench), "no \(bench): swift build --build-tests builds it")
         let dir = try temporaryDirectory()
         let peer = dir.appendingPathComponent("toy-gsl").path
-        let compile = Process()
-        compile.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        compile.arguments = ["cc", "-O2", "-ISources/CXoshiro/include", "-o", peer, "bench/peers/toy_gsl.c",
-                             "Sources/CXoshiro/xoshiro_gsl.c", "-lgsl", "-lgslcblas", "-lm"]
-        compile.currentDirectoryURL = repositoryRoot
-        try compile.run()
-        compile.waitUntilExit()
-        try #require(compile.terminationStatus == 0, "the C peer did not compile")
+        let compile = try runProgram("/usr/bin/env", ["cc", "-O2", "-ISources/CXoshiro/include", "-o", peer,
+                                                      "bench/peers/toy_gsl.c", "Sources/CXoshiro/xoshiro_gsl.c",
+                                                      "-lgsl", "-lgslcblas", "-lm"])
+        try #require(compile.status == 0, "the C peer did not compile: \(compile.stderr)")
         for (runs, seed) in [(1, 1), (37, 2), (500, 2026)] {
             let engine = try Self.events(bench, [".", "engine", "Scenarios/bench/toy.yaml", String(runs), String(seed)])
             #expect(engine > 0)

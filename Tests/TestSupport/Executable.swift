@@ -23,8 +23,13 @@ public var escalationExecutable: String {
 
 /// Runs `escalation` with arguments, in the repository root unless told otherwise.
 public func runEscalation(_ arguments: [String], in directory: String? = nil) throws -> CommandResult {
+    try runProgram(escalationExecutable, arguments, in: directory)
+}
+
+/// Runs the program at `path` with arguments, in the repository root unless told otherwise.
+public func runProgram(_ path: String, _ arguments: [String], in directory: String? = nil) throws -> CommandResult {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: escalationExecutable)
+    process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
     process.currentDirectoryURL = URL(fileURLWithPath: directory ?? repositoryRoot.path)
     let out = Pipe(), err = Pipe()
