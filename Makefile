@@ -89,8 +89,8 @@ fuzz: release
 
 # The engine's speed on one thread against its peers, in one run (about 5 minutes on 2 cores):
 # the toy model and the flagship, engine alone and batch to CSV; the toy by hand in C on GSL and
-# in Swift (the same draws, so their event counts must equal the engine's, or the bench fails) and in SimPy
-# (installed in a venv under .build; skipped with a note if it cannot be); the flagship's CSV
+# in Swift (the same draws, so their event counts must equal the engine's, or the bench fails),
+# and in SimPy (installed in a venv under .build; skipped with a note if it cannot be); the flagship's CSV
 # read back by merge, report and --resume against batch writing it; the ratios the batch issue
 # sets targets for; then instructions per event under callgrind (skipped without valgrind).
 BENCH_VENV ?= .build/bench-venv
