@@ -16,13 +16,8 @@
 // then the ratios the batch issue sets targets for. Instructions per event under callgrind are
 // bench/callgrind's, which runs this binary in its `engine` mode.
 //
-// usage: escalation-bench ROOT                         the whole benchmark, from the checkout at ROOT
-//        escalation-bench ROOT profile SCENARIO RUNS   a plain loop over Simulator.run, for a profiler
-//        escalation-bench ROOT engine SCENARIO RUNS [MASTER_SEED]
-//                                                      the engine alone on one thread; prints
-//                                                      `runs events seconds` like the peers
-//        escalation-bench ROOT by-hand RUNS [MASTER_SEED]
-//                                                      the toy by hand in Swift, printing the same
+// Its modes (the whole benchmark, or one line for a profiler or bench/callgrind) are in `usage`
+// below: `escalation-bench --help`.
 import EscalationModel
 import Experiments
 import Foundation
@@ -123,42 +118,80 @@ func peer(_ program: [String], label: String, runs: Int, in directory: String) t
     return Measurement(label: label, threads: 1, runs: runs, events: events, seconds: seconds)
 }
 
-let arguments = CommandLine.arguments
-let root = arguments.count > 1 ? arguments[1] : "."
+let usage = """
+    usage: escalation-bench [ROOT]                        the whole benchmark, from the checkout at ROOT (default .)
+           escalation-bench ROOT profile SCENARIO RUNS    a plain loop over Simulator.run, for a profiler
+           escalation-bench ROOT engine SCENARIO RUNS [MASTER_SEED]
+                                                         the engine alone on one thread: `runs events seconds`
+           escalation-bench ROOT by-hand RUNS [MASTER_SEED]
+                                                         the toy by hand in Swift: `runs events seconds`
+    `make bench` builds the peers and runs the whole benchmark.
 
+    """
+
+/// Says what went wrong and exits: 64 for a usage error, 1 for a failure.
+func fail(_ message: String, usageError: Bool = false) -> Never {
+    FileHandle.standardError.write(Data(("escalation-bench: " + message + "\n" + (usageError ? usage : "")).utf8))
+    exit(usageError ? 64 : 1)
+}
+
+/// The value of a top-level step, or a message and exit 1 if it throws (a scenario that does
+/// not load, a peer that fails), rather than a crash.
+func must<T>(_ step: () throws -> T) -> T {
+    do { return try step() } catch { fail("\(error)") }
+}
+
+/// A whole number of at least `least` from the command line, or a usage error naming it.
+func number<T: FixedWidthInteger>(_ text: String, _ what: String, least: T = 0) -> T {
+    guard let n = T(text), n >= least else { fail("\(what): expected a whole number of at least \(least), found '\(text)'", usageError: true) }
+    return n
+}
+
+let arguments = CommandLine.arguments
+if arguments.dropFirst().contains(where: { ["-h", "--help", "help"].contains($0) }) {
+    print(usage, terminator: "")
+    exit(0)
+}
+let root = arguments.count > 1 ? arguments[1] : "."
+let mode = arguments.count > 2 ? arguments[2] : nil
+
+switch mode {
+case nil:
+    break
 // `escalation-bench ROOT profile SCENARIO RUNS`: only the plain loop on one scenario, for a
 // profiler to look at.
-if arguments.count == 5, arguments[2] == "profile" {
-    let scenario = try ScenarioLoader.load(path: arguments[3]).scenario
-    let m = loop(scenario, label: "loop", runs: Int(arguments[4]) ?? 100_000)
+case "profile"? where arguments.count == 5:
+    let scenario = must { try ScenarioLoader.load(path: arguments[3]).scenario }
+    let m = loop(scenario, label: "loop", runs: number(arguments[4], "RUNS", least: 1))
     print(String(format: "%d runs, %d events, %.2f s: %.0f ns/event", m.runs, m.events, m.seconds, m.nanosecondsPerEvent))
     exit(0)
-}
 // `escalation-bench ROOT engine SCENARIO RUNS [MASTER_SEED]`: the engine alone on one thread,
 // printing `runs events seconds` as the peers do, for bench/callgrind to count instructions per event.
-if (5...6).contains(arguments.count), arguments[2] == "engine" {
-    let scenario = try ScenarioLoader.load(path: arguments[3]).scenario
-    let m = try engine(scenario, label: "engine", runs: Int(arguments[4]) ?? 10_000, threads: 1,
-                       masterSeed: arguments.count == 6 ? UInt64(arguments[5]) ?? 1 : 1)
+case "engine"? where (5...6).contains(arguments.count):
+    let scenario = must { try ScenarioLoader.load(path: arguments[3]).scenario }
+    let runs: Int = number(arguments[4], "RUNS", least: 1)
+    let seed: UInt64 = arguments.count == 6 ? number(arguments[5], "MASTER_SEED") : 1
+    let m = must { try engine(scenario, label: "engine", runs: runs, threads: 1, masterSeed: seed) }
     print(String(format: "%d %d %.6f", m.runs, m.events, m.seconds))
     exit(0)
-}
 // `escalation-bench ROOT by-hand RUNS [MASTER_SEED]`: the toy by hand in Swift, printing the same.
-if (4...5).contains(arguments.count), arguments[2] == "by-hand", let runs = Int(arguments[3]) {
-    let m = byHand(label: "by hand", runs: runs, masterSeed: arguments.count == 5 ? UInt64(arguments[4]) ?? 1 : 1)
+case "by-hand"? where (4...5).contains(arguments.count):
+    let runs: Int = number(arguments[3], "RUNS", least: 1)
+    let seed: UInt64 = arguments.count == 5 ? number(arguments[4], "MASTER_SEED") : 1
+    let m = byHand(label: "by hand", runs: runs, masterSeed: seed)
     print(String(format: "%d %d %.6f", m.runs, m.events, m.seconds))
     exit(0)
+default:
+    fail("unknown mode or wrong number of arguments: \(arguments.dropFirst().joined(separator: " "))", usageError: true)
 }
-guard arguments.count <= 2 else {
-    FileHandle.standardError.write(Data(("usage: escalation-bench [ROOT] | ROOT profile SCENARIO RUNS"
-        + " | ROOT engine SCENARIO RUNS [MASTER_SEED] | ROOT by-hand RUNS [MASTER_SEED]\n").utf8))
-    exit(64)
+guard FileManager.default.fileExists(atPath: root + "/Scenarios/bench/toy.yaml") else {
+    fail("\(root) is not an Escalation checkout (no Scenarios/bench/toy.yaml in it)", usageError: true)
 }
 
 let cores = ProcessInfo.processInfo.activeProcessorCount
 let toyPath = "Scenarios/bench/toy.yaml", flagshipPath = "Scenarios/taji-2020.yaml"
-let toy = try ScenarioLoader.load(path: root + "/" + toyPath)
-let flagship = try ScenarioLoader.load(path: root + "/" + flagshipPath)
+let toy = must { try ScenarioLoader.load(path: root + "/" + toyPath) }
+let flagship = must { try ScenarioLoader.load(path: root + "/" + flagshipPath) }
 // About a second a line on one quiet core; SimPy, some 40 times slower, gets fewer runs.
 let toyRuns = 100_000, flagshipRuns = 100_000, simpyRuns = 2_000, readingRuns = 100_000
 // The release `escalation` beside this binary, for the reading lines; the peers where the
@@ -238,13 +271,13 @@ func copying(_ label: String, _ program: String, _ arguments: [String], removing
 var merging: [() throws -> Measurement] = []
 if haveEscalation {
     try? FileManager.default.removeItem(atPath: mergeScratch)
-    try FileManager.default.createDirectory(atPath: mergeScratch, withIntermediateDirectories: true)
+    must { try FileManager.default.createDirectory(atPath: mergeScratch, withIntermediateDirectories: true) }
     for (i, path) in shardPaths.enumerated() {
-        _ = try execute(escalationBinary, ["batch", flagshipPath, "--runs", String(mergeRuns), "--seed", "1",
-                                           "--shard", "\(i + 1)/\(mergeShards)", "--out", path, "--quiet"], in: root)
+        _ = must { try execute(escalationBinary, ["batch", flagshipPath, "--runs", String(mergeRuns), "--seed", "1",
+                                                  "--shard", "\(i + 1)/\(mergeShards)", "--out", path, "--quiet"], in: root) }
     }
     let catLine = "cat " + shardPaths.joined(separator: " ") + " > " + mergeScratch + "/cat.csv"
-    _ = try execute("/bin/sh", ["-c", catLine], in: root)
+    _ = must { try execute("/bin/sh", ["-c", catLine], in: root) }
     merging = [
         // What starting a command costs this process (Foundation's Process), taken off the
         // times below: it is not the commands' own, and it would narrow every ratio to cat.
@@ -298,7 +331,7 @@ print("")
 var best = [Measurement?](repeating: nil, count: plan.count)
 for _ in 0..<3 {
     for (i, item) in plan.enumerated() {
-        let m = try item.measure()
+        let m = must { try item.measure() }
         if best[i] == nil || m.seconds < best[i]!.seconds { best[i] = m }
     }
 }

@@ -15,9 +15,12 @@ struct BenchPeerTests {
         return fields.count == 3 ? Int(fields[1]) ?? -1 : -1
     }
 
+    static var bench: String {
+        URL(fileURLWithPath: escalationExecutable).deletingLastPathComponent().appendingPathComponent("escalation-bench").path
+    }
+
     @Test func theToyByHandInCAndInSwiftHandlesTheEnginesEvents() throws {
-        let bench = URL(fileURLWithPath: escalationExecutable).deletingLastPathComponent()
-            .appendingPathComponent("escalation-bench").path
+        let bench = Self.bench
         #expect(FileManager.default.isExecutableFile(atPath: bench), "no \(bench): swift build --build-tests builds it")
         let dir = try temporaryDirectory()
         let peer = dir.appendingPathComponent("toy-gsl").path
@@ -30,6 +33,27 @@ struct BenchPeerTests {
             #expect(engine > 0)
             #expect(try Self.events(bench, [".", "by-hand", String(runs), String(seed)]) == engine, "\(runs) runs, seed \(seed)")
             #expect(try Self.events(peer, [String(runs), String(seed)]) == engine, "\(runs) runs, seed \(seed)")
+        }
+    }
+
+    /// The bench's own command line: help, and a message with exit 64 (usage) or 1 (a failure)
+    /// for what it cannot do, never a crash.
+    @Test func theBenchSaysWhatIsWrongWithItsArguments() throws {
+        let help = try runProgram(Self.bench, ["--help"])
+        #expect(help.status == 0 && help.stdout.hasPrefix("usage: escalation-bench [ROOT]"), "\(help.stdout)")
+        let dir = try temporaryDirectory()
+        for (arguments, status, message) in [
+            ([".", "engine", "Scenarios/bench/toy.yaml", "ten"], Int32(64), "RUNS: expected a whole number of at least 1, found 'ten'"),
+            ([".", "by-hand", "0"], 64, "RUNS: expected a whole number of at least 1, found '0'"),
+            ([".", "by-hand", "10", "-1"], 64, "MASTER_SEED: expected a whole number of at least 0, found '-1'"),
+            ([".", "sprint", "10"], 64, "unknown mode or wrong number of arguments: . sprint 10"),
+            ([dir.path], 64, "\(dir.path) is not an Escalation checkout (no Scenarios/bench/toy.yaml in it)"),
+            ([".", "engine", dir.appendingPathComponent("none.yaml").path, "10"], 1, "none.yaml"),
+        ] {
+            let result = try runProgram(Self.bench, arguments)
+            #expect(result.status == status, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.hasPrefix("escalation-bench: ") && result.stderr.contains(message), "\(arguments): \(result.stderr)")
+            #expect(!result.stderr.contains("Fatal error") && !result.stderr.contains("crashed"), "\(arguments)")
         }
     }
 }
