@@ -27,7 +27,9 @@ public final class BatchEngine: Sendable {
         /// CSV rows, when the batch asked for them.
         public var rows = TextBuffer()
         public var kernelEvents = 0
-        public var rateExceeded = false
+        /// Runs in which a state-dependent rate went above its `max_rate`.
+        public var rateExceededRuns = 0
+        public var rateExceeded: Bool { rateExceededRuns > 0 }
 
         public var count: Int { seeds.count }
 
@@ -71,7 +73,7 @@ public final class BatchEngine: Sendable {
                     let record = UnsafeMutableBufferPointer(rebasing: all[(i * width)..<((i + 1) * width)])
                     let (events, exceeded) = simulator.run(seed: seed, into: record)
                     chunk.kernelEvents += events
-                    chunk.rateExceeded = chunk.rateExceeded || exceeded
+                    if exceeded { chunk.rateExceededRuns += 1 }
                     if let rows {
                         rows.appendRow(run: first + i, seed: seed, record: UnsafeBufferPointer(record), to: &chunk.rows)
                         // Room for the chunk once its first row shows how long rows are, rather

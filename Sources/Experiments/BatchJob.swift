@@ -31,7 +31,9 @@ public struct BatchResult {
     public let computed: Int
     public let kernelEvents: Int
     public let seconds: Double
-    public let rateExceeded: Bool
+    /// Whether a state-dependent rate went above its `max_rate` in any run known to the batch:
+    /// how many is in its manifest (`maxRateExceeded`).
+    public var rateExceeded: Bool { (manifest.maxRateExceeded?.runs ?? 0) > 0 }
     /// `--resume` found the output finished (its manifest matches and every row checks), so
     /// nothing ran and the files were left as they were.
     public var alreadyFinished = false
@@ -62,6 +64,9 @@ public enum BatchJob {
         manifest.record(request.loaded.posterior)
         var summary = BatchSummary(table: table)
         var start = range.lowerBound
+        // Runs above max_rate, of the runs known: all those simulated, and on --resume the rows
+        // of the partial file simulated again to check them.
+        var rateCount = Manifest.RateCount(runs: 0, checked: 0)
         var replacedBroken: String?
         let sink: OutputSink
         // Every output is claimed (checked and locked) before anything runs.
@@ -81,7 +86,7 @@ public enum BatchJob {
                     if let summaryPath = request.summary { try outputs.stage(finishedSummary.csv(), for: summaryPath) }
                     try outputs.commit()
                     var result = BatchResult(summary: finishedSummary, manifest: finishedManifest, computed: 0,
-                                             kernelEvents: 0, seconds: 0, rateExceeded: false)
+                                             kernelEvents: 0, seconds: 0)
                     result.alreadyFinished = true
                     return result
                 case .broken(let why): replacedBroken = why
@@ -98,6 +103,7 @@ public enum BatchJob {
                 }
                 let verifier = RowVerifier(scenario: scenario, masterSeed: request.masterSeed, range: range)
                 start = try recover(partial: partial, table: table, range: range, verifier: verifier, into: &summary)
+                rateCount = .init(runs: verifier.rateExceededRuns, checked: verifier.rateCheckedRuns)
             } else {
                 // The plan first: a partial file never exists without the plan that made it.
                 unlink(partial)
@@ -123,7 +129,6 @@ public enum BatchJob {
         let progress = ProgressReporter(total: range.count, quiet: request.quiet)
         let clock = Date()
         var kernelEvents = 0
-        var exceeded = false
         var done = start - range.lowerBound
         let engine = BatchEngine(scenario: scenario)
         do {
@@ -132,7 +137,8 @@ public enum BatchJob {
             try sink.write(chunk.rows)
             for i in 0..<chunk.count { chunk.withRecord(i, width: table.layout.width) { summary.add($0) } }
             kernelEvents += chunk.kernelEvents
-            exceeded = exceeded || chunk.rateExceeded
+            rateCount.runs += chunk.rateExceededRuns
+            rateCount.checked += chunk.count
             done += chunk.count
             progress.update(done: done)
         }
@@ -145,6 +151,7 @@ public enum BatchJob {
         progress.finish()
         try sink.finish()
         manifest.finished = Manifest.timestamp()
+        manifest.maxRateExceeded = rateCount
 
         // All outputs or none: the summary and manifest are staged beside their targets, then
         // everything is renamed into place together.
@@ -164,7 +171,7 @@ public enum BatchJob {
         }
         try outputs.commit()
         var result = BatchResult(summary: summary, manifest: manifest, computed: range.upperBound - start,
-                                 kernelEvents: kernelEvents, seconds: seconds, rateExceeded: exceeded)
+                                 kernelEvents: kernelEvents, seconds: seconds)
         result.replacedBroken = replacedBroken
         return result
     }

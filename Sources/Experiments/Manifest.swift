@@ -51,6 +51,29 @@ public struct Manifest: Codable, Equatable, Sendable {
     public var posterior: String?
     /// SHA-256 of the posterior file the draws came from.
     public var posteriorHash: String?
+    /// In how many runs a state-dependent rate went above its `max_rate` (thinning then drew
+    /// too few of that process's events), of how many runs it is known for. The CSV's rows do
+    /// not record it, so the manifest does: a batch counts every run it simulates; a resumed one
+    /// the runs it simulates and the rows of its partial file it simulates again to check them;
+    /// a merge adds up its shards'. Absent from manifests written before it was recorded.
+    public var maxRateExceeded: RateCount?
+
+    /// Runs in which a rate went above its maximum (`runs`), of the runs checked (`checked`).
+    public struct RateCount: Codable, Equatable, Sendable {
+        public var runs: Int
+        public var checked: Int
+
+        public init(runs: Int, checked: Int) {
+            self.runs = runs
+            self.checked = checked
+        }
+
+        /// The count in words for a batch of `total` runs: "3 of the 1000 runs", or when not every
+        /// run was checked, "3 of the 120 runs checked (of 1000)".
+        public func described(of total: Int) -> String {
+            checked >= total ? "\(runs) of the \(total) runs" : "\(runs) of the \(checked) runs checked (of \(total))"
+        }
+    }
 
     /// What the manifest says about a loaded scenario's posterior.
     public mutating func record(_ use: PosteriorUse) {

@@ -97,6 +97,14 @@ public enum Merge {
                          masterSeed: masterSeed, table: try RunTable(manifest: reference.manifest))
     }
 
+    /// The shards' counts of runs above `max_rate` added up: nil if none records one (manifests
+    /// written before they did), and fewer runs checked than the batch's if some do not.
+    static func rateCount(_ shards: [Manifest]) -> Manifest.RateCount? {
+        let known = shards.compactMap(\.maxRateExceeded)
+        guard !known.isEmpty else { return nil }
+        return .init(runs: known.map(\.runs).reduce(0, +), checked: known.map(\.checked).reduce(0, +))
+    }
+
     /// Writes the merged CSV, its manifest and the summary, all or none.
     static func write(_ pass: MergePass, out: String, summaryPath: String?, durable: Bool, stopAtFirst: Bool,
                       refusal: ([MergePass.Failure]) -> BatchError) throws -> Result {
@@ -120,6 +128,7 @@ public enum Merge {
         manifest.shard = .init(index: 1, count: 1, first: 0, end: manifest.runs)
         manifest.started = shards.map(\.manifest.started).min() ?? manifest.started
         manifest.finished = shards.map(\.manifest.finished).max() ?? manifest.finished
+        manifest.maxRateExceeded = rateCount(shards.map(\.manifest))
         if let summaryPath, let summary { try outputs.stage(summary.csv(), for: summaryPath) }
         try outputs.stage(manifest.encoded(), for: Manifest.path(forCSV: out))
         try outputs.commit()

@@ -30,11 +30,23 @@ public struct ReportData: Sendable {
     /// The scenario as loaded, with where its numbers come from (when the report knows it).
     public var loaded: LoadedScenario?
     /// Runs in which a state-dependent rate went above its `max_rate`, of `rateCheckedRuns`:
-    /// every run, when the report simulated them; the sample simulated again, when it read a
-    /// batch's CSV (which does not record it).
+    /// every run, when the report simulated them or read a batch whose manifest counts them all;
+    /// else the sample simulated again (the CSV does not record it).
     public var rateExceededRuns = 0
     public var rateCheckedRuns = 0
+    public var rateCountSource = RateCountSource.simulated
     public var rateExceeded: Bool { rateExceededRuns > 0 }
+
+    /// Where the count of runs above `max_rate` comes from.
+    public enum RateCountSource: Sendable {
+        /// Every run, simulated for the report.
+        case simulated
+        /// The batch's manifest, which counts every run of the CSV.
+        case manifest
+        /// The runs of the batch simulated again for the report, as the manifest does not count
+        /// them all (written before it counted, or resumed, or merged from such shards).
+        case sample
+    }
 
     /// The runs simulated again with traces.
     public var sample: ReportSample { check.sample }
@@ -190,8 +202,15 @@ extension ReportData {
         var data = data(scenario: loaded.scenario, manifest: manifest, tally: tally, traces: traces,
                         check: ReportCheck(csv: csv, csvSHA256: hash, rows: rows, sample: sample))
         data.loaded = loaded
-        data.rateExceededRuns = traces.rateExceededRuns
-        data.rateCheckedRuns = sample.runs.count
+        if let recorded = manifest.maxRateExceeded, recorded.checked == range.count {
+            data.rateExceededRuns = recorded.runs
+            data.rateCheckedRuns = recorded.checked
+            data.rateCountSource = .manifest
+        } else {
+            data.rateExceededRuns = traces.rateExceededRuns
+            data.rateCheckedRuns = sample.runs.count
+            data.rateCountSource = .sample
+        }
         return data
     }
 

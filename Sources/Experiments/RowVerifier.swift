@@ -25,6 +25,12 @@ public final class RowVerifier {
     private var row = ""
     /// Rows simulated again so far.
     public private(set) var simulated = 0
+    /// Runs simulated again so far, each counted once however often its row is checked, and those
+    /// of them in which a state-dependent rate went above its `max_rate` (the CSV does not
+    /// record it; a resumed batch's manifest counts these for the rows it recovers).
+    public private(set) var rateCheckedRuns = 0
+    public private(set) var rateExceededRuns = 0
+    private var lastCounted = -1
 
     public init(scenario: Scenario, masterSeed: UInt64, range: Range<Int>) {
         table = RunTable(scenario)
@@ -114,7 +120,12 @@ public final class RowVerifier {
         if let problem = Self.seedProblem(run: run, seed: seed, masterSeed: masterSeed, file: file) { throw problem }
         guard always || isSampled(run) else { return }
         simulated += 1
-        record.withUnsafeMutableBufferPointer { _ = simulator.run(seed: seed, into: $0) }
+        let exceeded = record.withUnsafeMutableBufferPointer { simulator.run(seed: seed, into: $0).rateExceeded }
+        if run != lastCounted {
+            lastCounted = run
+            rateCheckedRuns += 1
+            if exceeded { rateExceededRuns += 1 }
+        }
         row.removeAll(keepingCapacity: true)
         record.withUnsafeBufferPointer { table.appendRow(run: run, seed: seed, record: $0, to: &row) }
         guard isRow(&row, line: line) else {

@@ -114,7 +114,8 @@ struct BatchCommand: ParsableCommand {
             if let why = result.replacedBroken {
                 complain("warning: \(out!) was finished by its manifest, but \(why); it was made again")
             }
-            warnIfRateExceeded(result.rateExceeded)
+            let shardRuns = result.manifest.shard.end - result.manifest.shard.first
+            warnIfRateExceeded(result.rateExceeded, where: result.manifest.maxRateExceeded.map { "in " + $0.described(of: shardRuns) })
             let invalid = result.summary.outcomeCounts[loaded.scenario.invalidOutcome]
             if invalid > 0 {
                 complain("warning: \(invalid) run\(invalid == 1 ? "" : "s") ended invalid: a value computed during the run was "

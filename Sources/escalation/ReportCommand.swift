@@ -50,8 +50,9 @@ struct ReportCommand: ParsableCommand {
             if inputIsBatch {
                 data = try ReportData.collect(fromBatch: input, threads: threads,
                                               progress: ProgressReporter(total: 0, quiet: true))
-                warnIfRateExceeded(data.rateExceeded, where: "in \(data.rateExceededRuns) of the \(data.rateCheckedRuns) runs "
-                                   + "of the batch simulated again for the report")
+                warnIfRateExceeded(data.rateExceeded, where: "in \(data.rateExceededRuns) of the \(data.rateCheckedRuns) runs"
+                                   + (data.rateCountSource == .manifest ? ", as the batch's manifest records"
+                                                                        : " of the batch simulated again for the report"))
             } else {
                 let loaded = try ScenarioLoader.load(path: input, overrides: overrides, posterior: posterior.choice)
                 data = try ReportData.collect(scenario: loaded.scenario,

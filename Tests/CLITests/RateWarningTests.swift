@@ -1,3 +1,4 @@
+import Experiments
 import Foundation
 import TestSupport
 import Testing
@@ -27,9 +28,11 @@ struct RateWarningTests {
                           ["backtest", path, "--runs", "100"]] {
             #expect(!(try stderr(arguments)).contains(Self.warning), "\(arguments)")
         }
-        // Above it: each says so.
-        for arguments in [["batch", path, "--runs", "200", "--quiet", "--out", sink + ".csv"] + over,
-                          ["compare", path, path, "--runs", "100"] + over,
+        // Above it: each says so (a batch, in how many runs: at push 3 the rate is above 1 from
+        // the start, so in all of them).
+        #expect(try stderr(["batch", path, "--runs", "200", "--quiet", "--out", sink + ".csv"] + over)
+            .contains(Self.inSomeRuns + " (in 200 of the 200 runs); raise max_rate for exact results"))
+        for arguments in [["compare", path, path, "--runs", "100"] + over,
                           ["backtest", path, "--runs", "100"] + over] {
             #expect(try stderr(arguments).contains(Self.inSomeRuns + "; raise max_rate for exact results"), "\(arguments)")
         }
@@ -57,8 +60,9 @@ struct RateWarningTests {
     }
 
     /// `report` says how many runs went above the maximum, on standard error and at the top of
-    /// the page: of every run, from a scenario; of the runs it simulates again to check the file,
-    /// from a batch's CSV (which does not record it). At push 1.005 the rate passes 1 after day
+    /// the page: of every run, from a scenario; from a batch's CSV (which does not record it), as
+    /// its manifest counts them, or, in a manifest that does not count every run, of the runs
+    /// the report simulates again to check the file. At push 1.005 the rate passes 1 after day
     /// 99.005, so about 1 − e^−1 of runs draw a candidate there.
     @Test func aReportCountsTheRunsAboveTheMaximum() throws {
         let dir = try temporaryDirectory()
@@ -86,11 +90,21 @@ struct RateWarningTests {
             .stderr.contains(Self.inSomeRuns))
         let fromBatch = try runEscalation(["report", csv, "--quiet", "--out", dir.appendingPathComponent("batch.html").path])
         #expect(fromBatch.status == 0, "\(fromBatch.stderr)")
-        #expect(fromBatch.stderr.contains(
-            Self.inSomeRuns + " (in \(expected) of the \(runs) runs of the batch simulated again for the report); raise"),
+        #expect(fromBatch.stderr.contains(Self.inSomeRuns + " (in \(expected) of the \(runs) runs, as the batch's manifest records); raise"),
                 "\(fromBatch.stderr)")
-        #expect(try page("batch.html").contains("in \(expected) of the \(runs) runs of the batch simulated again for this report "
-                                                + "(its CSV does not record it, so other runs may have too): "))
+        #expect(try page("batch.html").contains("in \(expected) of the \(runs) runs, as the batch's manifest records: "))
+
+        // A manifest without the count (written before manifests kept it): the runs simulated again.
+        let manifestPath = dir.appendingPathComponent("runs.manifest.json").path
+        var manifest = try Manifest.read(manifestPath)
+        manifest.maxRateExceeded = nil
+        try manifest.encoded().write(toFile: manifestPath, atomically: true, encoding: .utf8)
+        let fromSample = try runEscalation(["report", csv, "--quiet", "--out", dir.appendingPathComponent("sample.html").path])
+        #expect(fromSample.stderr.contains(
+            Self.inSomeRuns + " (in \(expected) of the \(runs) runs of the batch simulated again for the report); raise"),
+                "\(fromSample.stderr)")
+        #expect(try page("sample.html").contains("in \(expected) of the \(runs) runs of the batch simulated again for this report "
+                                                 + "(its manifest does not count every run, so other runs may have too): "))
 
         // Within the maximum, neither says anything.
         #expect(!(try runEscalation(["batch", path, "--runs", String(runs), "--seed", "1", "--quiet", "--out", csv]))
@@ -98,6 +112,69 @@ struct RateWarningTests {
         let quiet = try runEscalation(["report", csv, "--quiet", "--out", dir.appendingPathComponent("within.html").path])
         let within = try page("within.html")
         #expect(!quiet.stderr.contains(Self.warning) && !within.contains("rate-warning"))
+    }
+
+    /// The CSV does not record in which runs a rate went above the maximum, so the manifest
+    /// counts them: a batch every run it simulates, a shard its own, and `merge` adds the shards'
+    /// up to the whole batch's count; a resumed batch counts the runs it simulates and the rows of
+    /// the partial file it simulates again to check them, and says of how many runs it knows.
+    @Test func manifestsCountTheRunsAboveTheMaximum() throws {
+        let dir = try temporaryDirectory()
+        func p(_ name: String) -> String { dir.appendingPathComponent(name).path }
+        try rateAboveMaximumScenario.write(toFile: p("over.yaml"), atomically: true, encoding: .utf8)
+        let runs = 300
+        let model = try scenario(rateAboveMaximumScenario.replacingOccurrences(of: "value: 1,", with: "value: 1.005,"))
+        let flagged = model.replicate(runs, master: 1).map(\.rateExceeded)
+        func count(_ runs: some Sequence<Int>) -> Int { runs.filter { flagged[$0] }.count }
+        let expected = count(0..<runs)
+        #expect(expected > runs / 3 && expected < runs * 9 / 10, "\(expected) of \(runs)")
+        let batch = ["batch", p("over.yaml"), "--runs", String(runs), "--seed", "1", "--quiet", "--set", "parameters.push.value=1.005"]
+
+        let whole = try runEscalation(batch + ["--out", p("whole.csv")])
+        #expect(whole.status == 0, "\(whole.stderr)")
+        #expect(whole.stderr.contains(Self.inSomeRuns + " (in \(expected) of the \(runs) runs); raise"), "\(whole.stderr)")
+        #expect(try Manifest.read(p("whole.manifest.json")).maxRateExceeded == .init(runs: expected, checked: runs))
+
+        // Three shards, each counting its own runs; merged, the whole batch's count.
+        for k in 1...3 {
+            let shard = try runEscalation(batch + ["--shard", "\(k)/3", "--out", p("shard\(k).csv")])
+            #expect(shard.status == 0, "\(shard.stderr)")
+            let manifest = try Manifest.read(p("shard\(k).manifest.json"))
+            let range = manifest.shard.first..<manifest.shard.end
+            #expect(manifest.maxRateExceeded == .init(runs: count(range), checked: range.count))
+        }
+        let shards = (1...3).map { p("shard\($0).csv") }
+        let merged = try runEscalation(["merge"] + shards + ["--out", p("merged.csv")])
+        #expect(merged.status == 0, "\(merged.stderr)")
+        #expect(merged.stderr.contains(Self.inSomeRuns + " (in \(expected) of the \(runs) runs, as the shards' manifests record); raise"),
+                "\(merged.stderr)")
+        #expect(try Manifest.read(p("merged.manifest.json")).maxRateExceeded == .init(runs: expected, checked: runs))
+        // A shard whose manifest does not count them (written before manifests did): the others' count.
+        var second = try Manifest.read(p("shard2.manifest.json"))
+        let secondRange = second.shard.first..<second.shard.end
+        second.maxRateExceeded = nil
+        try second.encoded().write(toFile: p("shard2.manifest.json"), atomically: true, encoding: .utf8)
+        let partly = try runEscalation(["merge"] + shards + ["--out", p("partly.csv")])
+        let known = expected - count(secondRange), checked = runs - secondRange.count
+        #expect(partly.stderr.contains(Self.inSomeRuns + " (in \(known) of the \(checked) runs checked (of \(runs)), "
+                                       + "as the shards' manifests record); raise"), "\(partly.stderr)")
+        #expect(try Manifest.read(p("partly.manifest.json")).maxRateExceeded == .init(runs: known, checked: checked))
+
+        // Killed after 150 rows, then resumed: the 150 runs it simulates, and of the 150 it reads
+        // back, those it simulates again to check them (about one in three, and the last).
+        try FileManager.default.moveItem(atPath: p("whole.csv"), toPath: p("whole.csv.partial"))
+        try FileManager.default.moveItem(atPath: p("whole.manifest.json"), toPath: p("whole.csv.partial.json"))
+        let lines = try String(contentsOfFile: p("whole.csv.partial"), encoding: .utf8).split(separator: "\n")
+        try (lines.prefix(151).joined(separator: "\n") + "\n").write(toFile: p("whole.csv.partial"), atomically: false, encoding: .utf8)
+        let resumed = try runEscalation(batch + ["--out", p("whole.csv"), "--resume"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let verifier = RowVerifier(scenario: model, masterSeed: 1, range: 0..<runs)
+        let rechecked = (0..<150).filter { verifier.isSampled($0) || $0 == 149 }
+        #expect(rechecked.count > 20 && rechecked.count < 150)
+        let resumedCount = Manifest.RateCount(runs: count(rechecked) + count(150..<runs), checked: rechecked.count + 150)
+        #expect(try Manifest.read(p("whole.manifest.json")).maxRateExceeded == resumedCount)
+        #expect(resumed.stderr.contains(Self.inSomeRuns + " (in \(resumedCount.runs) of the \(resumedCount.checked) runs checked "
+                                        + "(of \(runs))); raise"), "\(resumed.stderr)")
     }
 
     /// Calibration, hindcasts and simulation-based calibration count the runs (and calibration
