@@ -121,6 +121,11 @@ public struct Manifest: Codable, Equatable, Sendable {
                 throw BatchError("\(path) is not a manifest escalation wrote: its seed, runs or shard range are impossible "
                                  + "(seed \(abbreviated(manifest.seed)), runs \(manifest.runs), shard runs \(manifest.shard.first)..<\(manifest.shard.end))")
             }
+            if let count = manifest.maxRateExceeded,
+               count.runs < 0 || count.runs > count.checked || count.checked > manifest.shard.end - manifest.shard.first {
+                throw BatchError("\(path) is not a manifest escalation wrote: its maxRateExceeded is impossible "
+                                 + "(\(count.runs) runs of \(count.checked) checked, in a shard of \(manifest.shard.end - manifest.shard.first) runs)")
+            }
             return manifest
         } catch let error as BatchError {
             throw error

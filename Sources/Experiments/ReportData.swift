@@ -39,13 +39,34 @@ public struct ReportData: Sendable {
 
     /// Where the count of runs above `max_rate` comes from.
     public enum RateCountSource: Sendable {
-        /// Every run, simulated for the report.
+        /// Every run, simulated for the report (from a scenario, or a batch small enough that
+        /// its check simulates every row again).
         case simulated
-        /// The batch's manifest, which counts every run of the CSV.
+        /// The batch's manifest: every run of the CSV, or, for a resumed batch or a merge of
+        /// shards some of which did not count, more runs than the report's sample.
         case manifest
-        /// The runs of the batch simulated again for the report, as the manifest does not count
-        /// them all (written before it counted, or resumed, or merged from such shards).
+        /// The runs of the batch simulated again for the report: the manifest counts fewer (or
+        /// none: written before manifests counted), or fewer above the maximum than the sample
+        /// finds among its runs, which cannot be.
         case sample
+    }
+
+    /// In how many runs a rate went above its maximum, in words: "3 of the 1000 runs", and where
+    /// the count comes from when the report did not simulate every run.
+    public var rateCountDescription: String {
+        let total = summary.n
+        switch rateCountSource {
+        case .simulated:
+            return "\(rateExceededRuns) of the \(rateCheckedRuns) runs"
+        case .manifest where rateCheckedRuns >= total:
+            return "\(rateExceededRuns) of the \(total) runs, as the batch's manifest records"
+        case .manifest:
+            return "\(rateExceededRuns) of the \(rateCheckedRuns) runs the batch's manifest counts (of \(total); "
+                + "it does not know the others, so some of them may have too)"
+        case .sample:
+            return "\(rateExceededRuns) of the \(rateCheckedRuns) runs of the batch simulated again for the report "
+                + "(its manifest does not count every run, so other runs may have too)"
+        }
     }
 
     /// The runs simulated again with traces.
@@ -202,14 +223,16 @@ extension ReportData {
         var data = data(scenario: loaded.scenario, manifest: manifest, tally: tally, traces: traces,
                         check: ReportCheck(csv: csv, csvSHA256: hash, rows: rows, sample: sample))
         data.loaded = loaded
-        if let recorded = manifest.maxRateExceeded, recorded.checked == range.count {
-            data.rateExceededRuns = recorded.runs
-            data.rateCheckedRuns = recorded.checked
-            data.rateCountSource = .manifest
+        // The manifest's count where it covers more runs than the sample, unless the sample finds
+        // more runs above the maximum than the manifest allows (its count plus the runs it does not
+        // know); a sample of every run is exact.
+        let sampled = (runs: traces.rateExceededRuns, checked: sample.runs.count)
+        if let recorded = manifest.maxRateExceeded, recorded.checked > sampled.checked,
+           sampled.runs <= recorded.runs + (range.count - recorded.checked) {
+            (data.rateExceededRuns, data.rateCheckedRuns, data.rateCountSource) = (recorded.runs, recorded.checked, .manifest)
         } else {
-            data.rateExceededRuns = traces.rateExceededRuns
-            data.rateCheckedRuns = sample.runs.count
-            data.rateCountSource = .sample
+            (data.rateExceededRuns, data.rateCheckedRuns) = sampled
+            data.rateCountSource = sampled.checked == range.count ? .simulated : .sample
         }
         return data
     }

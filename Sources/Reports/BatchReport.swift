@@ -16,12 +16,7 @@ public enum BatchReport {
                        + (m.shard.count > 1 ? ", shard \(m.shard.index)/\(m.shard.count)" : "")
                        + "; escalation \(m.version).", className: "meta")
         if data.rateExceeded {
-            let which = switch data.rateCountSource {
-            case .simulated: "\(data.rateExceededRuns) of the \(data.rateCheckedRuns) runs"
-            case .manifest: "\(data.rateExceededRuns) of the \(data.rateCheckedRuns) runs, as the batch's manifest records"
-            case .sample: "\(data.rateExceededRuns) of the \(data.rateCheckedRuns) runs of the batch simulated again for this report "
-                + "(its manifest does not count every run, so other runs may have too)"
-            }
+            let which = data.rateCountDescription
             page.raw("<p id=\"rate-warning\" class=\"warning\"><strong>A state-dependent rate went above its max_rate</strong> in "
                      + xmlEscaped(which) + ": thinning drew too few of its events in those runs, so the figures below undercount "
                      + "them. Raise <code>max_rate</code> (write it from the rate's own parameters) and run again.</p>")

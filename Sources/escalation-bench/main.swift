@@ -70,10 +70,11 @@ func batchToCSV(_ loaded: LoadedScenario, label: String, runs: Int, threads: Int
     let out = NSTemporaryDirectory() + "escalation-bench-\(getpid()).csv"
     request.out = out
     request.quiet = true
+    // Removed whether the batch finishes or fails.
+    defer { for path in [out, out + ".partial", out + ".partial.json", Manifest.path(forCSV: out)] { unlink(path) } }
     let start = now()
     let result = try BatchJob.run(request)
     let seconds = now() - start
-    for path in [out, out + ".partial", out + ".partial.json", Manifest.path(forCSV: out)] { unlink(path) }
     return Measurement(label: label, threads: threads, runs: runs, events: result.kernelEvents, seconds: seconds)
 }
 
@@ -129,8 +130,12 @@ let usage = """
 
     """
 
-/// Says what went wrong and exits: 64 for a usage error, 1 for a failure.
+/// Folders of scratch files the bench is using, removed if it fails part way.
+nonisolated(unsafe) var scratchFolders: [String] = []
+
+/// Says what went wrong, removes the scratch files and exits: 64 for a usage error, 1 for a failure.
 func fail(_ message: String, usageError: Bool = false) -> Never {
+    for folder in scratchFolders { try? FileManager.default.removeItem(atPath: folder) }
     FileHandle.standardError.write(Data(("escalation-bench: " + message + "\n" + (usageError ? usage : "")).utf8))
     exit(usageError ? 64 : 1)
 }
@@ -148,7 +153,7 @@ func number<T: FixedWidthInteger>(_ text: String, _ what: String, least: T = 0) 
 }
 
 let arguments = CommandLine.arguments
-if arguments.dropFirst().contains(where: { ["-h", "--help", "help"].contains($0) }) {
+if arguments.dropFirst().contains(where: { ["-h", "--help"].contains($0) }) || arguments.dropFirst().first == "help" {
     print(usage, terminator: "")
     exit(0)
 }
@@ -161,16 +166,17 @@ case nil:
 // `escalation-bench ROOT profile SCENARIO RUNS`: only the plain loop on one scenario, for a
 // profiler to look at.
 case "profile"? where arguments.count == 5:
+    let runs: Int = number(arguments[4], "RUNS", least: 1)
     let scenario = must { try ScenarioLoader.load(path: arguments[3]).scenario }
-    let m = loop(scenario, label: "loop", runs: number(arguments[4], "RUNS", least: 1))
+    let m = loop(scenario, label: "loop", runs: runs)
     print(String(format: "%d runs, %d events, %.2f s: %.0f ns/event", m.runs, m.events, m.seconds, m.nanosecondsPerEvent))
     exit(0)
 // `escalation-bench ROOT engine SCENARIO RUNS [MASTER_SEED]`: the engine alone on one thread,
 // printing `runs events seconds` as the peers do, for bench/callgrind to count instructions per event.
 case "engine"? where (5...6).contains(arguments.count):
-    let scenario = must { try ScenarioLoader.load(path: arguments[3]).scenario }
     let runs: Int = number(arguments[4], "RUNS", least: 1)
     let seed: UInt64 = arguments.count == 6 ? number(arguments[5], "MASTER_SEED") : 1
+    let scenario = must { try ScenarioLoader.load(path: arguments[3]).scenario }
     let m = must { try engine(scenario, label: "engine", runs: runs, threads: 1, masterSeed: seed) }
     print(String(format: "%d %d %.6f", m.runs, m.events, m.seconds))
     exit(0)
@@ -220,6 +226,7 @@ if !haveEscalation { notes.append("no release `escalation` at \(escalationBinary
 // runs, so it reads and checks them all and has no run left to compute.
 let scratch = NSTemporaryDirectory() + "escalation-bench-\(getpid())"
 let written = scratch + "/written.csv", resumed = scratch + "/resumed.csv"
+scratchFolders.append(scratch)
 let batchArguments = ["batch", flagshipPath, "--runs", String(readingRuns), "--seed", "1", "--threads", "1", "--quiet"]
 func command(_ label: String, _ arguments: [String]) throws -> Measurement {
     let (_, seconds) = try execute(escalationBinary, arguments, in: root)
@@ -240,7 +247,7 @@ let reading: [() throws -> Measurement] = [
         let start = now()
         let (rows, _) = try ReportData.readRows(of: written, manifest: manifest, scenario: flagship.scenario,
                                                 scenarioPath: flagshipPath)
-        precondition(rows == readingRuns, "the report read \(rows) rows of \(readingRuns)")
+        guard rows == readingRuns else { throw BenchFailure(description: "the report read \(rows) rows of \(readingRuns)") }
         return Measurement(label: "report, reading alone", threads: 1, runs: rows, events: 0, seconds: now() - start)
     },
     {
@@ -257,6 +264,7 @@ let reading: [() throws -> Measurement] = [
 // shards from a warm cache (cat once before timing) and write one file beside them.
 let mergeRuns = 1_000_000, mergeShards = 4
 let mergeScratch = NSTemporaryDirectory() + "escalation-bench-merge-\(getpid())"
+scratchFolders.append(mergeScratch)
 let shardPaths = (1...mergeShards).map { mergeScratch + "/" + ShardFiles.Name(stem: "runs", index: $0, count: mergeShards).description }
 func copying(_ label: String, _ program: String, _ arguments: [String], removing output: String) throws -> Measurement {
     // Each copy starts with nothing of the last one's 205 MB waiting to go to the disk: otherwise

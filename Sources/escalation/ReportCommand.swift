@@ -50,16 +50,14 @@ struct ReportCommand: ParsableCommand {
             if inputIsBatch {
                 data = try ReportData.collect(fromBatch: input, threads: threads,
                                               progress: ProgressReporter(total: 0, quiet: true))
-                warnIfRateExceeded(data.rateExceeded, where: "in \(data.rateExceededRuns) of the \(data.rateCheckedRuns) runs"
-                                   + (data.rateCountSource == .manifest ? ", as the batch's manifest records"
-                                                                        : " of the batch simulated again for the report"))
+                warnIfRateExceeded(data.rateExceeded, where: "in " + data.rateCountDescription)
             } else {
                 let loaded = try ScenarioLoader.load(path: input, overrides: overrides, posterior: posterior.choice)
                 data = try ReportData.collect(scenario: loaded.scenario,
                                               manifest: ReportData.manifest(for: loaded, runs: runs, seed: seed, threads: threads),
                                               threads: threads, progress: ProgressReporter(total: runs, quiet: quiet))
                 data.loaded = loaded
-                warnIfRateExceeded(data.rateExceeded, where: "in \(data.rateExceededRuns) of the \(data.rateCheckedRuns) runs")
+                warnIfRateExceeded(data.rateExceeded, where: "in " + data.rateCountDescription)
             }
             try outputs.stage(BatchReport.render(data, extraSections: data.loaded.map { SourcesTable($0).html() } ?? ""), for: out)
             try outputs.commit()

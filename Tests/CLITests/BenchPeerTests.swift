@@ -47,6 +47,8 @@ struct BenchPeerTests {
             ([".", "by-hand", "0"], 64, "RUNS: expected a whole number of at least 1, found '0'"),
             ([".", "by-hand", "10", "-1"], 64, "MASTER_SEED: expected a whole number of at least 0, found '-1'"),
             ([".", "sprint", "10"], 64, "unknown mode or wrong number of arguments: . sprint 10"),
+            // The numbers are checked before the scenario is read.
+            ([".", "engine", dir.appendingPathComponent("none.yaml").path, "ten"], 64, "RUNS: expected a whole number"),
             ([dir.path], 64, "\(dir.path) is not an Escalation checkout (no Scenarios/bench/toy.yaml in it)"),
             ([".", "engine", dir.appendingPathComponent("none.yaml").path, "10"], 1, "none.yaml"),
         ] {
@@ -55,5 +57,8 @@ struct BenchPeerTests {
             #expect(result.stderr.hasPrefix("escalation-bench: ") && result.stderr.contains(message), "\(arguments): \(result.stderr)")
             #expect(!result.stderr.contains("Fatal error") && !result.stderr.contains("crashed"), "\(arguments)")
         }
+        // With no arguments it benchmarks the checkout it is run in: here, none.
+        let outside = try runProgram(Self.bench, [], in: dir.path)
+        #expect(outside.status == 64 && outside.stderr.hasPrefix("escalation-bench: . is not an Escalation checkout"), "\(outside.stderr)")
     }
 }

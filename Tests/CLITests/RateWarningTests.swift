@@ -60,10 +60,11 @@ struct RateWarningTests {
     }
 
     /// `report` says how many runs went above the maximum, on standard error and at the top of
-    /// the page: of every run, from a scenario; from a batch's CSV (which does not record it), as
-    /// its manifest counts them, or, in a manifest that does not count every run, of the runs
-    /// the report simulates again to check the file. At push 1.005 the rate passes 1 after day
-    /// 99.005, so about 1 − e^−1 of runs draw a candidate there.
+    /// the page: of every run, from a scenario or a batch small enough that the report simulates
+    /// every row again; from a larger batch's CSV (which does not record it), as its manifest
+    /// counts them, or, where the manifest counts fewer runs than the report's sample (or a count
+    /// the sample proves wrong), of the runs the report simulates again to check the file. At
+    /// push 1.005 the rate passes 1 after day 99.005, so about 1 − e^−1 of runs draw a candidate there.
     @Test func aReportCountsTheRunsAboveTheMaximum() throws {
         let dir = try temporaryDirectory()
         let path = dir.appendingPathComponent("over.yaml").path
@@ -88,24 +89,58 @@ struct RateWarningTests {
         let csv = dir.appendingPathComponent("runs.csv").path
         #expect(try runEscalation(["batch", path, "--runs", String(runs), "--seed", "1", "--quiet", "--out", csv] + over)
             .stderr.contains(Self.inSomeRuns))
+        // A batch of 300 runs: the report simulates every row again to check it, so its count is exact.
         let fromBatch = try runEscalation(["report", csv, "--quiet", "--out", dir.appendingPathComponent("batch.html").path])
         #expect(fromBatch.status == 0, "\(fromBatch.stderr)")
-        #expect(fromBatch.stderr.contains(Self.inSomeRuns + " (in \(expected) of the \(runs) runs, as the batch's manifest records); raise"),
-                "\(fromBatch.stderr)")
-        #expect(try page("batch.html").contains("in \(expected) of the \(runs) runs, as the batch's manifest records: "))
+        #expect(fromBatch.stderr.contains(Self.inSomeRuns + " (in \(expected) of the \(runs) runs); raise"), "\(fromBatch.stderr)")
+        #expect(try page("batch.html").contains("in \(expected) of the \(runs) runs: "))
 
-        // A manifest without the count (written before manifests kept it): the runs simulated again.
-        let manifestPath = dir.appendingPathComponent("runs.manifest.json").path
-        var manifest = try Manifest.read(manifestPath)
-        manifest.maxRateExceeded = nil
-        try manifest.encoded().write(toFile: manifestPath, atomically: true, encoding: .utf8)
-        let fromSample = try runEscalation(["report", csv, "--quiet", "--out", dir.appendingPathComponent("sample.html").path])
-        #expect(fromSample.stderr.contains(
-            Self.inSomeRuns + " (in \(expected) of the \(runs) runs of the batch simulated again for the report); raise"),
-                "\(fromSample.stderr)")
-        #expect(try page("sample.html").contains("in \(expected) of the \(runs) runs of the batch simulated again for this report "
-                                                 + "(its manifest does not count every run, so other runs may have too): "))
+        // A batch larger than the report's sample (10,000 runs): the count its manifest records.
+        let big = 12_000
+        let flagged = try scenario(rateAboveMaximumScenario.replacingOccurrences(of: "value: 1,", with: "value: 1.005,"))
+            .replicate(big, master: 1).map(\.rateExceeded)
+        let bigExpected = flagged.filter { $0 }.count
+        let bigCSV = dir.appendingPathComponent("big.csv").path, bigManifest = dir.appendingPathComponent("big.manifest.json").path
+        #expect(try runEscalation(["batch", path, "--runs", String(big), "--seed", "1", "--quiet", "--out", bigCSV] + over).status == 0)
+        func report(_ name: String) throws -> (stderr: String, page: String) {
+            let result = try runEscalation(["report", bigCSV, "--quiet", "--out", dir.appendingPathComponent(name).path])
+            #expect(result.status == 0, "\(result.stderr)")
+            return (result.stderr, try page(name))
+        }
+        let fromManifest = try report("manifest.html")
+        let recorded = "\(bigExpected) of the \(big) runs, as the batch's manifest records"
+        #expect(fromManifest.stderr.contains(Self.inSomeRuns + " (in \(recorded)); raise"), "\(fromManifest.stderr)")
+        #expect(fromManifest.page.contains("in \(recorded): "))
 
+        // A manifest that counts only some runs (a resumed batch), more than the sample: its count.
+        let original = try Manifest.read(bigManifest)
+        var manifest = original
+        manifest.maxRateExceeded = .init(runs: flagged.prefix(11_000).filter { $0 }.count, checked: 11_000)
+        try manifest.encoded().write(toFile: bigManifest, atomically: true, encoding: .utf8)
+        let partly = try report("partly.html")
+        let counted = "\(manifest.maxRateExceeded!.runs) of the 11000 runs the batch's manifest counts (of \(big); "
+            + "it does not know the others, so some of them may have too)"
+        #expect(partly.stderr.contains(Self.inSomeRuns + " (in \(counted)); raise"), "\(partly.stderr)")
+        #expect(partly.page.contains("in \(counted): "))
+
+        // No count (written before manifests kept it), or one the sample proves wrong (none above the
+        // maximum, where the sample finds some): the runs simulated again for the report.
+        func sampled(_ text: String) -> Int? {
+            let pattern = #/in (\d+) of the 10000 runs of the batch simulated again for the report \(its manifest does not count every run, so other runs may have too\)/#
+            return text.firstMatch(of: pattern).flatMap { Int($0.1) }
+        }
+        for (name, count) in [("none.html", nil), ("wrong.html", Manifest.RateCount(runs: 0, checked: big))] {
+            manifest.maxRateExceeded = count
+            try manifest.encoded().write(toFile: bigManifest, atomically: true, encoding: .utf8)
+            let fromSample = try report(name)
+            let n = sampled(fromSample.stderr)
+            // A sample of n = 10,000 of the N = 12,000 runs, K of them above: hypergeometric, within
+            // five standard deviations of its mean n·K/N.
+            let (n0, N, p) = (10_000.0, Double(big), Double(bigExpected) / Double(big))
+            let mean = n0 * p, sd = (n0 * p * (1 - p) * (N - n0) / (N - 1)).squareRoot()
+            #expect(n.map { abs(Double($0) - mean) < 5 * sd } == true, "\(name): \(fromSample.stderr)")
+            #expect(sampled(fromSample.page) == n, "\(name)")
+        }
         // Within the maximum, neither says anything.
         #expect(!(try runEscalation(["batch", path, "--runs", String(runs), "--seed", "1", "--quiet", "--out", csv]))
             .stderr.contains(Self.warning))
@@ -175,6 +210,20 @@ struct RateWarningTests {
         #expect(try Manifest.read(p("whole.manifest.json")).maxRateExceeded == resumedCount)
         #expect(resumed.stderr.contains(Self.inSomeRuns + " (in \(resumedCount.runs) of the \(resumedCount.checked) runs checked "
                                         + "(of \(runs))); raise"), "\(resumed.stderr)")
+        // Run again with --resume, finished: nothing runs, and the manifest's count is repeated.
+        let again = try runEscalation(batch + ["--out", p("whole.csv"), "--resume"])
+        #expect(again.status == 0 && again.stderr.contains(Self.inSomeRuns + " (in \(resumedCount.runs) of the \(resumedCount.checked) "
+                                                           + "runs checked (of \(runs))); raise"), "\(again.stderr)")
+
+        // A count that cannot be (more runs above than checked) is refused, by name.
+        var impossible = try Manifest.read(p("merged.manifest.json"))
+        impossible.maxRateExceeded = .init(runs: 5, checked: 3)
+        try impossible.encoded().write(toFile: p("merged.manifest.json"), atomically: true, encoding: .utf8)
+        let refused = try runEscalation(["report", p("merged.csv"), "--quiet", "--out", p("merged.html")])
+        #expect(refused.status == 65 && refused.stderr.contains("merged.manifest.json is not a manifest escalation wrote: "
+                                                                + "its maxRateExceeded is impossible (5 runs of 3 checked, in a shard of 300 runs)"),
+                "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: p("merged.html")))
     }
 
     /// Calibration, hindcasts and simulation-based calibration count the runs (and calibration
