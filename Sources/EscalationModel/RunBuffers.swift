@@ -34,6 +34,9 @@ struct RunBuffers {
     /// 1 / `processRate`, the mean gap between arrivals, divided once per run rather than at
     /// every arrival (the same quotient, so the same draws).
     let processMean: UnsafeMutablePointer<Double>
+    /// For each state-dependent process, the highest rate ÷ `max_rate` found above 1 in this run
+    /// (0 while its rate has stayed within the maximum): how far to raise `max_rate`.
+    let processExcess: UnsafeMutablePointer<Double>
 
     /// The events every run starts with at fixed times (interventions up to the horizon, then
     /// observations, then quiet-spell watchdogs, numbered in that order), sorted by time,
@@ -75,6 +78,7 @@ struct RunBuffers {
         parameters = .allocate(capacity: max(parameterCount, 1))
         processRate = .allocate(capacity: max(processCount, 1))
         processMean = .allocate(capacity: max(processCount, 1))
+        processExcess = .allocate(capacity: max(processCount, 1))
         firstTime = .allocate(capacity: max(actionCount, 1))
         observed = .allocate(capacity: max(observations, 1))
         stateValue = .allocate(capacity: max(states, 1))
@@ -100,7 +104,7 @@ struct RunBuffers {
         eventCounters.deallocate(); actionCounts.deallocate(); activePolicy.deallocate()
         firstTime.deallocate(); observed.deallocate()
         processActive.deallocate(); processEpoch.deallocate(); grimTriggered.deallocate()
-        lastHit.deallocate(); lastLoud.deallocate(); calendar.deallocate(); stack.deallocate(); parameters.deallocate(); processRate.deallocate(); processMean.deallocate()
+        lastHit.deallocate(); lastLoud.deallocate(); calendar.deallocate(); stack.deallocate(); parameters.deallocate(); processRate.deallocate(); processMean.deallocate(); processExcess.deallocate()
     }
 }
 

@@ -72,4 +72,11 @@ extension Simulator {
         if scenario.parameters.posterior != nil { record[i] = Double(lastDraw) }
         return (end.events, core.rateExceeded)
     }
+
+    /// Raises each entry of `highest` (one per process) to the rate ÷ `max_rate` the last run's
+    /// process reached above 1, where it did (see `RunResult.rateExcess`).
+    public func mergeRateExcess(into highest: inout [Double]) {
+        if highest.count < buffers.processes { highest += [Double](repeating: 0, count: buffers.processes - highest.count) }
+        for k in 0..<buffers.processes { highest[k] = max(highest[k], buffers.processExcess[k]) }
+    }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What one replication came to.
 public struct RunResult: Sendable, Equatable {
     public var seed: UInt64
@@ -22,6 +24,28 @@ public struct RunResult: Sendable, Equatable {
     /// A state-dependent rate went above its declared maximum in this run, so thinning
     /// under-sampled it; raise `max_rate`.
     public var rateExceeded: Bool
+    /// For each process (in `Scenario.processes` order), the highest rate ÷ `max_rate` its rate
+    /// reached above 1 in this run, or 0 where it stayed within its maximum.
+    public var rateExcess: [Double] = []
     /// The posterior draw the run's parameters came from, when the scenario draws them.
     public var draw: Int? = nil
+}
+
+extension Scenario {
+    /// The processes whose rate went above its `max_rate`, by id, with the highest rate ÷
+    /// `max_rate` each reached: from `excess`, one ratio per process (0 for one within it).
+    public func rateExcessByProcess(_ excess: [Double]) -> [String: Double] {
+        var highest: [String: Double] = [:]
+        for (k, x) in excess.enumerated() where x > 0 && k < processes.count { highest[processes[k].id] = x }
+        return highest
+    }
+}
+
+/// "attacks reached 1.74 times its max_rate, raids 1.20 times": each ratio rounded up to two
+/// decimals, so that raising `max_rate` by it is enough for the runs it was seen in.
+public func rateExcessText(_ highest: [String: Double]) -> String {
+    highest.sorted { $0.key < $1.key }.enumerated().map { i, entry in
+        let ratio = String(format: "%.2f", (entry.value * 100).rounded(.up) / 100)
+        return i == 0 ? "\(entry.key) reached \(ratio) times its max_rate" : "\(entry.key) \(ratio) times"
+    }.joined(separator: ", ")
 }

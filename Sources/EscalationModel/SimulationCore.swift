@@ -197,6 +197,7 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         }
         for k in 0..<buffers.processes {
             buffers.processEpoch[k] = 0
+            buffers.processExcess[k] = 0
             buffers.processActive[k] = processes[k].active
             if buffers.processActive[k] { scheduleArrival(of: k, queue: &queue) }
         }
@@ -370,7 +371,12 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
     mutating func keepsCandidate(_ k: Int) -> Bool {
         let rate = value(processes[k].dependentRate)
         let maximum = buffers.processRate[k]
-        if rate > maximum { rateExceeded = true }
+        if rate > maximum {
+            rateExceeded = true
+            // An infinite rate (from an infinite state value) is flagged but gives no ratio.
+            let ratio = rate / maximum
+            if ratio.isFinite { buffers.processExcess[k] = max(buffers.processExcess[k], ratio) }
+        }
         return stream.uniform() * maximum < rate
     }
 

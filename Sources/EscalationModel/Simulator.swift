@@ -124,6 +124,7 @@ public final class Simulator {
             finalState: Array(core.snapshot()),
             rateExceeded: core.rateExceeded)
         result.draw = lastDraw >= 0 ? lastDraw : nil
+        result.rateExcess = Array(UnsafeBufferPointer(start: b.processExcess, count: b.processes))
         result.observations = Array(UnsafeBufferPointer(start: b.observed, count: b.observations))
         return result
     }

@@ -29,6 +29,9 @@ public final class BatchEngine: Sendable {
         public var kernelEvents = 0
         /// Runs in which a state-dependent rate went above its `max_rate`.
         public var rateExceededRuns = 0
+        /// Per process, the highest rate ÷ `max_rate` reached above 1 in the chunk's runs (empty
+        /// if no rate went above its maximum).
+        public var rateExcess: [Double] = []
         public var rateExceeded: Bool { rateExceededRuns > 0 }
 
         public var count: Int { seeds.count }
@@ -73,7 +76,10 @@ public final class BatchEngine: Sendable {
                     let record = UnsafeMutableBufferPointer(rebasing: all[(i * width)..<((i + 1) * width)])
                     let (events, exceeded) = simulator.run(seed: seed, into: record)
                     chunk.kernelEvents += events
-                    if exceeded { chunk.rateExceededRuns += 1 }
+                    if exceeded {
+                        chunk.rateExceededRuns += 1
+                        simulator.mergeRateExcess(into: &chunk.rateExcess)
+                    }
                     if let rows {
                         rows.appendRow(run: first + i, seed: seed, record: UnsafeBufferPointer(record), to: &chunk.rows)
                         // Room for the chunk once its first row shows how long rows are, rather

@@ -67,6 +67,7 @@ public enum BatchJob {
         // Runs above max_rate, of the runs known: all those simulated, and on --resume the rows
         // of the partial file simulated again to check them.
         var rateCount = Manifest.RateCount(runs: 0, checked: 0)
+        var rateExcess: [Double] = []
         var replacedBroken: String?
         let sink: OutputSink
         // Every output is claimed (checked and locked) before anything runs.
@@ -104,6 +105,7 @@ public enum BatchJob {
                 let verifier = RowVerifier(scenario: scenario, masterSeed: request.masterSeed, range: range)
                 start = try recover(partial: partial, table: table, range: range, verifier: verifier, into: &summary)
                 rateCount = .init(runs: verifier.rateExceededRuns, checked: verifier.rateCheckedRuns)
+                rateExcess = verifier.rateExcess
             } else {
                 // The plan first: a partial file never exists without the plan that made it.
                 unlink(partial)
@@ -139,6 +141,10 @@ public enum BatchJob {
             kernelEvents += chunk.kernelEvents
             rateCount.runs += chunk.rateExceededRuns
             rateCount.checked += chunk.count
+            for (k, x) in chunk.rateExcess.enumerated() {
+                if k == rateExcess.count { rateExcess.append(0) }
+                rateExcess[k] = max(rateExcess[k], x)
+            }
             done += chunk.count
             progress.update(done: done)
         }
@@ -151,7 +157,7 @@ public enum BatchJob {
         progress.finish()
         try sink.finish()
         manifest.finished = Manifest.timestamp()
-        manifest.maxRateExceeded = rateCount
+        manifest.maxRateExceeded = .init(runs: rateCount.runs, checked: rateCount.checked, excess: rateExcess, of: scenario)
 
         // All outputs or none: the summary and manifest are staged beside their targets, then
         // everything is renamed into place together.

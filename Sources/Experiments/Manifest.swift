@@ -1,3 +1,4 @@
+import EscalationModel
 import Foundation
 import Record
 import ScenarioIO
@@ -58,20 +59,47 @@ public struct Manifest: Codable, Equatable, Sendable {
     /// a merge adds up its shards'. Absent from manifests written before it was recorded.
     public var maxRateExceeded: RateCount?
 
-    /// Runs in which a rate went above its maximum (`runs`), of the runs checked (`checked`).
+    /// Runs in which a rate went above its maximum (`runs`), of the runs checked (`checked`), and
+    /// how far above: for each process whose rate did, the highest rate ÷ `max_rate` it reached
+    /// in those runs (`highest`, by process id), which `max_rate` must be raised by at least.
     public struct RateCount: Codable, Equatable, Sendable {
         public var runs: Int
         public var checked: Int
+        public var highest: [String: Double]?
 
-        public init(runs: Int, checked: Int) {
+        public init(runs: Int, checked: Int, highest: [String: Double]? = nil) {
             self.runs = runs
             self.checked = checked
+            self.highest = highest
+        }
+
+        /// A count over `checked` runs whose processes reached `excess` (rate ÷ `max_rate`, one
+        /// per process of `scenario`, 0 for one that stayed within its maximum).
+        public init(runs: Int, checked: Int, excess: [Double], of scenario: Scenario) {
+            let highest = scenario.rateExcessByProcess(excess)
+            self.init(runs: runs, checked: checked, highest: highest.isEmpty ? nil : highest)
         }
 
         /// The count in words for a batch of `total` runs: "3 of the 1000 runs", or when not every
-        /// run was checked, "3 of the 120 runs checked (of 1000)".
-        public func described(of total: Int) -> String {
-            checked >= total ? "\(runs) of the \(total) runs" : "\(runs) of the \(checked) runs checked (of \(total))"
+        /// run was checked, "3 of the 120 runs checked (of 1000)"; then `source` (", as the
+        /// shards' manifests record"), then how far the rates went ("; attacks reached 1.74 times
+        /// its max_rate").
+        public func described(of total: Int, source: String = "") -> String {
+            (checked >= total ? "\(runs) of the \(total) runs" : "\(runs) of the \(checked) runs checked (of \(total))")
+                + source + Self.reached(highest ?? [:])
+        }
+
+        /// "; attacks reached 1.74 times its max_rate" (`rateExcessText`), or nothing when no
+        /// process went above.
+        public static func reached(_ highest: [String: Double]) -> String {
+            highest.isEmpty ? "" : "; " + rateExcessText(highest)
+        }
+
+        /// Each process's highest ratio over two counts.
+        static func merged(_ a: [String: Double]?, _ b: [String: Double]?) -> [String: Double]? {
+            guard let a else { return b }
+            guard let b else { return a }
+            return a.merging(b, uniquingKeysWith: max)
         }
     }
 
@@ -125,6 +153,10 @@ public struct Manifest: Codable, Equatable, Sendable {
                count.runs < 0 || count.runs > count.checked || count.checked > manifest.shard.end - manifest.shard.first {
                 throw BatchError("\(path) is not a manifest escalation wrote: its maxRateExceeded is impossible "
                                  + "(\(count.runs) runs of \(count.checked) checked, in a shard of \(manifest.shard.end - manifest.shard.first) runs)")
+            }
+            if let highest = manifest.maxRateExceeded?.highest, let (process, ratio) = highest.first(where: { !($0.value >= 1 && $0.value.isFinite) }) {
+                throw BatchError("\(path) is not a manifest escalation wrote: its maxRateExceeded gives process \(process) "
+                                 + "a highest rate ÷ max_rate of \(ratio), where only a number of at least 1 can be")
             }
             return manifest
         } catch let error as BatchError {

@@ -102,7 +102,8 @@ public enum Merge {
     static func rateCount(_ shards: [Manifest]) -> Manifest.RateCount? {
         let known = shards.compactMap(\.maxRateExceeded)
         guard !known.isEmpty else { return nil }
-        return .init(runs: known.map(\.runs).reduce(0, +), checked: known.map(\.checked).reduce(0, +))
+        return .init(runs: known.map(\.runs).reduce(0, +), checked: known.map(\.checked).reduce(0, +),
+                     highest: known.map(\.highest).reduce(nil, Manifest.RateCount.merged))
     }
 
     /// Writes the merged CSV, its manifest and the summary, all or none.

@@ -35,6 +35,8 @@ public struct ReportData: Sendable {
     public var rateExceededRuns = 0
     public var rateCheckedRuns = 0
     public var rateCountSource = RateCountSource.simulated
+    /// Per process id, the highest rate ÷ `max_rate` those runs reached above 1.
+    public var rateExcess: [String: Double] = [:]
     public var rateExceeded: Bool { rateExceededRuns > 0 }
 
     /// Where the count of runs above `max_rate` comes from.
@@ -54,6 +56,10 @@ public struct ReportData: Sendable {
     /// In how many runs a rate went above its maximum, in words: "3 of the 1000 runs", and where
     /// the count comes from when the report did not simulate every run.
     public var rateCountDescription: String {
+        rateCountSourceDescription + Manifest.RateCount.reached(rateExcess)
+    }
+
+    private var rateCountSourceDescription: String {
         let total = summary.n
         switch rateCountSource {
         case .simulated:
@@ -110,6 +116,7 @@ public struct ReportData: Sendable {
             var records: [Double] = []
             var text = TextBuffer()
             var rateExceededRuns = 0
+            var rateExcess: [Double] = []
         }
         let width = table.layout.width
         let chunk = 256
@@ -117,6 +124,7 @@ public struct ReportData: Sendable {
         let batch = max(1, threads) * 4
         var done = 0
         var exceeded = 0
+        var excess: [Double] = []
         for groupStart in stride(from: 0, to: chunks, by: batch) {
             let group = Array(groupStart..<min(groupStart + batch, chunks))
             let parts = ConcurrentResults<Part>(count: group.count)
@@ -129,7 +137,10 @@ public struct ReportData: Sendable {
                         let seed = StreamSeed.replication(master: master, index: UInt64(k))
                         let record = UnsafeMutableBufferPointer(rebasing: all[(k - lower) * width..<(k - lower + 1) * width])
                         let (_, exceeded) = simulator.run(seed: seed, into: record)
-                        if exceeded { part.rateExceededRuns += 1 }
+                        if exceeded {
+                            part.rateExceededRuns += 1
+                            simulator.mergeRateExcess(into: &part.rateExcess)
+                        }
                         table.appendRow(run: k, seed: seed, record: UnsafeBufferPointer(record), to: &part.text)
                     }
                 }
@@ -144,6 +155,7 @@ public struct ReportData: Sendable {
                 }
                 part.text.withUnsafeBytes { hasher.update($0) }
                 exceeded += part.rateExceededRuns
+                excess = highest(excess, part.rateExcess)
                 done += part.records.count / width
             }
             progress?.update(done: done)
@@ -154,6 +166,7 @@ public struct ReportData: Sendable {
                              check: ReportCheck(csv: nil, csvSHA256: hasher.hex(), rows: end - first, sample: sample))
         collected.rateExceededRuns = exceeded
         collected.rateCheckedRuns = end - first
+        collected.rateExcess = scenario.rateExcessByProcess(excess)
         return collected
     }
 
@@ -230,9 +243,11 @@ extension ReportData {
         if let recorded = manifest.maxRateExceeded, recorded.checked > sampled.checked,
            sampled.runs <= recorded.runs + (range.count - recorded.checked) {
             (data.rateExceededRuns, data.rateCheckedRuns, data.rateCountSource) = (recorded.runs, recorded.checked, .manifest)
+            data.rateExcess = recorded.highest ?? [:]
         } else {
             (data.rateExceededRuns, data.rateCheckedRuns) = sampled
             data.rateCountSource = sampled.checked == range.count ? .simulated : .sample
+            data.rateExcess = loaded.scenario.rateExcessByProcess(traces.rateExcess)
         }
         return data
     }

@@ -14,8 +14,10 @@ struct ReportTraces {
     var actorEvents: [Int]
     /// Each sampled run's row as `batch` writes it, with its newline, in the sample's order.
     var rows: [TextBuffer] = []
-    /// Sampled runs in which a state-dependent rate went above its `max_rate`.
+    /// Sampled runs in which a state-dependent rate went above its `max_rate`, and per process the
+    /// highest rate ÷ `max_rate` they reached above 1.
     var rateExceededRuns = 0
+    var rateExcess: [Double] = []
 
     init(scenario: Scenario, masterSeed: UInt64, runs: [Int], days: Int, threads: Int) {
         let actors = scenario.actors.count
@@ -29,6 +31,7 @@ struct ReportTraces {
             var answers: [[Int]]
             var actorEvents: [Int]
             var rateExceededRuns = 0
+            var rateExcess: [Double] = []
         }
         let table = RunTable(scenario), layout = table.layout
         let chunk = 64
@@ -43,7 +46,10 @@ struct ReportTraces {
                 for k in runs[(c * chunk)..<min(runs.count, (c + 1) * chunk)] {
                     let seed = StreamSeed.replication(master: masterSeed, index: UInt64(k))
                     let (result, trace) = simulator.runTraced(seed: seed)
-                    if result.rateExceeded { part.rateExceededRuns += 1 }
+                    if result.rateExceeded {
+                        part.rateExceededRuns += 1
+                        part.rateExcess = highest(part.rateExcess, result.rateExcess)
+                    }
                     var row = TextBuffer()
                     result.record(layout: layout).withUnsafeBufferPointer { table.appendRow(run: k, seed: seed, record: $0, to: &row) }
                     part.rows.append(row)
@@ -69,6 +75,7 @@ struct ReportTraces {
         for part in parts.values {
             rows += part.rows
             rateExceededRuns += part.rateExceededRuns
+            rateExcess = highest(rateExcess, part.rateExcess)
             for firstAt in part.firstAtRung {
                 for r in 0...Ladder.top where firstAt[r].isFinite {
                     ladder[r][min(days - 1, Int(firstAt[r].rounded(.up)))] += 1
@@ -82,4 +89,9 @@ struct ReportTraces {
         // Cumulative: reached at a time t ≤ d, as the outcome curves count outcome_day ≤ d.
         for r in 0...Ladder.top { for d in 1..<days { ladder[r][d] += ladder[r][d - 1] } }
     }
+}
+
+/// Per process, the higher of two lists of rate ÷ `max_rate` ratios (either may be empty).
+func highest(_ a: [Double], _ b: [Double]) -> [Double] {
+    (0..<max(a.count, b.count)).map { max($0 < a.count ? a[$0] : 0, $0 < b.count ? b[$0] : 0) }
 }

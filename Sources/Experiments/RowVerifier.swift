@@ -30,6 +30,8 @@ public final class RowVerifier {
     /// record it; a resumed batch's manifest counts these for the rows it recovers).
     public private(set) var rateCheckedRuns = 0
     public private(set) var rateExceededRuns = 0
+    /// Per process, the highest rate ÷ `max_rate` those runs reached above 1.
+    public private(set) var rateExcess: [Double] = []
     private var lastCounted = -1
 
     public init(scenario: Scenario, masterSeed: UInt64, range: Range<Int>) {
@@ -124,7 +126,10 @@ public final class RowVerifier {
         if run != lastCounted {
             lastCounted = run
             rateCheckedRuns += 1
-            if exceeded { rateExceededRuns += 1 }
+            if exceeded {
+                rateExceededRuns += 1
+                simulator.mergeRateExcess(into: &rateExcess)
+            }
         }
         row.removeAll(keepingCapacity: true)
         record.withUnsafeBufferPointer { table.appendRow(run: run, seed: seed, record: $0, to: &row) }

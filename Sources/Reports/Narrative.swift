@@ -39,7 +39,9 @@ public struct Narrative {
             lines.append("Actions: none.")
         }
         if result.rateExceeded {
-            lines.append("Warning: a state-dependent rate went above its max_rate; raise max_rate for exact results.")
+            let reached = rateExcessText(s.rateExcessByProcess(result.rateExcess))
+            lines.append("Warning: a state-dependent rate went above its max_rate" + (reached.isEmpty ? "" : " (\(reached))")
+                         + "; raise max_rate for exact results.")
         }
         return lines.joined(separator: "\n") + "\n"
     }

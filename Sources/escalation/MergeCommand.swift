@@ -37,7 +37,7 @@ struct MergeCommand: ParsableCommand {
         try reportingFailures {
             let result = try Merge.merge(inputs: shards, out: out, summaryPath: summary, durable: !noSync)
             if let rates = result.manifest.maxRateExceeded {
-                warnIfRateExceeded(rates.runs > 0, where: "in " + rates.described(of: result.runs) + ", as the shards' manifests record")
+                warnIfRateExceeded(rates.runs > 0, where: "in " + rates.described(of: result.runs, source: ", as the shards' manifests record"))
             }
             let count = result.shards
             try say("merged \(result.runs) runs from \(count) shard\(count == 1 ? "" : "s") into \(out)")

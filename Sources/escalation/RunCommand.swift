@@ -146,7 +146,9 @@ struct RunCommand: ParsableCommand {
                          + "not a number, or beyond its sampler's range (a Poisson or negative-binomial mean above 1000000)")
             }
             if result.rateExceeded && self.trace != .narrative {
-                complain("warning: a state-dependent rate went above its max_rate; raise max_rate for exact results")
+                let reached = rateExcessText(loaded.scenario.rateExcessByProcess(result.rateExcess))
+                complain("warning: a state-dependent rate went above its max_rate" + (reached.isEmpty ? "" : " (\(reached))")
+                         + "; raise max_rate for exact results")
             }
         }
     }

@@ -9,6 +9,9 @@ import Testing
 struct RateWarningTests {
     static let warning = "warning: a state-dependent rate went above its max_rate"
     static let inSomeRuns = warning + " in some runs"
+    /// At push 1.005 the rate 0.5 · push · (1 + day / 100) is at most 1.005 times its maximum of
+    /// 1 (at the horizon), and the ratio is rounded up to two decimals.
+    static let reached = "; attacks reached 1.01 times its max_rate"
 
     @Test func everyCommandThatSimulatesSaysWhenARateWentAboveItsMaximum() throws {
         let dir = try temporaryDirectory()
@@ -31,15 +34,19 @@ struct RateWarningTests {
         // Above it: each says so (a batch, in how many runs: at push 3 the rate is above 1 from
         // the start, so in all of them).
         #expect(try stderr(["batch", path, "--runs", "200", "--quiet", "--out", sink + ".csv"] + over)
-            .contains(Self.inSomeRuns + " (in 200 of the 200 runs); raise max_rate for exact results"))
+            .contains(Self.inSomeRuns + " (in 200 of the 200 runs; attacks reached "))
         for arguments in [["compare", path, path, "--runs", "100"] + over,
                           ["backtest", path, "--runs", "100"] + over] {
             #expect(try stderr(arguments).contains(Self.inSomeRuns + "; raise max_rate for exact results"), "\(arguments)")
         }
-        #expect(try stderr(["run", path, "--seed", "1", "--trace", "jsonl"] + over)
-            .contains(Self.warning + "; raise max_rate for exact results"))
+        // A run says how far: the rate 1.5 · (1 + day / 100) against 1 is at most 3 by the horizon.
+        let reached = #/went above its max_rate \(attacks reached (\d\.\d\d) times its max_rate\); raise max_rate for exact results/#
+        let jsonl = try stderr(["run", path, "--seed", "1", "--trace", "jsonl"] + over)
+        let ratio = try #require(jsonl.firstMatch(of: reached).flatMap { Double($0.1) }, "\(jsonl)")
+        #expect(ratio > 2.5 && ratio <= 3, "\(jsonl)")
         let narrative = try runEscalation(["run", path, "--seed", "1"] + over)
-        #expect(narrative.stdout.contains("Warning: a state-dependent rate went above its max_rate"))
+        #expect(narrative.stdout.contains("Warning: a state-dependent rate went above its max_rate (attacks reached \(String(format: "%.2f", ratio)) "
+                                          + "times its max_rate); raise max_rate for exact results."), "\(narrative.stdout)")
         // Where: the points of a sweep, the base, the parameter varied, the design's points.
         #expect(try stderr(["sweep", path, "--vary", "parameters.push.value=1:3:1", "--runs", "100", "--quiet",
                             "--out", sink + "-sweep.csv"])
@@ -81,10 +88,11 @@ struct RateWarningTests {
         let fromScenario = try runEscalation(["report", path, "--runs", String(runs), "--seed", "1", "--quiet",
                                               "--out", dir.appendingPathComponent("scenario.html").path] + over)
         #expect(fromScenario.status == 0, "\(fromScenario.stderr)")
-        #expect(fromScenario.stderr.contains(Self.inSomeRuns + " (in \(expected) of the \(runs) runs); raise"), "\(fromScenario.stderr)")
+        #expect(fromScenario.stderr.contains(Self.inSomeRuns + " (in \(expected) of the \(runs) runs\(Self.reached)); raise"),
+                "\(fromScenario.stderr)")
         #expect(try page("scenario.html").contains(
             "<p id=\"rate-warning\" class=\"warning\"><strong>A state-dependent rate went above its max_rate</strong> in "
-            + "\(expected) of the \(runs) runs: "))
+            + "\(expected) of the \(runs) runs\(Self.reached): "))
 
         let csv = dir.appendingPathComponent("runs.csv").path
         #expect(try runEscalation(["batch", path, "--runs", String(runs), "--seed", "1", "--quiet", "--out", csv] + over)
@@ -92,8 +100,8 @@ struct RateWarningTests {
         // A batch of 300 runs: the report simulates every row again to check it, so its count is exact.
         let fromBatch = try runEscalation(["report", csv, "--quiet", "--out", dir.appendingPathComponent("batch.html").path])
         #expect(fromBatch.status == 0, "\(fromBatch.stderr)")
-        #expect(fromBatch.stderr.contains(Self.inSomeRuns + " (in \(expected) of the \(runs) runs); raise"), "\(fromBatch.stderr)")
-        #expect(try page("batch.html").contains("in \(expected) of the \(runs) runs: "))
+        #expect(fromBatch.stderr.contains(Self.inSomeRuns + " (in \(expected) of the \(runs) runs\(Self.reached)); raise"), "\(fromBatch.stderr)")
+        #expect(try page("batch.html").contains("in \(expected) of the \(runs) runs\(Self.reached): "))
 
         // A batch larger than the report's sample (10,000 runs): the count its manifest records.
         let big = 12_000
@@ -108,25 +116,25 @@ struct RateWarningTests {
             return (result.stderr, try page(name))
         }
         let fromManifest = try report("manifest.html")
-        let recorded = "\(bigExpected) of the \(big) runs, as the batch's manifest records"
+        let recorded = "\(bigExpected) of the \(big) runs, as the batch's manifest records\(Self.reached)"
         #expect(fromManifest.stderr.contains(Self.inSomeRuns + " (in \(recorded)); raise"), "\(fromManifest.stderr)")
         #expect(fromManifest.page.contains("in \(recorded): "))
 
         // A manifest that counts only some runs (a resumed batch), more than the sample: its count.
         let original = try Manifest.read(bigManifest)
         var manifest = original
-        manifest.maxRateExceeded = .init(runs: flagged.prefix(11_000).filter { $0 }.count, checked: 11_000)
+        manifest.maxRateExceeded = .init(runs: flagged.prefix(11_000).filter { $0 }.count, checked: 11_000, highest: ["attacks": 1.004])
         try manifest.encoded().write(toFile: bigManifest, atomically: true, encoding: .utf8)
         let partly = try report("partly.html")
         let counted = "\(manifest.maxRateExceeded!.runs) of the 11000 runs the batch's manifest counts (of \(big); "
-            + "it does not know the others, so some of them may have too)"
+            + "it does not know the others, so some of them may have too); attacks reached 1.01 times its max_rate"
         #expect(partly.stderr.contains(Self.inSomeRuns + " (in \(counted)); raise"), "\(partly.stderr)")
         #expect(partly.page.contains("in \(counted): "))
 
         // No count (written before manifests kept it), or one the sample proves wrong (none above the
         // maximum, where the sample finds some): the runs simulated again for the report.
         func sampled(_ text: String) -> Int? {
-            let pattern = #/in (\d+) of the 10000 runs of the batch simulated again for the report \(its manifest does not count every run, so other runs may have too\)/#
+            let pattern = #/in (\d+) of the 10000 runs of the batch simulated again for the report \(its manifest does not count every run, so other runs may have too\); attacks reached 1.01 times its max_rate/#
             return text.firstMatch(of: pattern).flatMap { Int($0.1) }
         }
         for (name, count) in [("none.html", nil), ("wrong.html", Manifest.RateCount(runs: 0, checked: big))] {
@@ -159,16 +167,21 @@ struct RateWarningTests {
         try rateAboveMaximumScenario.write(toFile: p("over.yaml"), atomically: true, encoding: .utf8)
         let runs = 300
         let model = try scenario(rateAboveMaximumScenario.replacingOccurrences(of: "value: 1,", with: "value: 1.005,"))
-        let flagged = model.replicate(runs, master: 1).map(\.rateExceeded)
-        func count(_ runs: some Sequence<Int>) -> Int { runs.filter { flagged[$0] }.count }
+        let results = model.replicate(runs, master: 1)
+        func count(_ runs: some Sequence<Int>) -> Int { runs.filter { results[$0].rateExceeded }.count }
+        /// What a manifest must record over these runs: how many went above, and the highest ratio.
+        func recorded(_ runs: some Sequence<Int>) -> Manifest.RateCount {
+            let list = Array(runs), highest = list.map { results[$0].rateExcess[0] }.max() ?? 0
+            return .init(runs: count(list), checked: list.count, highest: highest > 0 ? ["attacks": highest] : nil)
+        }
         let expected = count(0..<runs)
         #expect(expected > runs / 3 && expected < runs * 9 / 10, "\(expected) of \(runs)")
         let batch = ["batch", p("over.yaml"), "--runs", String(runs), "--seed", "1", "--quiet", "--set", "parameters.push.value=1.005"]
 
         let whole = try runEscalation(batch + ["--out", p("whole.csv")])
         #expect(whole.status == 0, "\(whole.stderr)")
-        #expect(whole.stderr.contains(Self.inSomeRuns + " (in \(expected) of the \(runs) runs); raise"), "\(whole.stderr)")
-        #expect(try Manifest.read(p("whole.manifest.json")).maxRateExceeded == .init(runs: expected, checked: runs))
+        #expect(whole.stderr.contains(Self.inSomeRuns + " (in \(expected) of the \(runs) runs\(Self.reached)); raise"), "\(whole.stderr)")
+        #expect(try Manifest.read(p("whole.manifest.json")).maxRateExceeded == recorded(0..<runs))
 
         // Three shards, each counting its own runs; merged, the whole batch's count.
         for k in 1...3 {
@@ -176,24 +189,24 @@ struct RateWarningTests {
             #expect(shard.status == 0, "\(shard.stderr)")
             let manifest = try Manifest.read(p("shard\(k).manifest.json"))
             let range = manifest.shard.first..<manifest.shard.end
-            #expect(manifest.maxRateExceeded == .init(runs: count(range), checked: range.count))
+            #expect(manifest.maxRateExceeded == recorded(range))
         }
         let shards = (1...3).map { p("shard\($0).csv") }
         let merged = try runEscalation(["merge"] + shards + ["--out", p("merged.csv")])
         #expect(merged.status == 0, "\(merged.stderr)")
-        #expect(merged.stderr.contains(Self.inSomeRuns + " (in \(expected) of the \(runs) runs, as the shards' manifests record); raise"),
-                "\(merged.stderr)")
-        #expect(try Manifest.read(p("merged.manifest.json")).maxRateExceeded == .init(runs: expected, checked: runs))
+        #expect(merged.stderr.contains(Self.inSomeRuns + " (in \(expected) of the \(runs) runs, as the shards' manifests record"
+                                       + "\(Self.reached)); raise"), "\(merged.stderr)")
+        #expect(try Manifest.read(p("merged.manifest.json")).maxRateExceeded == recorded(0..<runs))
         // A shard whose manifest does not count them (written before manifests did): the others' count.
         var second = try Manifest.read(p("shard2.manifest.json"))
         let secondRange = second.shard.first..<second.shard.end
         second.maxRateExceeded = nil
         try second.encoded().write(toFile: p("shard2.manifest.json"), atomically: true, encoding: .utf8)
         let partly = try runEscalation(["merge"] + shards + ["--out", p("partly.csv")])
-        let known = expected - count(secondRange), checked = runs - secondRange.count
-        #expect(partly.stderr.contains(Self.inSomeRuns + " (in \(known) of the \(checked) runs checked (of \(runs)), "
-                                       + "as the shards' manifests record); raise"), "\(partly.stderr)")
-        #expect(try Manifest.read(p("partly.manifest.json")).maxRateExceeded == .init(runs: known, checked: checked))
+        let others = recorded(Array(0..<secondRange.lowerBound) + Array(secondRange.upperBound..<runs))
+        #expect(partly.stderr.contains(Self.inSomeRuns + " (in \(others.runs) of the \(others.checked) runs checked (of \(runs)), "
+                                       + "as the shards' manifests record\(Self.reached)); raise"), "\(partly.stderr)")
+        #expect(try Manifest.read(p("partly.manifest.json")).maxRateExceeded == others)
 
         // Killed after 150 rows, then resumed: the 150 runs it simulates, and of the 150 it reads
         // back, those it simulates again to check them (about one in three, and the last).
@@ -206,14 +219,14 @@ struct RateWarningTests {
         let verifier = RowVerifier(scenario: model, masterSeed: 1, range: 0..<runs)
         let rechecked = (0..<150).filter { verifier.isSampled($0) || $0 == 149 }
         #expect(rechecked.count > 20 && rechecked.count < 150)
-        let resumedCount = Manifest.RateCount(runs: count(rechecked) + count(150..<runs), checked: rechecked.count + 150)
+        let resumedCount = recorded(rechecked + Array(150..<runs))
         #expect(try Manifest.read(p("whole.manifest.json")).maxRateExceeded == resumedCount)
         #expect(resumed.stderr.contains(Self.inSomeRuns + " (in \(resumedCount.runs) of the \(resumedCount.checked) runs checked "
-                                        + "(of \(runs))); raise"), "\(resumed.stderr)")
+                                        + "(of \(runs))\(Self.reached)); raise"), "\(resumed.stderr)")
         // Run again with --resume, finished: nothing runs, and the manifest's count is repeated.
         let again = try runEscalation(batch + ["--out", p("whole.csv"), "--resume"])
         #expect(again.status == 0 && again.stderr.contains(Self.inSomeRuns + " (in \(resumedCount.runs) of the \(resumedCount.checked) "
-                                                           + "runs checked (of \(runs))); raise"), "\(again.stderr)")
+                                                           + "runs checked (of \(runs))\(Self.reached)); raise"), "\(again.stderr)")
 
         // A count that cannot be (more runs above than checked) is refused, by name.
         var impossible = try Manifest.read(p("merged.manifest.json"))
@@ -224,6 +237,10 @@ struct RateWarningTests {
                                                                 + "its maxRateExceeded is impossible (5 runs of 3 checked, in a shard of 300 runs)"),
                 "\(refused.stderr)")
         #expect(!FileManager.default.fileExists(atPath: p("merged.html")))
+        impossible.maxRateExceeded = .init(runs: 3, checked: 5, highest: ["attacks": 0.5])
+        try impossible.encoded().write(toFile: p("merged.manifest.json"), atomically: true, encoding: .utf8)
+        #expect(try runEscalation(["report", p("merged.csv"), "--quiet", "--out", p("merged.html")]).stderr
+            .contains("its maxRateExceeded gives process attacks a highest rate ÷ max_rate of 0.5, where only a number of at least 1 can be"))
     }
 
     /// Calibration, hindcasts and simulation-based calibration count the runs (and calibration

@@ -83,6 +83,36 @@ struct AnalyticTests {
         #expect(abs(result.finalState[0] - (0.1 + 0.8 / 64)) < 1e-12)
     }
 
+    /// A rate above its `max_rate` is flagged with how far above it went: the highest rate ÷
+    /// `max_rate` among the candidates. Here the rate 2 − day / 100 is above its maximum of 1 all
+    /// run long, so every candidate is kept (an attack, in the trace), and the highest ratio is
+    /// the rate at the first attack, not at the last; a second process within its maximum stays
+    /// at 0.
+    @Test func aRateAboveItsMaximumSaysHowFarItWent() throws {
+        let s = try scenario("""
+            horizon: 100
+            actors: {militia: {name: Militia}, us: {name: US}}
+            actions: {attack: {actor: militia, target: us, rung: 4}, probe: {actor: militia, target: us, rung: 1}}
+            processes:
+              attacks: {action: attack, rate: 2 - day / 100, max_rate: 1}
+              probes: {action: probe, rate: 0.1 * (1 + day / 100), max_rate: 1}
+            """)
+        let simulator = Simulator(scenario: s)
+        for k in 0..<300 {
+            let (result, trace) = simulator.runTraced(seed: replicationSeed(master: 1, index: k))
+            try #require(result.rateExcess.count == 2)
+            #expect(result.rateExcess[1] == 0)
+            let attacks = trace.entries.filter { entry in
+                if case .action(_, let a, _, _, _, _) = entry.kind { s.actions[a].id == "attack" } else { false }
+            }
+            // A candidate comes in 100 days at rate 1 for all but e^−100 of runs.
+            try #require(!attacks.isEmpty)
+            #expect(result.rateExceeded)
+            #expect(abs(result.rateExcess[0] - (2 - attacks[0].time / 100)) < 1e-12,
+                    "run \(k): \(result.rateExcess[0]) against a first attack on day \(attacks[0].time)")
+        }
+    }
+
     /// A rate that grows with time, simulated by thinning: the count is Poisson with mean equal
     /// to the integrated rate, here ∫₀¹⁰⁰ (0.2 + 0.003 t) dt = 35.
     @Test func thinningOfATimeDependentRateIntegratesToTheRightCount() throws {
