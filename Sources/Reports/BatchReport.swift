@@ -19,7 +19,8 @@ public enum BatchReport {
             let which = data.rateCountDescription
             page.raw("<p id=\"rate-warning\" class=\"warning\"><strong>A state-dependent rate went above its max_rate</strong> in "
                      + xmlEscaped(which) + ": thinning drew too few of its events in those runs, so the figures below undercount "
-                     + "them. Raise <code>max_rate</code> (write it from the rate's own parameters) and run again.</p>")
+                     + "them. Raise <code>max_rate</code>" + (data.rateExcess.isEmpty ? "" : " by at least that factor")
+                     + " (write it from the rate's own parameters) and run again.</p>")
         }
 
         // Outcomes

@@ -119,6 +119,7 @@ struct RateWarningTests {
         let recorded = "\(bigExpected) of the \(big) runs, as the batch's manifest records\(Self.reached)"
         #expect(fromManifest.stderr.contains(Self.inSomeRuns + " (in \(recorded)); raise"), "\(fromManifest.stderr)")
         #expect(fromManifest.page.contains("in \(recorded): "))
+        #expect(fromManifest.page.contains("Raise <code>max_rate</code> by at least that factor (write it from the rate's own parameters)"))
 
         // A manifest that counts only some runs (a resumed batch), more than the sample: its count.
         let original = try Manifest.read(bigManifest)
