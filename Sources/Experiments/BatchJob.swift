@@ -141,10 +141,7 @@ public enum BatchJob {
             kernelEvents += chunk.kernelEvents
             rateCount.runs += chunk.rateExceededRuns
             rateCount.checked += chunk.count
-            for (k, x) in chunk.rateExcess.enumerated() {
-                if k == rateExcess.count { rateExcess.append(0) }
-                rateExcess[k] = max(rateExcess[k], x)
-            }
+            rateExcess = higherRateExcess(rateExcess, chunk.rateExcess)
             done += chunk.count
             progress.update(done: done)
         }

@@ -155,7 +155,7 @@ public struct ReportData: Sendable {
                 }
                 part.text.withUnsafeBytes { hasher.update($0) }
                 exceeded += part.rateExceededRuns
-                excess = highest(excess, part.rateExcess)
+                excess = higherRateExcess(excess, part.rateExcess)
                 done += part.records.count / width
             }
             progress?.update(done: done)

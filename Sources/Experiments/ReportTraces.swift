@@ -48,7 +48,7 @@ struct ReportTraces {
                     let (result, trace) = simulator.runTraced(seed: seed)
                     if result.rateExceeded {
                         part.rateExceededRuns += 1
-                        part.rateExcess = highest(part.rateExcess, result.rateExcess)
+                        part.rateExcess = higherRateExcess(part.rateExcess, result.rateExcess)
                     }
                     var row = TextBuffer()
                     result.record(layout: layout).withUnsafeBufferPointer { table.appendRow(run: k, seed: seed, record: $0, to: &row) }
@@ -75,7 +75,7 @@ struct ReportTraces {
         for part in parts.values {
             rows += part.rows
             rateExceededRuns += part.rateExceededRuns
-            rateExcess = highest(rateExcess, part.rateExcess)
+            rateExcess = higherRateExcess(rateExcess, part.rateExcess)
             for firstAt in part.firstAtRung {
                 for r in 0...Ladder.top where firstAt[r].isFinite {
                     ladder[r][min(days - 1, Int(firstAt[r].rounded(.up)))] += 1
@@ -89,9 +89,4 @@ struct ReportTraces {
         // Cumulative: reached at a time t ≤ d, as the outcome curves count outcome_day ≤ d.
         for r in 0...Ladder.top { for d in 1..<days { ladder[r][d] += ladder[r][d - 1] } }
     }
-}
-
-/// Per process, the higher of two lists of rate ÷ `max_rate` ratios (either may be empty).
-func highest(_ a: [Double], _ b: [Double]) -> [Double] {
-    (0..<max(a.count, b.count)).map { max($0 < a.count ? a[$0] : 0, $0 < b.count ? b[$0] : 0) }
 }

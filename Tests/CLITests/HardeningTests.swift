@@ -31,7 +31,7 @@ import Testing
     /// A file in `dir` to take a command's standard output.
     func sink(in dir: URL) throws -> FileHandle {
         let path = dir.appendingPathComponent("stdout-\(UUID().uuidString)").path
-        FileManager.default.createFile(atPath: path, contents: nil)
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
         return FileHandle(forWritingAtPath: path)!
     }
 
@@ -139,7 +139,7 @@ import Testing
     @Test func aStandardOutputThatCannotBeWrittenIsExit74AndAClosedPipeIsQuiet() throws {
         let dir = try temporaryDirectory()
         let readOnly = dir.appendingPathComponent("read-only").path
-        FileManager.default.createFile(atPath: readOnly, contents: Data())
+        #expect(FileManager.default.createFile(atPath: readOnly, contents: Data()))
         let commands: [[String]] = [
             ["run", flagship], ["run", flagship, "--trace", "jsonl"], ["validate", flagship], ["ladder", flagship],
             ["incidents"], ["backtest", flagship, "--runs", "50"], ["batch", flagship, "--runs", "50"],
@@ -231,7 +231,7 @@ import Testing
         let dir = try temporaryDirectory()
         let out = dir.appendingPathComponent("m.csv").path
         for name in [".m.csv.tmp-999999", ".m.manifest.json.tmp-31337", ".m.csv.lock", ".other.csv.tmp-5"] {
-            FileManager.default.createFile(atPath: dir.appendingPathComponent(name).path, contents: Data("half".utf8))
+            #expect(FileManager.default.createFile(atPath: dir.appendingPathComponent(name).path, contents: Data("half".utf8)))
         }
         let shard = dir.appendingPathComponent("s.csv").path
         #expect(try runEscalation(["batch", flagship, "--runs", "30", "--out", shard, "--quiet"]).status == 0)

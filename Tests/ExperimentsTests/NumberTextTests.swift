@@ -53,7 +53,7 @@ struct NumberTextTests {
             (0, "0"), (-0.0, "0"), (.nan, "nan"), (-.nan, "nan"), (.signalingNaN, "nan"), (.infinity, "inf"),
             (-.infinity, "-inf"), (1e-5, "1e-05"), (-1e-5, "-1e-05"), (1e16, "1e+16"), (0.1, "0.1"), (-0.1, "-0.1"),
             (1.0 / 3, "0.3333333333333333"), (2.0 / 3, "0.6666666666666666"), (0.0001, "0.0001"),
-            (0.00012, "0.00012"), (143.16872666559433, "143.16872666559433"), (5e-324, "5e-324"),
+            (0.00012, "0.00012"), (143.16872666559433, "143.16872666559433"), (Double.leastNonzeroMagnitude, "5e-324"),
             (0.4, "0.4"), (2.75, "2.75"), (0.125, "0.125"), (-0.005, "-0.005"), (999_999_999_999.999, "999999999999.999"),
             (0.1 + 0.2, "0.30000000000000004"),
             (.leastNormalMagnitude, "2.2250738585072014e-308"), (.greatestFiniteMagnitude, "1.7976931348623157e+308"),
@@ -68,7 +68,7 @@ struct NumberTextTests {
             #expect(Self.csv(x) == text, "\(x.bitPattern)")
             #expect(Self.csv(x) == Self.csvReference(x), "\(x.bitPattern)")
         }
-        for x: Double in [0, -0.0, .nan, .infinity, -.infinity, 100, 0x1p53, 1e300, 5e-324] {
+        for x: Double in [0, -0.0, .nan, .infinity, -.infinity, 100, 0x1p53, 1e300, .leastNonzeroMagnitude] {
             #expect(Self.description(x) == x.description)
         }
     }
