@@ -81,6 +81,8 @@ public enum Hindcast {
         /// Of the model's `runs`, those in which a state-dependent rate went above its `max_rate`
         /// (thinning then undercounts its events). The baseline's rates are constant.
         public let rateExceededRuns: Int
+        /// By process id, the highest rate ÷ `max_rate` those runs reached above 1.
+        public var rateExcess: [String: Double] = [:]
         public var modelLogScore: Double { rows.reduce(0) { $0 + $1.model.logScore } }
         public var baselineLogScore: Double { rows.reduce(0) { $0 + $1.baseline.logScore } }
         public var modelWins: Int { rows.filter { $0.modelWins == true }.count }
@@ -170,7 +172,7 @@ public enum Hindcast {
         let model = original.with(interventions: interventions, parameters: slots)
         let stopDay = scored.map { original.observations[$0].day }.max()!
         progress?("simulating \(settings.runs) runs of the model")
-        let (modelRuns, rateExceededRuns) = simulate(model, runs: settings.runs, seed: settings.seed, stopDay: stopDay,
+        let (modelRuns, rateExceededRuns, rateExcess) = simulate(model, runs: settings.runs, seed: settings.seed, stopDay: stopDay,
                                                      threads: settings.threads)
 
         // The baseline: each action at the model's mean rate, nobody answering anybody.
@@ -235,7 +237,8 @@ public enum Hindcast {
         }
         return Result(title: original.title, start: original.start, calibratedOn: calibrateOn.map(\.path), calibration: calibration,
                       calibrationProblem: problem, droppedInjections: dropped, keptChanges: kept, derivedFromLater: later,
-                      baselineRates: rates, rows: rows, runs: settings.runs, rateExceededRuns: rateExceededRuns)
+                      baselineRates: rates, rows: rows, runs: settings.runs, rateExceededRuns: rateExceededRuns,
+                      rateExcess: model.rateExcessByProcess(rateExcess))
     }
 
     /// The sample CRPS of sorted finite-or-infinite values against y: E|X − y| − ½ E|X − X′|,
@@ -251,15 +254,17 @@ public enum Hindcast {
         return first - pairs / (n * n)
     }
 
-    /// Records of `runs` replications, in replication order, on `threads` threads, and how many
-    /// of the runs had a state-dependent rate above its `max_rate`.
+    /// Records of `runs` replications, in replication order, on `threads` threads; how many of
+    /// the runs had a state-dependent rate above its `max_rate`, and per process the highest rate
+    /// ÷ `max_rate` reached (see `RunResult.rateExcess`).
     static func simulate(_ scenario: Scenario, runs: Int, seed: UInt64, stopDay: Double,
-                         threads: Int) -> (records: [[Double]], rateExceeded: Int) {
+                         threads: Int) -> (records: [[Double]], rateExceeded: Int, rateExcess: [Double]) {
         let width = RecordLayout(scenario).width
         let chunk = 500
         let chunks = (runs + chunk - 1) / chunk
         var out = [[Double]](repeating: [], count: runs)
-        var exceeded = [Bool](repeating: false, count: runs)
+        // Per run: empty, or (where a rate went above its maximum) one ratio per process.
+        var exceeded = [[Double]](repeating: [], count: runs)
         out.withUnsafeMutableBufferPointer { buffer in
             exceeded.withUnsafeMutableBufferPointer { flags in
                 let slots = SharedSlots(buffer), exceededSlots = SharedSlots(flags)
@@ -274,13 +279,17 @@ public enum Hindcast {
                                 simulator.run(seed: StreamSeed.replication(master: seed, index: UInt64(r)), into: $0)
                             }
                             slots[r] = record
-                            exceededSlots[r] = run.rateExceeded
+                            if run.rateExceeded {
+                                var excess: [Double] = []
+                                simulator.mergeRateExcess(into: &excess)
+                                exceededSlots[r] = excess
+                            }
                         }
                     }
                 }
             }
         }
-        return (out, exceeded.filter { $0 }.count)
+        return (out, exceeded.filter { !$0.isEmpty }.count, exceeded.reduce([], higherRateExcess))
     }
 }
 

@@ -41,7 +41,9 @@ extension SequentialABC.Result {
         if rateExceededRuns > 0 {
             lines.append("MAX_RATE EXCEEDED: in \(rateExceededRuns) of the \(simulations) simulations a state-dependent rate went "
                          + "above its max_rate, so thinning undercounted its events; \(rateExceededDraws.count) of the posterior's "
-                         + "\(posterior.count) draws were fitted on such runs. Raise max_rate (write it from the rate's own "
+                         + "\(posterior.count) draws were fitted on such runs"
+                         + (rateExcess.isEmpty ? "" : "; \(rateExcessText(rateExcess))") + ". Raise max_rate"
+                         + (rateExcess.isEmpty ? "" : " by at least that factor") + " (write it from the rate's own "
                          + "parameters) and calibrate again.")
         }
         lines.append("Contraction is 1 − posterior variance / prior variance (of the value for a probability or a uniform range, "

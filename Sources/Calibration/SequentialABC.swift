@@ -74,6 +74,8 @@ public enum SequentialABC {
         public let rateExceededRuns: Int
         /// The posterior's draws (indices, in order) whose simulated runs did so.
         public let rateExceededDraws: [Int]
+        /// By process id, the highest rate ÷ `max_rate` those runs reached above 1.
+        public let rateExcess: [String: Double]
         /// Reached tolerance 0 with enough effective draws.
         public let converged: Bool
         /// Why not, when not.
@@ -100,6 +102,7 @@ public enum SequentialABC {
         let workers = (0..<max(1, settings.threads)).map { _ in Worker(problem) }
         var generations: [Generation] = []
         var simulations = 0, rateExceededRuns = 0
+        var rateExcess: [String: Double] = [:]
         var problems: [String] = []
 
         // Generation 0: the prior, every proposal kept, to set each target's scale.
@@ -107,7 +110,7 @@ public enum SequentialABC {
         do {
             population = try runGeneration(0, problem, settings, workers, tolerance: .infinity, scales: nil,
                                            previous: nil, budget: settings.simulations, simulations: &simulations,
-                                           rateExceededRuns: &rateExceededRuns)
+                                           rateExceededRuns: &rateExceededRuns, rateExcess: &rateExcess)
         } catch is BudgetExhausted {
             throw CalibrationError("a simulation budget of \(settings.simulations) does not cover one generation from the prior "
                                    + "(\(n) particles × \(problem.episodes.count) episodes); raise it")
@@ -148,7 +151,7 @@ public enum SequentialABC {
             do {
                 next = try runGeneration(generations.count, problem, settings, workers, tolerance: tolerance, scales: scales,
                                          previous: population, budget: settings.simulations, simulations: &simulations,
-                                         rateExceededRuns: &rateExceededRuns)
+                                         rateExceededRuns: &rateExceededRuns, rateExcess: &rateExcess)
             } catch is BudgetExhausted {
                 problems.append("the simulation budget (\(settings.simulations)) ran out at tolerance \(fmt(tolerance)); "
                                 + "raise calibration: simulations, or give the targets wider documented ranges")
@@ -189,6 +192,7 @@ public enum SequentialABC {
         return Result(posterior: posterior, generations: generations, simulations: simulations,
                       rateExceededRuns: rateExceededRuns,
                       rateExceededDraws: population.particles.indices.filter { population.particles[$0].rateExceeded },
+                      rateExcess: rateExcess,
                       converged: problems.isEmpty, problems: problems, parameters: summaries)
     }
 
@@ -202,7 +206,8 @@ public enum SequentialABC {
     /// Throws when the budget runs out first.
     static func runGeneration(_ g: Int, _ problem: CalibrationProblem, _ settings: Settings, _ workers: [Worker],
                               tolerance: Double, scales: [Double]?, previous: Population?, budget: Int,
-                              simulations: inout Int, rateExceededRuns: inout Int) throws -> Population {
+                              simulations: inout Int, rateExceededRuns: inout Int,
+                              rateExcess: inout [String: Double]) throws -> Population {
         let n = settings.particles
         let generationSeed = StreamSeed.replication(master: settings.seed, index: UInt64(g))
         let proposal = previous.map { Proposal($0, problem.priors, scale: settings.kernelScale) }
@@ -227,6 +232,7 @@ public enum SequentialABC {
             for r in results {
                 simulations += r.simulations
                 rateExceededRuns += r.rateExceededRuns
+                rateExcess.merge(r.rateExcess, uniquingKeysWith: max)
                 next += 1
                 if let p = r.particle {
                     accepted.append(p)
@@ -263,6 +269,8 @@ public enum SequentialABC {
         var simulations: Int
         /// Of `simulations`, those in which a state-dependent rate went above its `max_rate`.
         var rateExceededRuns: Int
+        /// By process id, the highest rate ÷ `max_rate` they reached above 1.
+        var rateExcess: [String: Double] = [:]
     }
 
     /// The α-quantile of the distances, strictly below the current tolerance.
@@ -439,6 +447,7 @@ final class Worker: @unchecked Sendable {
         var values = [Double](repeating: 0, count: problem.episodes.reduce(0) { $0 + $1.targets.count })
         var distance = 0.0
         var runs = 0, exceeded = 0
+        var excess: [String: Double] = [:]
         for e in order {
             let episode = problem.episodes[e]
             let simulator = simulators[e]
@@ -448,7 +457,12 @@ final class Worker: @unchecked Sendable {
                 simulator.run(seed: StreamSeed.replication(master: seed, index: UInt64(e)), into: record)
             }
             runs += 1
-            if run.rateExceeded { exceeded += 1 }
+            if run.rateExceeded {
+                exceeded += 1
+                var ratios: [Double] = []
+                simulator.mergeRateExcess(into: &ratios)
+                excess.merge(episode.scenario.rateExcessByProcess(ratios), uniquingKeysWith: max)
+            }
             let first = problem.episodes[..<e].reduce(0) { $0 + $1.targets.count }
             for (k, t) in episode.targets.enumerated() {
                 let v = records[e][layout.observationsStart + t.observation]
@@ -456,11 +470,11 @@ final class Worker: @unchecked Sendable {
                 if let scales { distance += SequentialABC.term(v, t.accepted, scales[first + k]) }
             }
             if distance > tolerance {
-                return SequentialABC.Outcome(particle: nil, simulations: runs, rateExceededRuns: exceeded)
+                return SequentialABC.Outcome(particle: nil, simulations: runs, rateExceededRuns: exceeded, rateExcess: excess)
             }
         }
         return SequentialABC.Outcome(
             particle: SequentialABC.Particle(u: u, theta: theta, distance: distance, values: values, rateExceeded: exceeded > 0),
-            simulations: runs, rateExceededRuns: exceeded)
+            simulations: runs, rateExceededRuns: exceeded, rateExcess: excess)
     }
 }

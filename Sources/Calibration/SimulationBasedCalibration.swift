@@ -67,6 +67,8 @@ public enum SimulationBasedCalibration {
         /// above its `max_rate`, and the synthetic records they belong to.
         public let rateExceededRuns: Int
         public let setsRateExceeded: Int
+        /// By process id, the highest rate ÷ `max_rate` those runs reached above 1.
+        public let rateExcess: [String: Double]
         /// Posterior ranks per set and parameter, for anyone who wants to plot them.
         public let ranks: [[Double]]
         public var passed: Bool { checks.allSatisfy { $0.ranksUniform && $0.coverageOK } && unconverged == 0 }
@@ -100,6 +102,8 @@ public enum SimulationBasedCalibration {
         /// Of `simulations` and the synthetic record's runs, those in which a state-dependent
         /// rate went above its `max_rate`.
         var rateExceededRuns = 0
+        /// By process id, the highest rate ÷ `max_rate` they reached above 1.
+        var rateExcess: [String: Double] = [:]
         var error: String?
     }
 
@@ -118,6 +122,7 @@ public enum SimulationBasedCalibration {
                     let truth = problem.priors.map { $0.sample(stream) }
                     var accepted: [[ClosedRange<Double>]] = []
                     var truthExceeded = 0
+                    var truthExcess: [String: Double] = [:]
                     for (e, episode) in problem.episodes.enumerated() {
                         let simulator = Simulator(scenario: episode.scenario)
                         simulator.stopDay = episode.stopDay
@@ -127,7 +132,12 @@ public enum SimulationBasedCalibration {
                         let run = record.withUnsafeMutableBufferPointer {
                             simulator.run(seed: StreamSeed.replication(master: setSeed, index: UInt64(e)), into: $0)
                         }
-                        if run.rateExceeded { truthExceeded += 1 }
+                        if run.rateExceeded {
+                            truthExceeded += 1
+                            var ratios: [Double] = []
+                            simulator.mergeRateExcess(into: &ratios)
+                            truthExcess.merge(episode.scenario.rateExcessByProcess(ratios), uniquingKeysWith: max)
+                        }
                         accepted.append(episode.targets.map {
                             synthetic(record[layout.observationsStart + $0.observation], readAs: $0.accepted)
                         })
@@ -141,7 +151,8 @@ public enum SimulationBasedCalibration {
                             ranks: (0..<d).map { fit.posterior.share($0, below: truth[$0]) },
                             covered: (0..<d).map { truth[$0] >= fit.posterior.quantile($0, 0.05) && truth[$0] <= fit.posterior.quantile($0, 0.95) },
                             converged: fit.finalTolerance == 0, simulations: fit.simulations,
-                            rateExceededRuns: truthExceeded + fit.rateExceededRuns)
+                            rateExceededRuns: truthExceeded + fit.rateExceededRuns,
+                            rateExcess: truthExcess.merging(fit.rateExcess, uniquingKeysWith: max))
                     } catch {
                         out[s] = SetOutcome(error: "\(error)")
                     }
@@ -159,7 +170,8 @@ public enum SimulationBasedCalibration {
         let checks = self.checks(names: problem.names, ranks: ranks, covered: covered, bins: settings.bins, alpha: settings.alpha)
         return Result(settings: settings, checks: checks, unconverged: converged.filter { !$0 }.count,
                       simulations: simulations.reduce(0, +), rateExceededRuns: outcomes.reduce(0) { $0 + $1.rateExceededRuns },
-                      setsRateExceeded: outcomes.filter { $0.rateExceededRuns > 0 }.count, ranks: ranks)
+                      setsRateExceeded: outcomes.filter { $0.rateExceededRuns > 0 }.count,
+                      rateExcess: outcomes.reduce(into: [:]) { $0.merge($1.rateExcess, uniquingKeysWith: max) }, ranks: ranks)
     }
 
     /// The two checks per parameter over sets: the ranks (shares of the posterior below the

@@ -133,6 +133,8 @@ enum Assets {
               status.textContent = `${r.runs.toLocaleString("en")} runs each way, seed ${r.seed}: ${r.seconds.toFixed(2)} s on the server, `
                 + `${((performance.now() - began) / 1000).toFixed(2)} s in all. ${pct(r.changed)} of the runs end differently.`;
               $("#rate-warning").hidden = !r.rateExceeded;
+              $("#rate-reached").textContent = r.rateReached;
+              $("#rate-factor").hidden = !r.rateReached;
               status.dataset.state = "done"; status.dataset.sequence = mine;
             } catch (err) {
               if (mine !== sequence) return;

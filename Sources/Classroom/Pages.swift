@@ -68,7 +68,8 @@ enum Pages {
             <p id="status" class="status">Running…</p>
             <p id="rate-warning" class="warning" hidden>A rate that depends on the state went above the scenario's
             <code>max_rate</code> in some runs: those runs undercount that process, so the numbers here are not exact.
-            The scenario's <code>max_rate</code> needs raising.</p>
+            <span id="rate-reached"></span> The scenario's <code>max_rate</code> needs raising<span id="rate-factor"> by at
+            least that factor</span>.</p>
             <h2>How the crisis ends</h2>
             <table id="outcomes" class="numbers"><thead><tr><th>Outcome</th><th>As written</th><th>With your knobs</th>
             <th>Difference (paired, 95%)</th></tr></thead><tbody></tbody></table>

@@ -59,6 +59,9 @@ struct ExploreView: Encodable {
     /// A state-dependent rate went above its `max_rate` in some runs (either arm): thinning cut
     /// it, and those runs undercount the process.
     let rateExceeded: Bool
+    /// How far, arm by arm: "As written, attacks reached 1.35 times its max_rate." (empty when
+    /// no finite ratio is known).
+    let rateReached: String
     let days: Int
     let incidenceA: [[Double]], incidenceB: [[Double]]
     let ladder: [[Double]], rungNames: [String]
@@ -98,6 +101,9 @@ struct ExploreView: Encodable {
         }
         changed = Double(c.changed) / Double(max(1, c.runs))
         rateExceeded = c.rateExceeded
+        rateReached = zip(["As written", "With your knobs"], c.rateExcess).compactMap { arm, excess in
+            excess.isEmpty ? nil : "\(arm), \(rateExcessText(excess))."
+        }.joined(separator: " ")
         days = result.incidence[1].first?.count ?? 0
         incidenceA = result.incidence[0]
         incidenceB = result.incidence[1]

@@ -41,6 +41,12 @@ extension Scenario {
     }
 }
 
+/// Per process, the higher of two lists of rate ÷ `max_rate` ratios, one per process in the
+/// scenario's order as `RunResult.rateExcess` (either may be empty or shorter).
+public func higherRateExcess(_ a: [Double], _ b: [Double]) -> [Double] {
+    (0..<max(a.count, b.count)).map { max($0 < a.count ? a[$0] : 0, $0 < b.count ? b[$0] : 0) }
+}
+
 /// "attacks reached 1.74 times its max_rate, raids 1.20 times": each ratio rounded up to two
 /// decimals, so that raising `max_rate` by it is enough for the runs it was seen in.
 public func rateExcessText(_ highest: [String: Double]) -> String {

@@ -26,6 +26,9 @@ public final class ArmsEngine: Sendable {
         /// `exceeded[arm]`: a state-dependent rate of that arm went above its `max_rate` in one of
         /// these runs (thinning then undercounts it).
         public var exceeded: [Bool]
+        /// `excess[arm]`: per process, the highest rate ÷ `max_rate` reached above 1 in these runs
+        /// (empty where none went above; see `RunResult.rateExcess`).
+        public var excess: [[Double]]
         public var rateExceeded: Bool { exceeded.contains(true) }
     }
 
@@ -38,7 +41,8 @@ public final class ArmsEngine: Sendable {
             let first = range.lowerBound + c * chunkSize
             let count = min(chunkSize, range.upperBound - first)
             var chunk = Chunk(first: first, count: count, records: widths.map { [Double](repeating: 0, count: count * $0) },
-                              exceeded: [Bool](repeating: false, count: widths.count))
+                              exceeded: [Bool](repeating: false, count: widths.count),
+                              excess: [[Double]](repeating: [], count: widths.count))
             for (arm, simulator) in simulators.enumerated() {
                 let width = widths[arm]
                 chunk.records[arm].withUnsafeMutableBufferPointer { all in
@@ -46,7 +50,10 @@ public final class ArmsEngine: Sendable {
                         let seed = StreamSeed.replication(master: masterSeed, index: UInt64(first + i))
                         let record = UnsafeMutableBufferPointer(rebasing: all[(i * width)..<((i + 1) * width)])
                         let (_, exceeded) = simulator.run(seed: seed, into: record)
-                        if exceeded { chunk.exceeded[arm] = true }
+                        if exceeded {
+                            chunk.exceeded[arm] = true
+                            simulator.mergeRateExcess(into: &chunk.excess[arm])
+                        }
                     }
                 }
             }

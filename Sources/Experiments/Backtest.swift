@@ -53,6 +53,9 @@ public enum Backtest {
     public struct Result: Sendable {
         public let rows: [Row]
         public let rateExceeded: Bool
+        /// In how many runs, and by process id the highest rate ÷ `max_rate` they reached above 1.
+        public var rateExceededRuns = 0
+        public var rateExcess: [String: Double] = [:]
     }
 
     /// Runs the scenario `runs` times and compares every observation that has a documented value.
@@ -64,9 +67,11 @@ public enum Backtest {
                              + "add them under observations: (see docs/scenario-format.md)")
         }
         var values = [[Double]](repeating: [], count: scenario.observations.count)
-        var exceeded = false
+        var exceeded = 0
+        var excess: [Double] = []
         try BatchEngine(scenario: scenario).run(range: 0..<runs, masterSeed: masterSeed, threads: threads) { chunk in
-            if chunk.rateExceeded { exceeded = true }
+            exceeded += chunk.rateExceededRuns
+            excess = higherRateExcess(excess, chunk.rateExcess)
             for i in 0..<chunk.count {
                 for k in documented {
                     values[k].append(chunk.records[i * layout.width + layout.observationsStart + k])
@@ -79,7 +84,8 @@ public enum Backtest {
             row.injected = injected(into: o, of: scenario)
             return row
         }
-        return Result(rows: rows, rateExceeded: exceeded)
+        return Result(rows: rows, rateExceeded: exceeded > 0, rateExceededRuns: exceeded,
+                      rateExcess: scenario.rateExcessByProcess(excess))
     }
 
     /// What injections on or before an observation's day put into what it reads: documented

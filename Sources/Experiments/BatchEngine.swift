@@ -175,9 +175,3 @@ final class Coordinator<Chunk>: @unchecked Sendable {
         condition.unlock()
     }
 }
-
-/// Per process, the higher of two lists of rate ÷ `max_rate` ratios (either may be empty; see
-/// `Chunk.rateExcess`).
-func higherRateExcess(_ a: [Double], _ b: [Double]) -> [Double] {
-    (0..<max(a.count, b.count)).map { max($0 < a.count ? a[$0] : 0, $0 < b.count ? b[$0] : 0) }
-}

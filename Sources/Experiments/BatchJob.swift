@@ -72,6 +72,8 @@ public enum BatchJob {
         let sink: OutputSink
         // Every output is claimed (checked and locked) before anything runs.
         let outputs = try OutputFiles([request.out, request.out.map(Manifest.path(forCSV:)), request.summary].compactMap { $0 })
+        // None may be a file the scenario was read from.
+        try outputs.protect(request.loaded.files.map(\.path))
 
         if let out = request.out {
             let partial = out + ".partial", plan = out + ".partial.json"
@@ -244,7 +246,8 @@ public enum BatchJob {
         var lastLine: [UInt8] = []
         while let line = try reader.nextLine() {
             guard let (run, seed) = record.withUnsafeMutableBufferPointer({ parser.parse(line, into: $0) }), run == next else {
-                throw BatchError("cannot resume \(partial): row \(next - range.lowerBound + 1) is not run \(next); run without --resume")
+                throw BatchError("cannot resume \(partial): line \(next - range.lowerBound + 2) should be run \(next)'s row, but "
+                                 + parser.problem(line, run: next, columns: table.columns) + "; run without --resume")
             }
             do {
                 try verifier.check(run: run, seed: seed, line: line, file: partial)

@@ -52,6 +52,8 @@ public enum Compare {
         /// `transitions[i][j]`: runs ending in outcome i under A and j under B (indices into `outcomes`).
         public let transitions: [[Int]]
         public let rateExceeded: Bool
+        /// Per arm (A, then B), by process id, the highest rate ÷ `max_rate` reached above 1.
+        public let rateExcess: [[String: Double]]
 
         /// Runs whose outcome is not the same in the two arms.
         public var changed: Int {
@@ -65,6 +67,7 @@ public enum Compare {
         let progress = ProgressReporter(total: request.runs, quiet: request.quiet)
         try engine.run(range: 0..<request.runs, masterSeed: request.masterSeed, threads: request.threads) { chunk in
             pairing.rateExceeded = pairing.rateExceeded || chunk.rateExceeded
+            for arm in 0..<2 { pairing.raiseRateExcess(arm: arm, chunk.excess[arm]) }
             for i in 0..<chunk.count {
                 chunk.withRecord(arm: 0, i, width: engine.widths[0]) { ra in
                     chunk.withRecord(arm: 1, i, width: engine.widths[1]) { rb in
@@ -91,6 +94,9 @@ public enum Compare {
         var transitions: [[Int]]
         var runs = 0
         public var rateExceeded = false
+        /// Per arm, by process id, the highest rate ÷ `max_rate` reached above 1 so far.
+        public var rateExcess: [[String: Double]] = [[:], [:]]
+        let processIDs: [[String]]
 
         public init(a: Scenario, b: Scenario) {
             var names = a.outcomeNames
@@ -115,6 +121,15 @@ public enum Compare {
             outcomePairs = [PairedProportion](repeating: PairedProportion(), count: names.count)
             metricPairs = [PairedMean](repeating: PairedMean(), count: shared.count)
             transitions = [[Int]](repeating: [Int](repeating: 0, count: names.count), count: names.count)
+            processIDs = [a.processes.map(\.id), b.processes.map(\.id)]
+        }
+
+        /// Raises arm `arm`'s ratios to `excess`'s (one per process, in the scenario's order, as
+        /// `RunResult.rateExcess`).
+        public mutating func raiseRateExcess(arm: Int, _ excess: [Double]) {
+            for (k, ratio) in excess.enumerated() where ratio > 0 && k < processIDs[arm].count {
+                rateExcess[arm][processIDs[arm][k]] = max(rateExcess[arm][processIDs[arm][k]] ?? 0, ratio)
+            }
         }
 
         /// The next pair: replication k of arm A and of arm B.
@@ -132,7 +147,8 @@ public enum Compare {
             Result(runs: runs, summaryA: summaryA, summaryB: summaryB,
                    outcomes: names.indices.map { OutcomeDifference(name: names[$0], pairs: outcomePairs[$0]) },
                    metrics: shared.indices.map { MetricDifference(name: shared[$0], pairs: metricPairs[$0]) },
-                   unpairedColumns: unshared, transitions: transitions, rateExceeded: rateExceeded)
+                   unpairedColumns: unshared, transitions: transitions, rateExceeded: rateExceeded,
+                   rateExcess: rateExcess)
         }
     }
 

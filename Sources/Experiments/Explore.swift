@@ -84,21 +84,26 @@ public enum Explore {
         let width: Int
         let records: [Double]
         let rateExceeded: Bool
+        /// Per process, the highest rate ÷ `max_rate` the runs reached above 1.
+        let rateExcess: [Double]
 
         public init(_ base: LoadedScenario, runs: Int, seed: UInt64, threads: Int) throws {
             let engine = BatchEngine(scenario: base.scenario)
             var records: [Double] = []
             records.reserveCapacity(runs * engine.layout.width)
             var exceeded = false
+            var excess: [Double] = []
             try engine.run(range: 0..<runs, masterSeed: seed, threads: threads) { chunk in
                 records += chunk.records
                 exceeded = exceeded || chunk.rateExceeded
+                excess = higherRateExcess(excess, chunk.rateExcess)
             }
             self.runs = runs
             self.seed = seed
             width = engine.layout.width
             self.records = records
             rateExceeded = exceeded
+            rateExcess = excess
         }
     }
 
@@ -121,6 +126,7 @@ public enum Explore {
         }
         var pairing = Compare.Pairing(a: base.scenario, b: b)
         pairing.rateExceeded = baseline.rateExceeded
+        pairing.raiseRateExcess(arm: 0, baseline.rateExcess)
         let widthA = baseline.width, widthB = RecordLayout(b).width
         let rungs = Ladder.top + 1
         var reachedBy = [[Int]](repeating: [Int](repeating: 0, count: days), count: rungs)
@@ -130,6 +136,7 @@ public enum Explore {
             var records: [Double]
             var reached: [Double]
             var rateExceeded = false
+            var rateExcess: [Double] = []
         }
         let chunk = 250
         let chunks = (runs + chunk - 1) / chunk
@@ -146,13 +153,17 @@ public enum Explore {
                             let record = UnsafeMutableBufferPointer(rebasing: records[(i * widthB)..<((i + 1) * widthB)])
                             let (_, exceeded) = simulator.run(seed: runSeed, into: record)
                             simulator.firstTimesAtRungs(into: UnsafeMutableBufferPointer(rebasing: reached[(i * rungs)..<((i + 1) * rungs)]))
-                            part.rateExceeded = part.rateExceeded || exceeded
+                            if exceeded {
+                                part.rateExceeded = true
+                                simulator.mergeRateExcess(into: &part.rateExcess)
+                            }
                         }
                     }
                 }
                 return part
             }, consume: { part in
                 pairing.rateExceeded = pairing.rateExceeded || part.rateExceeded
+                pairing.raiseRateExcess(arm: 1, part.rateExcess)
                 part.records.withUnsafeBufferPointer { records in
                     for i in 0..<(part.records.count / widthB) {
                         let k = next

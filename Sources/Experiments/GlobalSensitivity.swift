@@ -53,6 +53,9 @@ public enum GlobalSensitivity {
         /// this many points of the design.
         public let baseRateExceeded: Bool
         public let pointsRateExceeded: Int
+        /// By process id, the highest rate ÷ `max_rate` reached above 1 in the base's runs and
+        /// the design's.
+        public let rateExcess: [String: Double]
     }
 
     /// The parameters to vary, in path order: those named with `--only` (or, without it, every
@@ -153,10 +156,14 @@ public enum GlobalSensitivity {
         var outcomeCounts = [Int](repeating: 0, count: base.outcomeNames.count)
         var sum = 0.0, finite = 0
         var baseExceeded = false
+        var excess: [Double] = []
         record.withUnsafeMutableBufferPointer { buffer in
             for r in 0..<runs {
                 let (_, exceeded) = simulator.run(seed: StreamSeed.replication(master: masterSeed, index: UInt64(r)), into: buffer)
-                if exceeded { baseExceeded = true }
+                if exceeded {
+                    baseExceeded = true
+                    simulator.mergeRateExcess(into: &excess)
+                }
                 outcomeCounts[Int(buffer[RecordLayout.outcome])] += 1
                 if let metric, case let v = metric.value(UnsafeBufferPointer(buffer)), v.isFinite { sum += v; finite += 1 }
             }
@@ -178,15 +185,18 @@ public enum GlobalSensitivity {
         outputs.reserveCapacity(points.count)
         var exceededPoints = 0
         try computeInOrder(chunks: points.count, threads: threads, worker: {}, compute: { p, _ in
-            Swift.Result<(Double, Bool), Error> {
+            Swift.Result<(Double, [Double]?), Error> {
                 let s = try scenario(at: points[p], variants, factors: factors)
                 return evaluate(s, resolved, runs: runs, masterSeed: masterSeed)
             }
         }, consume: { result in
             switch result {
-            case .success(let (y, exceeded)):
+            case .success(let (y, pointExcess)):
                 outputs.append(y)
-                if exceeded { exceededPoints += 1 }
+                if let pointExcess {
+                    exceededPoints += 1
+                    excess = higherRateExcess(excess, pointExcess)
+                }
             case .failure(let error): throw pointError(error, ranged: ranged)
             }
             progress?.update(done: outputs.count)
@@ -205,7 +215,7 @@ public enum GlobalSensitivity {
         return Result(measure: resolved, samples: samples, runs: runs, baseValue: baseValue, indices: indices, rows: rows,
                       outputRange: (outputs.min() ?? .nan, outputs.max() ?? .nan),
                       replications: runs * (1 + points.count), baseRateExceeded: baseExceeded,
-                      pointsRateExceeded: exceededPoints)
+                      pointsRateExceeded: exceededPoints, rateExcess: base.rateExcessByProcess(excess))
     }
 
     /// The scenario at a point of the unit cube: parameter i at low + uᵢ (high − low), written
@@ -216,23 +226,28 @@ public enum GlobalSensitivity {
         })
     }
 
-    /// The outcome's share of R runs, or the metric's mean over those with a finite value; and
-    /// whether a state-dependent rate went above its `max_rate` in one of them.
+    /// The outcome's share of R runs, or the metric's mean over those with a finite value; and,
+    /// if a state-dependent rate went above its `max_rate` in one of them, per process the
+    /// highest rate ÷ `max_rate` reached (see `RunResult.rateExcess`).
     static func evaluate(_ scenario: Scenario, _ measure: SensitivityMeasure.Resolved, runs: Int,
-                         masterSeed: UInt64) -> (Double, Bool) {
+                         masterSeed: UInt64) -> (Double, [Double]?) {
         let simulator = Simulator(scenario: scenario)
         var record = [Double](repeating: 0, count: RecordLayout(scenario).width)
         var sum = 0.0, n = 0
-        var anyExceeded = false
+        var excess: [Double]? = nil
         record.withUnsafeMutableBufferPointer { buffer in
             for r in 0..<runs {
                 let (_, exceeded) = simulator.run(seed: StreamSeed.replication(master: masterSeed, index: UInt64(r)), into: buffer)
-                if exceeded { anyExceeded = true }
+                if exceeded {
+                    var merged = excess ?? []
+                    simulator.mergeRateExcess(into: &merged)
+                    excess = merged
+                }
                 let v = measure.value(UnsafeBufferPointer(buffer))
                 if v.isFinite { sum += v; n += 1 }
             }
         }
-        return (n > 0 ? sum / Double(n) : .nan, anyExceeded)
+        return (n > 0 ? sum / Double(n) : .nan, excess)
     }
 
     /// A point that does not compile: blamed on the --range options, if any (the declared

@@ -162,6 +162,12 @@ public struct Manifest: Codable, Equatable, Sendable {
         } catch let error as BatchError {
             throw error
         } catch let error as DecodingError {
+            // JSON whose number does not fit its field ("runs": 1e30) is reported with no field.
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
+               (try? JSONSerialization.jsonObject(with: data)) != nil {
+                throw BatchError("\(path) is not a manifest escalation wrote: a value does not fit its field "
+                                 + "(\(abbreviated(context.debugDescription, limit: 120)))")
+            }
             throw BatchError("\(path) is not a manifest escalation wrote: \(Self.explain(error))")
         } catch {
             throw BatchError("\(path) is not a manifest escalation wrote: it is not JSON")

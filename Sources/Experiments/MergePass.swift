@@ -45,8 +45,14 @@ struct MergePass {
             if let earlier = failures[shard], earlier.line <= line { return }
             failures[shard] = Failure(shard: shard, line: line, message: message)
         }
+        /// Line `line` of the shard is not the row of the run due there: what is wrong with it,
+        /// read again from the file (a failure is rare).
         func notRun(_ shard: Int, _ line: Int) -> String {
-            "\(inputs[shard].path): line \(line) is not run \(inputs[shard].manifest.shard.first + line - 2)"
+            let path = inputs[shard].path, run = inputs[shard].manifest.shard.first + line - 2
+            let problem = lineOfFile(path, number: line).map { bytes in
+                bytes.withUnsafeBufferPointer { parser.problem($0, run: run, columns: table.columns) }
+            } ?? "it cannot be read again"
+            return "\(path): line \(line) should be run \(run)'s row, but \(problem)"
         }
         // The summary's fields [2, split) are read here, [split, columns) by the worker.
         var summary: BatchSummary? = summarise ? BatchSummary(table: table) : nil
@@ -75,8 +81,11 @@ struct MergePass {
                 var reader = try copier.map { try LineReader(path: input.path, source: $0.shard(s), blockSize: Self.blockSize) }
                     ?? LineReader(path: input.path, blockSize: Self.blockSize)
                 defer { reader.close() }
-                guard try reader.next() == header else {
-                    fail(s, 1, "\(input.path): its header does not match its manifest's columns")
+                let first = try reader.next()
+                guard first == header else {
+                    fail(s, 1, first == nil && reader.trailing.isEmpty
+                         ? "\(input.path) is empty (not even a header): its batch did not write it, or it was cut to nothing"
+                         : "\(input.path): its header does not match its manifest's columns")
                     if stopAtFirst { break shards }
                     continue
                 }
@@ -177,10 +186,11 @@ struct MergePass {
 
         try writer?.finish()
         try samples.finish()
-        for (s, failure) in samples.failures { fail(s, failure.line, failure.message) }
         if let moments, summary != nil { summary!.store(moments, fields: 2..<split) }
         if let worker {
             worker.finish()
+            // Before the samples' failures: a row that does not parse is told as such, not as
+            // a row that differs from its simulation.
             for (s, line) in worker.failures { fail(s, line, notRun(s, line)) }
             if failures.isEmpty, summary != nil {
                 // The worker's columns, read in the same order.
@@ -188,6 +198,7 @@ struct MergePass {
                 if !mine.isEmpty { summary!.metrics.replaceSubrange(mine, with: worker.summary.metrics[mine]) }
             }
         }
+        for (s, failure) in samples.failures { fail(s, failure.line, failure.message) }
         var found = failures.values.sorted { $0.shard < $1.shard }
         // Stopped at the first: later shards were not all read, so only the first is sure.
         if stopAtFirst { found = Array(found.prefix(1)) }

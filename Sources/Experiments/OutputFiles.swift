@@ -48,6 +48,22 @@ public final class OutputFiles {
         release()
     }
 
+    /// Refuses a target that is one of the command's inputs (by its file, however it is named:
+    /// a link or another spelling of the path is the same file), before anything replaces it.
+    public func protect(_ inputs: [String]) throws(WriteError) {
+        func identity(_ path: String) -> (dev_t, ino_t)? {
+            var info = stat()
+            return stat(path, &info) == 0 ? (info.st_dev, info.st_ino) : nil
+        }
+        let read = inputs.compactMap { path in identity(path).map { (path, $0) } }
+        guard !read.isEmpty else { return }
+        for target in targets {
+            guard let file = identity(target), let input = read.first(where: { $0.1 == file }) else { continue }
+            throw WriteError(path: target, reason: input.0 == target ? "it is an input of this command; name another output"
+                             : "it is an input of this command (\(input.0)); name another output")
+        }
+    }
+
     /// The hidden temporary file beside `path` that this process writes.
     public static func temporaryPath(for path: String) -> String {
         let (directory, name) = split(path)

@@ -291,7 +291,10 @@ extension ReportData {
         guard let master = UInt64(manifest.seed) else { throw BatchError("\(Manifest.path(forCSV: csv)): its seed is not a number") }
         var reader = try LineReader(path: csv)
         defer { reader.close() }
-        guard try reader.next().map({ $0 + "\n" }) == table.header else {
+        guard let header = try reader.next() else {
+            throw BatchError("\(csv) is empty (not even a header): its batch did not write it, or it was cut to nothing")
+        }
+        guard header + "\n" == table.header else {
             throw BatchError("\(csv): its columns are not those of \(scenarioPath)")
         }
         let parser = RowParser(table)
@@ -300,7 +303,8 @@ extension ReportData {
         var k = manifest.shard.first
         while let line = try reader.nextLine() {
             guard let (run, seed) = record.withUnsafeMutableBufferPointer({ parser.parse(line, into: $0) }), run == k else {
-                throw BatchError("\(csv): row \(k - manifest.shard.first + 1) is not run \(k)")
+                throw BatchError("\(csv): line \(k - manifest.shard.first + 2) should be run \(k)'s row, but "
+                                 + parser.problem(line, run: k, columns: table.columns))
             }
             let expected = StreamSeed.replication(master: master, index: UInt64(k))
             guard seed == expected else {

@@ -143,22 +143,26 @@ public final class RowVerifier {
 extension Manifest {
     /// The scenario a batch was run from, with its overrides and posterior, checked against the
     /// manifest's content hash. A relative path that does not resolve from the current folder
-    /// is tried beside the CSV. `path` names the scenario file instead (it must have the same
-    /// content hash): for a batch whose scenario has moved.
+    /// is tried beside the CSV, then by its file name beside the CSV; a posterior found nowhere
+    /// there is the one the scenario declares, if that is the file the batch drew from. `path`
+    /// names the scenario file instead (it must have the same content hash): for a batch whose
+    /// scenario has moved.
     public func loadScenario(besideCSV csv: String, purpose: String, at path: String? = nil) throws -> LoadedScenario {
-        var scenarioPath = path ?? scenario
-        if path == nil && !FileManager.default.fileExists(atPath: scenarioPath) {
-            let beside = ((csv as NSString).deletingLastPathComponent as NSString).appendingPathComponent(scenarioPath)
-            if FileManager.default.fileExists(atPath: beside) { scenarioPath = beside }
+        let folder = folderPart(of: csv)
+        /// `file` from here, else beside the CSV, else its name beside the CSV; nil if none exists.
+        func located(_ file: String) -> String? {
+            [file, (folder as NSString).appendingPathComponent(file),
+             (folder as NSString).appendingPathComponent((file as NSString).lastPathComponent)]
+                .first { FileManager.default.fileExists(atPath: $0) }
         }
-        guard path != nil || FileManager.default.fileExists(atPath: scenarioPath) else {
+        guard let scenarioPath = path ?? located(scenario) else {
             throw BatchError("\(csv) was made from \(scenario), which is not here (nor beside the CSV); \(purpose) needs the scenario")
         }
         let overrides = try self.overrides.map { try Override(parsing: $0) }
         let choice: PosteriorChoice = switch posterior {
         case nil: .declared
         case "none"?: .none
-        case let path?: .file(path)
+        case let file?: located(file).map { .file($0) } ?? .declared
         }
         let loaded: LoadedScenario
         do {
@@ -167,6 +171,16 @@ extension Manifest {
             // Another scenario, under the batch's overrides and posterior, says little in its own words.
             throw BatchError("\(scenarioPath) is not the scenario \(csv) was made from (\(scenario)): with the batch's overrides "
                              + "and posterior it does not load (\(abbreviated(error.diagnostics.first?.description ?? "", limit: 160)))")
+        }
+        if let posterior, let posteriorHash, posterior != "none" {
+            guard case .draws(let file, let hash) = loaded.posterior else {
+                throw BatchError("\(csv) was made with the posterior \(posterior), which is not here (nor beside the CSV, nor where "
+                                 + "\(scenarioPath) declares it); \(purpose) needs the draws the batch made")
+            }
+            guard hash == posteriorHash else {
+                throw BatchError("\(file) is not the posterior \(csv) was made with (\(posterior)), or has changed since: its "
+                                 + "content hash differs from the manifest's; \(purpose) needs the draws the batch made")
+            }
         }
         guard Manifest.scenarioHash(loaded) == scenarioHash else {
             if let path, path != scenario {

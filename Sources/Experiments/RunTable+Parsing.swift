@@ -1,5 +1,6 @@
 import EscalationModel
 import Foundation
+import Record
 
 /// Reads rows of a per-run CSV back (`merge`, `report`, `--resume`) straight from the bytes a
 /// `LineReader` holds: no `String` per row or field, numbers as `CSVNumber` reads them, the
@@ -55,6 +56,45 @@ struct RowParser {
         guard !namesAreASCII || field.contains(where: { $0 >= 0x80 }) else { return nil }
         return outcomeNames.firstIndex(of: String(decoding: field, as: UTF8.self))
     }
+}
+
+extension RowParser {
+    /// What is wrong with `line`, a row that `parse` refused or that is not run `run`'s, field
+    /// by field (for a message, so slow): its run, its number of fields against the header's
+    /// `columns`, its seed, its outcome, or the first field that is not a number, named by its
+    /// column. Numbers are read as `parse` reads them (`CSVNumber` gives Swift's results).
+    func problem(_ line: UnsafeBufferPointer<UInt8>, run: Int, columns: [String]) -> String {
+        let fields = line.split(separator: CSVNumber.comma, omittingEmptySubsequences: false)
+            .map { String(decoding: $0, as: UTF8.self) }
+        func shown(_ field: String) -> String { abbreviated(field.debugDescription, limit: 60) }
+        guard let found = Int(fields[0]) else { return "its run \(shown(fields[0])) is not a number" }
+        guard found == run else { return "it is run \(found)" }
+        guard fields.count == columns.count else {
+            return "it has \(fields.count) fields where the header has \(columns.count)"
+        }
+        guard UInt64(fields[1]) != nil else { return "its seed \(shown(fields[1])) is not a number" }
+        let outcome = Array(fields[2].utf8).withUnsafeBufferPointer { self.outcome($0) }
+        guard outcome != nil else { return "its outcome \(shown(fields[2])) is not one of the scenario's" }
+        for k in 3..<fields.count where Double(fields[k]) == nil {
+            return "its \(columns[k]) \(shown(fields[k])) is not a number"
+        }
+        return "it is not a row as a batch writes it"
+    }
+}
+
+/// Line `number` (from 1) of the file at `path`, read again for a message; nil if it cannot be.
+func lineOfFile(_ path: String, number: Int) -> [UInt8]? {
+    guard number >= 1, var reader = try? LineReader(path: path) else { return nil }
+    defer { reader.close() }
+    for _ in 1..<number { guard (try? reader.nextLine()) ?? nil != nil else { return nil } }
+    if let line = (try? reader.nextLine()) ?? nil { return Array(line) }
+    // A last line without its newline.
+    return reader.trailing.isEmpty ? nil : Array(reader.trailing)
+}
+
+extension RunTable {
+    /// The CSV's columns, as its header names them.
+    var columns: [String] { ["run", "seed"] + metricColumns }
 }
 
 /// Whether `written` (a row as `appendRow` writes it) is `line` and its newline, byte for byte.

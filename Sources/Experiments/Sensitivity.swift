@@ -32,6 +32,8 @@ public enum Sensitivity {
         public let n: Int
         /// A state-dependent rate went above its `max_rate` in some runs of either variant.
         public let rateExceeded: Bool
+        /// By process id, the highest rate ÷ `max_rate` either variant's runs reached above 1.
+        public let rateExcess: [String: Double]
 
         /// Whether the swing's interval holds 0: the parameter's effect, if any, is within the noise.
         public var withinNoise: Bool { swingInterval.low <= 0 && swingInterval.high >= 0 }
@@ -50,6 +52,8 @@ public enum Sensitivity {
         public let skipped: [(path: String, reason: String)]
         /// A state-dependent rate went above its `max_rate` in some runs of the base.
         public let baseRateExceeded: Bool
+        /// By process id, the highest rate ÷ `max_rate` the base's runs reached above 1.
+        public let baseRateExcess: [String: Double]
     }
 
     /// Keys whose numbers are not parameters of the dynamics: the ladder's structure, dates and
@@ -101,9 +105,11 @@ public enum Sensitivity {
         var outcomeCounts = [Int](repeating: 0, count: base.outcomeNames.count)
         var baseMetric = Metric()
         var baseExceeded = false
+        var baseExcess: [Double] = []
         let baseEngine = ArmsEngine(arms: [base])
         try baseEngine.run(range: 0..<runs, masterSeed: masterSeed, threads: threads) { chunk in
             if chunk.rateExceeded { baseExceeded = true }
+            baseExcess = higherRateExcess(baseExcess, chunk.excess[0])
             for i in 0..<chunk.count {
                 chunk.withRecord(arm: 0, i, width: baseEngine.widths[0]) { record in
                     outcomeCounts[Int(record[RecordLayout.outcome])] += 1
@@ -160,7 +166,8 @@ public enum Sensitivity {
         }
         rows.sort { abs($0.swing) > abs($1.swing) || (abs($0.swing) == abs($1.swing) && $0.path < $1.path) }
         return Result(measure: resolved, runs: runs, change: change, baseValue: baseValue, baseInterval: baseInterval,
-                      rows: rows, skipped: skipped, baseRateExceeded: baseExceeded)
+                      rows: rows, skipped: skipped, baseRateExceeded: baseExceeded,
+                      baseRateExcess: base.rateExcessByProcess(baseExcess))
     }
 
     /// The lowered and raised variants run side by side, replication k of each on stream k.
@@ -169,28 +176,32 @@ public enum Sensitivity {
         let engine = ArmsEngine(arms: variants)
         var proportion = PairedProportion(), mean = PairedMean()
         var exceeded = false
+        var excess: [[Double]] = [[], []]
         try engine.run(range: 0..<runs, masterSeed: masterSeed, threads: threads) { chunk in
             if chunk.rateExceeded { exceeded = true }
+            for arm in 0..<2 { excess[arm] = higherRateExcess(excess[arm], chunk.excess[arm]) }
             for i in 0..<chunk.count {
                 let a = chunk.withRecord(arm: 0, i, width: engine.widths[0]) { measure.value($0) }
                 let b = chunk.withRecord(arm: 1, i, width: engine.widths[1]) { measure.value($0) }
                 if measure.isMetric { mean.add(a: a, b: b) } else { proportion.add(a: a == 1, b: b == 1) }
             }
         }
+        // The two variants differ in one number, not in their processes.
+        let reached = variants[0].rateExcessByProcess(higherRateExcess(excess[0], excess[1]))
         if measure.isMetric {
             return Row(path: path, label: label, base: values.base, low: values.low, high: values.high,
                        valueLow: mean.a.mean, valueHigh: mean.b.mean,
                        intervalLow: Interval.mean(mean.a.mean, sd: mean.a.sd, n: mean.a.n),
                        intervalHigh: Interval.mean(mean.b.mean, sd: mean.b.sd, n: mean.b.n),
                        swing: mean.difference, swingInterval: mean.interval(), pValue: mean.pValue, n: mean.n,
-                       rateExceeded: exceeded)
+                       rateExceeded: exceeded, rateExcess: reached)
         }
         return Row(path: path, label: label, base: values.base, low: values.low, high: values.high,
                    valueLow: proportion.probabilityA, valueHigh: proportion.probabilityB,
                    intervalLow: Interval.wilson(successes: proportion.countA, n: proportion.n),
                    intervalHigh: Interval.wilson(successes: proportion.countB, n: proportion.n),
                    swing: proportion.difference, swingInterval: proportion.interval(), pValue: proportion.pValue,
-                   n: proportion.n, rateExceeded: exceeded)
+                   n: proportion.n, rateExceeded: exceeded, rateExcess: reached)
     }
 
     /// One row per parameter, most influential first: the values tried, the outcome's probability

@@ -20,14 +20,17 @@ public struct Vary: Sendable, Equatable {
         guard !path.contains(where: \.isEmpty), range.count == 3,
               let from = Double(range[0]), let to = Double(range[1]), let step = Double(range[2]) else {
             throw BatchError("--vary \(argument): expected PATH=FROM:TO:STEP with three numbers, such as "
-                             + "policies.us.rules.0.probability=0:1:0.25")
+                             + "parameters.kh_control.value=0.4:0.9:0.1")
         }
         guard step > 0, from <= to else {
             throw BatchError("--vary \(argument): expected FROM no greater than TO and a STEP greater than 0")
         }
         let steps = ((to - from) / step * (1 + 1e-12)).rounded(.down)
         guard steps.isFinite, steps < 10_000 else {
-            throw BatchError("--vary \(argument): \(steps.isFinite ? "\(Int(steps) + 1) values" : "no end to the values") is too many (at most 10000)")
+            // A count as large as 1e300 has no Int: written as a number, not converted.
+            let count = !steps.isFinite ? "no end to the values" : steps < 1e15 ? "\(Int(steps) + 1) values"
+                : String(format: "%.3g values", steps + 1)
+            throw BatchError("--vary \(argument): \(count) is too many (at most 10000)")
         }
         let count = Int(steps) + 1
         self.path = path
@@ -69,6 +72,8 @@ public enum Sweep {
         public let metrics: [PairedMean]
         /// A state-dependent rate went above its `max_rate` in some runs at this point.
         public let rateExceeded: Bool
+        /// By process id, the highest rate ÷ `max_rate` reached above 1 at this point.
+        public let rateExcess: [String: Double]
     }
 
     /// The grid's results and its base point's.
@@ -77,6 +82,8 @@ public enum Sweep {
         public let points: [Point]
         /// A state-dependent rate went above its `max_rate` in some runs of the base.
         public let baseRateExceeded: Bool
+        /// By process id, the highest rate ÷ `max_rate` reached above 1 in the base's runs.
+        public let baseRateExcess: [String: Double]
     }
 
     /// The most grid points a sweep runs: each is compiled before any runs, and keeps its summary.
@@ -122,6 +129,7 @@ public enum Sweep {
         let progress = ProgressReporter(total: grid.count * request.runs, quiet: request.quiet)
         var points: [Point] = []
         var baseExceeded = false
+        var baseExcess: [Double] = []
         for groupStart in stride(from: 0, to: scenarios.count, by: pointsPerGroup) {
             let group = Array(scenarios[groupStart..<min(groupStart + pointsPerGroup, scenarios.count)])
             var summaries = group.map { BatchSummary(table: RunTable($0)) }
@@ -130,9 +138,14 @@ public enum Sweep {
             let engine = ArmsEngine(arms: [base] + group)
             let width = engine.widths[0]
             var exceeded = [Bool](repeating: false, count: group.count)
+            var excess = [[Double]](repeating: [], count: group.count)
             try engine.run(range: 0..<request.runs, masterSeed: request.masterSeed, threads: request.threads) { chunk in
                 if chunk.exceeded[0] { baseExceeded = true }
-                for g in group.indices where chunk.exceeded[g + 1] { exceeded[g] = true }
+                baseExcess = higherRateExcess(baseExcess, chunk.excess[0])
+                for g in group.indices where chunk.exceeded[g + 1] {
+                    exceeded[g] = true
+                    excess[g] = higherRateExcess(excess[g], chunk.excess[g + 1])
+                }
                 for k in 0..<chunk.count {
                     chunk.withRecord(arm: 0, k, width: width) { b in
                         if groupStart == 0 { baseSummary.add(b) }
@@ -151,11 +164,13 @@ public enum Sweep {
             }
             for g in group.indices {
                 points.append(Point(values: grid[groupStart + g], summary: summaries[g], outcomes: pairedOutcomes[g],
-                                    metrics: pairedMetrics[g], rateExceeded: exceeded[g]))
+                                    metrics: pairedMetrics[g], rateExceeded: exceeded[g],
+                                    rateExcess: group[g].rateExcessByProcess(excess[g])))
             }
         }
         progress.finish()
-        return Result(base: baseSummary, points: points, baseRateExceeded: baseExceeded)
+        return Result(base: baseSummary, points: points, baseRateExceeded: baseExceeded,
+                      baseRateExcess: base.rateExcessByProcess(baseExcess))
     }
 
     /// A swept value as `--vary` and the CSV write it.

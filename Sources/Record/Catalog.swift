@@ -167,17 +167,51 @@ public struct Catalog: Sendable {
 }
 
 extension CSVTable {
-    /// Reads a CSV file; a file that cannot be read is a `CatalogReadError`.
+    /// The largest CSV file read whole (a catalog, a posterior): 256 MiB. The bundled ones are
+    /// under 1 MB; a posterior of the most particles a calibration allows (1,000,000) is about
+    /// 200 MB.
+    public static let maximumBytes = 256 << 20
+
+    /// Reads a CSV file: a regular file of at most `maximumBytes`, UTF-8 text (the first byte
+    /// that is not is a `SyntaxError` at its line and column, and gzip-compressed bytes are named
+    /// as such). A file that cannot be read is a `CatalogReadError` saying why.
     public init(readingFrom path: String) throws {
-        guard let data = FileManager.default.contents(atPath: path) else { throw CatalogReadError(path: path) }
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw CatalogReadError(path: path) }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw CatalogReadError(path: path, reason: "it is a folder, not a CSV file")
+        default: throw CatalogReadError(path: path, reason: "it is not a regular file")
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw CatalogReadError(path: path, reason: "not readable") }
+        defer { try? handle.close() }
+        let data: Data
+        do {
+            data = try handle.read(upToCount: Self.maximumBytes + 1) ?? Data()
+        } catch {
+            throw CatalogReadError(path: path, reason: "not readable (\(error.localizedDescription))")
+        }
+        if data.count > Self.maximumBytes {
+            throw SyntaxError(path: path, line: 1, column: 1,
+                              message: "expected a CSV file of at most \(Self.maximumBytes) bytes (256 MiB), found a larger file")
+        }
+        if data.starts(with: [0x1F, 0x8B]) {
+            throw SyntaxError(path: path, line: 1, column: 1,
+                              message: "expected CSV text, found gzip-compressed bytes (this file is read as plain text: gunzip it)")
+        }
+        if let (line, column, byte) = firstNonUTF8(in: data) {
+            throw SyntaxError(path: path, line: line, column: column,
+                              message: "expected UTF-8 text, found the byte " + String(format: "0x%02X", byte))
+        }
         try self.init(text: String(decoding: data, as: UTF8.self), path: path)
     }
 }
 
-/// A catalog file that cannot be read at all (exit 74).
+/// A CSV file that cannot be read at all (exit 74), and why.
 public struct CatalogReadError: Error, CustomStringConvertible {
     public let path: String
-    public var description: String { "cannot read '\(path)': no such file" }
+    public var reason = "no such file"
+    public var description: String { "cannot read '\(path)': \(reason)" }
 }
 
 /// Checks both files row by row, collecting every problem before giving up.

@@ -64,6 +64,11 @@ public struct Override: Sendable, Equatable, CustomStringConvertible {
                 } else {
                     try set(value, at: path.dropFirst(), in: &pairs[i].value, walked: walked + [key], argument: argument)
                 }
+            } else if walked.isEmpty && !ScenarioCompiler.topKeys.contains(key) {
+                // A new key at the top that no scenario has: a path that does not exist (exit
+                // 64), not a value the compiler would refuse.
+                let hint = Suggestions.hint(for: key, in: ScenarioCompiler.topKeys).map { " (\($0))" } ?? ""
+                throw OverrideError(argument: argument, message: "no key '\(key)' at \(here)\(hint)")
             } else if path.count == 1 {
                 pairs.append((key, value.location, value))
             } else {

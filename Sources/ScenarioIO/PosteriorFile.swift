@@ -23,9 +23,24 @@ public enum PosteriorFile {
     /// Reads a posterior for the parameters `names`, in that order, each value inside its
     /// prior's `supports` when given. Columns for `ignored` parameters (calibrated, but pinned to a
     /// value here) are skipped.
+    /// Whether the file's last byte is a newline.
+    static func endsWithNewline(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        guard let end = try? handle.seekToEnd(), end > 0, (try? handle.seek(toOffset: end - 1)) != nil else { return false }
+        return (try? handle.read(upToCount: 1)) == Data([UInt8(ascii: "\n")])
+    }
+
     public static func read(path: String, names: [String], supports: [ClosedRange<Double>]? = nil,
                             ignored: Set<String> = []) throws -> Posterior {
         let table = try CSVTable(readingFrom: path)
+        // `calibrate` ends every row with a newline: a file without one after its last row was
+        // cut short, and its last number may be a cut one ("0.9" read as "0.").
+        if let last = table.rows.last?.last ?? table.header.last, !endsWithNewline(path) {
+            throw ScenarioError([Diagnostic(SourceLocation(file: table.path, line: last.line, column: last.column + last.text.count),
+                                            path: "", expected: "a newline after the last row (a file written by escalation calibrate)",
+                                            found: "the end of the file: it may have been cut short")])
+        }
         var problems: [Diagnostic] = []
         func problem(_ f: CSVTable.Field, _ path: String, expected: String, found: String) {
             problems.append(Diagnostic(SourceLocation(file: table.path, line: f.line, column: f.column), path: path,

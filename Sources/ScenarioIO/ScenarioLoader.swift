@@ -44,6 +44,14 @@ public enum PosteriorUse: Sendable, Equatable {
 }
 
 /// Which posterior a command uses.
+/// A posterior file named for a scenario that has nothing to draw from one (exit 64: the command
+/// line asks for something the scenario cannot do).
+public struct PosteriorOptionError: Error, Sendable, CustomStringConvertible {
+    public let path: String
+    public let reason: String
+    public var description: String { "--posterior \(abbreviated(path)): \(reason)" }
+}
+
 public enum PosteriorChoice: Sendable, Equatable {
     /// The file the scenario's `calibration: posterior:` names, if it exists.
     case declared
@@ -82,7 +90,7 @@ public enum ScenarioLoader {
                 catalog = try Catalog.load(folder: folder)
             } catch let error as CatalogReadError {
                 throw ScenarioError([Diagnostic(node.location, path: "record", expected: "a folder holding incidents.csv and sources.csv",
-                                                found: "no file at \(error.path)")])
+                                                found: "\(error.reason) at \(error.path)")])
             }
             recordPath = Self.tidy(folder)
             for name in ["incidents.csv", "sources.csv"] {
@@ -96,6 +104,9 @@ public enum ScenarioLoader {
         let slots = scenario.parameters.names
 
         var use = PosteriorUse.notCalibrated
+        if slots.isEmpty, case .file(let file) = choice {
+            throw PosteriorOptionError(path: file, reason: "\(path) has no calibrated parameters to draw from a posterior")
+        }
         if !slots.isEmpty {
             let declared = compiled.calibration?.posterior
             let file: String? = switch choice {
@@ -103,14 +114,21 @@ public enum ScenarioLoader {
             case .file(let path): path
             }
             if let file {
+                // Read as a CSV first: it says what is wrong with a folder, a FIFO, gzip or bytes
+                // that are not text.
+                let posterior: Posterior
+                do {
+                    let pinned = Set(parameters.filter { if case .pinned = $0.origin { true } else { false } }.map(\.id))
+                    let supports = slots.map { name in
+                        parameters.first { $0.id == name }?.prior?.support ?? -Double.infinity...Double.infinity
+                    }
+                    posterior = try PosteriorFile.read(path: file, names: slots, supports: supports, ignored: pinned)
+                } catch let error as CatalogReadError {
+                    throw SourceReadError(path: file, reason: error.reason)
+                }
                 guard let data = FileManager.default.contents(atPath: file) else {
                     throw SourceReadError(path: file, reason: FileManager.default.fileExists(atPath: file) ? "not readable" : "no such file")
                 }
-                let pinned = Set(parameters.filter { if case .pinned = $0.origin { true } else { false } }.map(\.id))
-                let supports = slots.map { name in
-                    parameters.first { $0.id == name }?.prior?.support ?? -Double.infinity...Double.infinity
-                }
-                let posterior = try PosteriorFile.read(path: file, names: slots, supports: supports, ignored: pinned)
                 files.append(SourceFile(path: file, text: String(decoding: data, as: UTF8.self)))
                 let medians = slots.indices.map { posterior.quantile($0, 0.5) }
                 for k in parameters.indices {

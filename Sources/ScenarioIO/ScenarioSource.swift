@@ -1,4 +1,5 @@
 import Foundation
+import Record
 
 /// Reads a scenario file and everything it builds on: `extends:` (a scenario it changes) and
 /// `include:` (parameter files merged in), into one merged tree.
@@ -58,7 +59,7 @@ struct ScenarioSource {
                 throw ScenarioError([Diagnostic(node.location, path: "", expected: "a scenario (a YAML mapping)",
                                                 found: node.kindDescription)])
             }
-            let directory = (path as NSString).deletingLastPathComponent
+            let directory = folderPart(of: path)
             func resolve(_ relative: String) -> String {
                 relative.hasPrefix("/") || directory.isEmpty ? relative : directory + "/" + relative
             }

@@ -1,4 +1,5 @@
 import Foundation
+import Record
 
 /// Reading a scenario file's bytes into text, within declared limits.
 enum SourceText {
@@ -37,22 +38,7 @@ enum SourceText {
     /// The bytes as UTF-8 text; the first byte that is not UTF-8 is reported at its line and
     /// column.
     static func decode(_ data: Data, file: String) throws(ScenarioError) -> String {
-        if let text = String(validating: data, as: UTF8.self) { return text }
-        var parser = Unicode.UTF8.ForwardParser()
-        var iterator = data.makeIterator()
-        var offset = 0
-        scan: while true {
-            switch parser.parseScalar(from: &iterator) {
-            case .valid(let scalar): offset += scalar.count
-            case .emptyInput: break scan
-            case .error: break scan
-            }
-        }
-        let before = data.prefix(offset)
-        let line = before.reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
-        let lineStart = before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? data.startIndex
-        let column = String(decoding: data[lineStart..<(data.startIndex + offset)], as: UTF8.self).unicodeScalars.count + 1
-        let byte = offset < data.count ? data[data.startIndex + offset] : 0
+        guard let (line, column, byte) = firstNonUTF8(in: data) else { return String(decoding: data, as: UTF8.self) }
         throw ScenarioError([Diagnostic(SourceLocation(file: file, line: line, column: column), path: "",
                                         expected: "UTF-8 text", found: String(format: "the byte 0x%02X", byte))])
     }

@@ -26,6 +26,7 @@ struct BacktestCommand: ParsableCommand {
 
     func validate() throws {
         if runs < 1 { throw ValidationError("--runs must be 1 or more") }
+        try CountLimits.check("runs", runs, atMost: CountLimits.heldRuns, "a backtest keeps every run's observations")
         if threads < 1 { throw ValidationError("--threads must be 1 or more") }
     }
 
@@ -33,7 +34,8 @@ struct BacktestCommand: ParsableCommand {
         try reportingFailures {
             let loaded = try ScenarioLoader.load(path: scenario, overrides: overrides, posterior: posterior.choice)
             let result = try Backtest.run(scenario: loaded.scenario, runs: runs, masterSeed: seed, threads: threads)
-            warnIfRateExceeded(result.rateExceeded)
+            warnIfRateExceeded(result.rateExceeded, where: "in \(result.rateExceededRuns) of the \(runs) runs",
+                               reached: result.rateExcess)
             try say(BacktestTable.render(result.rows, heading: "Backtest of \(loaded.scenario.title) against the documented record — \(runs) runs, seed \(seed)"),
                   terminator: "")
         }

@@ -78,6 +78,7 @@ struct BatchCommand: ParsableCommand {
 
     func validate() throws {
         if runs < 1 { throw ValidationError("--runs must be 1 or more") }
+        try CountLimits.check("runs", runs, atMost: CountLimits.streamedRuns, "runs are counted in 64 bits")
         if let threads, threads < 1 { throw ValidationError("--threads must be 1 or more") }
         if let plan {
             guard let shards else { throw ValidationError("--plan \(plan.rawValue) needs --shards N, the number of shards") }
@@ -151,7 +152,9 @@ struct BatchCommand: ParsableCommand {
                              program: kind == .k8s ? "escalation" : executable)
         plan.image = image
         let (files, start) = plan.files()
-        // The shards' folder first (Slurm writes its logs there, and the scripts sit beside it).
+        // The shards' folder first (Slurm writes its logs there, and the scripts sit beside it),
+        // with the output's folder DIR if it is new: `--out DIR/NAME.csv` names where the whole
+        // run goes (a Kubernetes plan's paths are the pod's, not this machine's).
         if kind != .k8s {
             do {
                 try FileManager.default.createDirectory(atPath: plan.folder, withIntermediateDirectories: true)
@@ -160,6 +163,7 @@ struct BatchCommand: ParsableCommand {
             }
         }
         let outputs = try OutputFiles(files.map { $0.path })
+        try outputs.protect(inputFiles(of: loaded))
         for file in files { try outputs.stage(file.text, for: file.path) }
         try outputs.commit()
         for file in files where file.executable { chmod(file.path, 0o755) }

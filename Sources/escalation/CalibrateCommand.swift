@@ -27,7 +27,7 @@ struct CalibrateCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seed (default: the scenario's calibration: seed, else 1).") var seed: UInt64?
     @Option(parsing: .unconditional, help: "Simulation budget (default: the scenario's calibration: simulations).") var simulations: Int?
     @Option(parsing: .unconditional, help: "Worker threads (default: all cores).") var threads = ProcessInfo.processInfo.activeProcessorCount
-    @Option(name: .customLong("kernel-scale"), help: "Proposal steps use this multiple of the last population's covariance.")
+    @Option(name: .customLong("kernel-scale"), parsing: .unconditional, help: "Proposal steps use this multiple of the last population's covariance.")
     var kernelScale = 1.0
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a value of the scenario (repeatable).", valueName: "PATH=VALUE"),
             transform: Override.init(parsing:))
@@ -36,6 +36,7 @@ struct CalibrateCommand: ParsableCommand {
 
     func validate() throws {
         if let particles, particles < 50 { throw ValidationError("--particles: expected 50 or more, found \(particles)") }
+        if let particles { try CountLimits.check("particles", particles, atMost: CountLimits.particles, "as calibration: particles: allows") }
         if let simulations, simulations < 1000 { throw ValidationError("--simulations: expected 1000 or more, found \(simulations)") }
         if threads < 1 { throw ValidationError("--threads: expected 1 or more, found \(threads)") }
         if !(kernelScale > 0 && kernelScale <= 10) { throw ValidationError("--kernel-scale: expected a number above 0 and at most 10, found \(kernelScale)") }
@@ -45,9 +46,11 @@ struct CalibrateCommand: ParsableCommand {
     func run() throws {
         let result = try reportingFailures { () -> SequentialABC.Result in
             let summaryPath = out.map { String($0.dropLast(4)) + ".summary.txt" }
-            let outputs = try claim(out, summaryPath)
+            let outputs = try claim(out, summaryPath, reading: [scenario])
             let loaded = try ScenarioLoader.load(path: scenario, overrides: overrides, posterior: .none)
             let others = try (loaded.calibration?.with ?? []).map { try ScenarioLoader.load(path: $0, posterior: .none) }
+            // The posterior is what a calibration writes, not what it reads.
+            try outputs.protect(([loaded] + others).flatMap { inputFiles(of: $0, posterior: false) })
             let problem = try CalibrationProblem(loaded, with: others)
             let declared = loaded.calibration ?? CalibrationSettings()
             var settings = SequentialABC.Settings(particles: particles ?? declared.particles, seed: seed ?? declared.seed,
@@ -59,7 +62,8 @@ struct CalibrateCommand: ParsableCommand {
             let text = result.report(problem: problem, title: loaded.scenario.title, seconds: seconds, threads: threads)
             try say(text, terminator: "")
             warnIfRateExceeded(result.rateExceededRuns > 0, where: "in \(result.rateExceededRuns) of \(result.simulations) "
-                               + "simulations; \(result.rateExceededDraws.count) of the posterior's \(result.posterior.count) draws")
+                               + "simulations; \(result.rateExceededDraws.count) of the posterior's \(result.posterior.count) draws",
+                               reached: result.rateExcess)
             if let out, let summaryPath {
                 try outputs.stage(PosteriorFile.text(result.posterior), for: out)
                 // The summary without the timing line, so the same calibration writes the same bytes.

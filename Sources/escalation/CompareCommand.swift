@@ -66,6 +66,7 @@ struct CompareCommand: ParsableCommand {
             throw ValidationError("with one scenario, say what arm B changes with --set PATH=VALUE (or name a second scenario)")
         }
         if runs < 2 { throw ValidationError("--runs must be 2 or more") }
+        try CountLimits.check("runs", runs, atMost: CountLimits.streamedRuns, "runs are counted in 64 bits")
         if threads < 1 { throw ValidationError("--threads must be 1 or more") }
     }
 
@@ -76,12 +77,13 @@ struct CompareCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let outputs = try claim(out, out.map(Manifest.path(forCSV:)), report)
+            let outputs = try claim(out, out.map(Manifest.path(forCSV:)), report, reading: scenarios)
             let started = Date()
             let (setA, setB) = armOverrides
             let pathA = scenarios[0], pathB = scenarios.count == 2 ? scenarios[1] : scenarios[0]
             let a = try ScenarioLoader.load(path: pathA, overrides: setA, posterior: posterior.choice)
             let b = try ScenarioLoader.load(path: pathB, overrides: setB, posterior: posterior.choice)
+            try outputs.protect(inputFiles(of: a) + inputFiles(of: b))
             var treeA = try ScenarioLoader.tree(path: pathA), treeB = try ScenarioLoader.tree(path: pathB)
             for o in setA { try o.apply(to: &treeA) }
             for o in setB { try o.apply(to: &treeB) }
@@ -110,7 +112,8 @@ struct CompareCommand: ParsableCommand {
                                                        result: result, differences: differences, manifest: manifest), for: report)
             }
             try outputs.commit()
-            warnIfRateExceeded(result.rateExceeded)
+            let arms = zip(["A", "B"], result.rateExcess).compactMap { $1.isEmpty ? nil : "\($0): \(rateExcessText($1))" }
+            warnIfRateExceeded(result.rateExceeded, where: arms.isEmpty ? nil : arms.joined(separator: "; "))
             // With the CSV on standard output and its reader gone, nobody is there to read a table.
             guard !quiet, !(out == nil && FileWriter.standardOutputClosed) else { return }
             let rate = seconds > 0 ? Double(2 * runs) / seconds : 0

@@ -16,4 +16,16 @@ struct EscalationCommand: ParsableCommand {
                       LadderCommand.self, PathsCommand.self, IncidentsCommand.self, FitHawkesCommand.self, CalibrateCommand.self, BacktestCommand.self,
                       ReportCommand.self, SensitivityCommand.self, SourcesCommand.self, HindcastCommand.self, SBCCommand.self]
     )
+
+    /// An unknown command is a usage error (exit 64) whatever follows it: left to the parser,
+    /// `escalation nosuch --help` printed the help and exited 0.
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        var names: [String] = []
+        for command in configuration.subcommands { names.append(command.configuration.commandName ?? "") }
+        if let first = arguments.first, !first.hasPrefix("-"), first != "help", !names.contains(first) {
+            exit(withError: ValidationError("unknown command '\(first)'; the commands are " + names.joined(separator: ", ")))
+        }
+        main(arguments)
+    }
 }

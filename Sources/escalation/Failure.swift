@@ -1,5 +1,6 @@
 import ArgumentParser
 import Calibration
+import EscalationModel
 import Experiments
 import Foundation
 import Record
@@ -24,11 +25,14 @@ func complain(_ message: String) {
 }
 
 /// Thinning draws a state-dependent process's candidates at its `max_rate`; a rate above that
-/// is cut to it, and the runs undercount the process. Every command that simulates says so.
-func warnIfRateExceeded(_ exceeded: Bool, where place: String? = nil) {
+/// is cut to it, and the runs undercount the process. Every command that simulates says so, and
+/// where it knows how far (`reached`, by process id, the highest rate ÷ `max_rate`), by how much
+/// to raise it: "(the base; attacks reached 1.35 times its max_rate)".
+func warnIfRateExceeded(_ exceeded: Bool, where place: String? = nil, reached: [String: Double] = [:]) {
     guard exceeded else { return }
-    complain("warning: a state-dependent rate went above its max_rate in some runs" + (place.map { " (\($0))" } ?? "")
-             + "; raise max_rate for exact results")
+    let details = [place, reached.isEmpty ? nil : rateExcessText(reached)].compactMap { $0 }
+    complain("warning: a state-dependent rate went above its max_rate in some runs"
+             + (details.isEmpty ? "" : " (\(details.joined(separator: "; ")))") + "; raise max_rate for exact results")
 }
 
 /// Prints to standard output, as an output: a failed write is an error (exit 74). Once the
@@ -66,6 +70,9 @@ func reportingFailures<T>(_ body: () throws -> T) throws -> T {
     } catch let error as OverrideError {
         complain("error: \(error)")
         throw ExitCode(Exit.usage)
+    } catch let error as PosteriorOptionError {
+        complain("error: \(error)")
+        throw ExitCode(Exit.usage)
     } catch let error as BatchError {
         complain("error: \(error)")
         throw ExitCode(Exit.data)
@@ -101,9 +108,23 @@ func reportingFailures<T>(_ body: () throws -> T) throws -> T {
 }
 
 /// Claims the files a command will write (each must be a regular file or new, and is locked
-/// against a second writer) before the command does any work.
-func claim(_ paths: String?...) throws -> OutputFiles {
-    try OutputFiles(paths.compactMap { $0 })
+/// against a second writer, and none may be a file it reads: `reading`) before the command does
+/// any work.
+func claim(_ paths: String?..., reading inputs: [String?] = []) throws -> OutputFiles {
+    let outputs = try OutputFiles(paths.compactMap { $0 })
+    try outputs.protect(inputs.compactMap { $0 })
+    return outputs
+}
+
+/// The files a loaded scenario was read from: its YAML (with what it extends and includes), its
+/// record, and its posterior unless `posterior` is false (`calibrate` writes the posterior it
+/// fits).
+func inputFiles(of loaded: LoadedScenario, posterior: Bool = true) -> [String] {
+    let fitted: String? = switch loaded.posterior {
+    case .draws(let path, _), .medians(let path): path
+    default: nil
+    }
+    return loaded.files.map(\.path).filter { posterior || $0 != fitted }
 }
 
 /// Stages output for a claimed file, or writes it to standard output.

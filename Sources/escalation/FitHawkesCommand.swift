@@ -35,7 +35,7 @@ struct FitHawkesCommand: ParsableCommand {
 
     func run() throws {
         let fit = try reportingFailures {
-            let outputs = try claim(out)
+            let outputs = try claim(out, reading: [incidents, sources])
             let catalog = try Catalog.load(incidents: incidents, sources: sources)
             var options = RecordFit.Options()
             options.from = from.flatMap(CivilDate.init(iso:))

@@ -28,13 +28,16 @@ struct HindcastCommand: ParsableCommand {
     func validate() throws {
         if scenarios.isEmpty { throw ValidationError("name at least one scenario file") }
         if runs < 100 { throw ValidationError("--runs: expected 100 or more, found \(runs)") }
+        try CountLimits.check("runs", runs, atMost: CountLimits.heldRuns, "a hindcast keeps every run's record")
         if let particles, particles < 50 { throw ValidationError("--particles: expected 50 or more, found \(particles)") }
+        if let particles { try CountLimits.check("particles", particles, atMost: CountLimits.particles, "as calibration: particles: allows") }
         if threads < 1 { throw ValidationError("--threads: expected 1 or more, found \(threads)") }
     }
 
     func run() throws {
-        try reportingFailures {
+        let unconverged = try reportingFailures { () -> [String] in
             var totals: [(title: String, model: Int, baseline: Int, neither: Int, rows: Int)] = []
+            var unconverged: [String] = []
             for (i, path) in scenarios.enumerated() {
                 let loaded = try ScenarioLoader.load(path: path, posterior: .none)
                 let earlier = try (loaded.hindcast?.calibrateOn ?? []).map { try ScenarioLoader.load(path: $0, posterior: .none) }
@@ -44,11 +47,14 @@ struct HindcastCommand: ParsableCommand {
                 try say(result.report(), terminator: "")
                 if let note = loaded.hindcast?.note { try say(TerminalText.wrap(note, first: "  ", rest: "  ").joined(separator: "\n")) }
                 if let fit = result.calibration {
+                    if !fit.converged { unconverged.append(path) }
                     warnIfRateExceeded(fit.rateExceededRuns > 0, where: "\(path): in \(fit.rateExceededRuns) of the calibration's "
-                                       + "\(fit.simulations) simulations; \(fit.rateExceededDraws.count) of its \(fit.posterior.count) draws")
+                                       + "\(fit.simulations) simulations; \(fit.rateExceededDraws.count) of its \(fit.posterior.count) draws",
+                                       reached: fit.rateExcess)
                 }
                 warnIfRateExceeded(result.rateExceededRuns > 0,
-                                   where: "\(path): in \(result.rateExceededRuns) of the model's \(result.runs) runs")
+                                   where: "\(path): in \(result.rateExceededRuns) of the model's \(result.runs) runs",
+                                   reached: result.rateExcess)
                 totals.append((loaded.scenario.title, result.modelWins, result.baselineWins, result.bothMiss, result.rows.count))
             }
             if totals.count > 1 {
@@ -56,6 +62,13 @@ struct HindcastCommand: ParsableCommand {
                     "\($0.title): model \($0.model), baseline \($0.baseline)" + ($0.neither > 0 ? ", neither \($0.neither)" : "") + " of \($0.rows)"
                 }.joined(separator: "; "), rest: "  ").joined(separator: "\n"))
             }
+            return unconverged
+        }
+        // As `calibrate`: a fit that did not converge is exit 65, once everything is printed.
+        if !unconverged.isEmpty {
+            complain("error: the calibration of \(unconverged.joined(separator: ", ")) did not converge (see DID NOT CONVERGE "
+                     + "above): its scores rest on a posterior that is not the record's; raise --particles")
+            throw ExitCode(Exit.data)
         }
     }
 }

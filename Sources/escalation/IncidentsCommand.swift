@@ -23,6 +23,9 @@ struct IncidentsCommand: ParsableCommand {
         for (name, value) in [("--from", from), ("--to", to)] {
             if let value, CivilDate(iso: value) == nil { throw ValidationError("\(name): expected YYYY-MM-DD, found '\(value)'") }
         }
+        if let from, let to, from > to {
+            throw ValidationError("--from \(from) is after --to \(to): expected a range that runs forward in time")
+        }
         if let actor, !Catalog.actors.contains(actor) {
             throw ValidationError("--actor: expected one of \(Catalog.actors.joined(separator: ", ")), found '\(actor)'")
         }

@@ -38,6 +38,7 @@ struct ReportCommand: ParsableCommand {
 
     func validate() throws {
         if runs < 1 { throw ValidationError("--runs must be 1 or more") }
+        try CountLimits.check("runs", runs, atMost: CountLimits.streamedRuns, "runs are counted in 64 bits")
         if inputIsBatch && (!overrides.isEmpty || posterior.posterior != nil) {
             throw ValidationError("--set and --posterior apply to a scenario; a batch CSV's are in its manifest")
         }
@@ -45,7 +46,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let outputs = try claim(out)
+            let outputs = try claim(out, reading: [input] + (inputIsBatch ? [Manifest.path(forCSV: input)] : []))
             var data: ReportData
             if inputIsBatch {
                 data = try ReportData.collect(fromBatch: input, threads: threads,
@@ -57,6 +58,7 @@ struct ReportCommand: ParsableCommand {
                                               manifest: ReportData.manifest(for: loaded, runs: runs, seed: seed, threads: threads),
                                               threads: threads, progress: ProgressReporter(total: runs, quiet: quiet))
                 data.loaded = loaded
+                try outputs.protect(inputFiles(of: loaded))
                 warnIfRateExceeded(data.rateExceeded, where: "in " + data.rateCountDescription)
             }
             try outputs.stage(BatchReport.render(data, extraSections: data.loaded.map { SourcesTable($0).html() } ?? ""), for: out)

@@ -117,7 +117,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let outputs = try claim(out)
+            let outputs = try claim(out, reading: [scenario, moves, from, from.map(Manifest.path(forCSV:))])
             if let moves { return try replay(moves, outputs: outputs) }
             let loaded: LoadedScenario
             let seed: UInt64
@@ -132,6 +132,7 @@ struct RunCommand: ParsableCommand {
                     seed = self.seed ?? 1
                 }
             }
+            try outputs.protect(inputFiles(of: loaded))
             let simulator = Simulator(scenario: loaded.scenario)
             let (result, trace) = simulator.runTraced(seed: seed)
             let text = switch self.trace {

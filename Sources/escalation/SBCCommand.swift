@@ -25,7 +25,10 @@ struct SBCCommand: ParsableCommand {
 
     func validate() throws {
         if sets < 10 { throw ValidationError("--sets: expected 10 or more, found \(sets)") }
+        try CountLimits.check("sets", sets, atMost: CountLimits.sets, "each is a whole calibration, and its ranks are kept")
         if particles < 50 { throw ValidationError("--particles: expected 50 or more, found \(particles)") }
+        try CountLimits.check("particles", particles, atMost: CountLimits.particles, "as calibration: particles: allows")
+        if simulations < 1000 { throw ValidationError("--simulations: expected 1000 or more, found \(simulations)") }
         if threads < 1 { throw ValidationError("--threads: expected 1 or more, found \(threads)") }
     }
 
@@ -45,7 +48,7 @@ struct SBCCommand: ParsableCommand {
         let result = try SimulationBasedCalibration.run(problem, settings: settings, progress: progress)
         try say(result.report(title: loaded.scenario.title, seconds: Date().timeIntervalSince(clock)), terminator: "")
         warnIfRateExceeded(result.rateExceededRuns > 0, where: "in \(result.rateExceededRuns) runs, in \(result.setsRateExceeded) "
-                           + "of the \(result.settings.sets) synthetic records and their fits")
+                           + "of the \(result.settings.sets) synthetic records and their fits", reached: result.rateExcess)
         return result.passed
     }
 }

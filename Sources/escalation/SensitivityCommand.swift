@@ -61,6 +61,7 @@ struct SensitivityCommand: ParsableCommand {
             do { _ = try ParameterRange(parsing: text) } catch { throw ValidationError("\(error)") }
         }
         if let runs, runs < 1 { throw ValidationError("--runs: expected 1 or more, found \(runs)") }
+        if let runs { try CountLimits.check("runs", runs, atMost: CountLimits.streamedRuns, "runs are counted in 64 bits") }
         if threads < 1 { throw ValidationError("--threads: expected 1 or more, found \(threads)") }
         switch method {
         case .oat:
@@ -72,6 +73,9 @@ struct SensitivityCommand: ParsableCommand {
         case .sobol:
             if change != nil { throw ValidationError("--change: expected only with --method oat (sobol varies over ranges; see --range)") }
             if let samples, samples < 4 { throw ValidationError("--samples: expected 4 or more, found \(samples)") }
+            if let samples {
+                try CountLimits.check("samples", samples, atMost: CountLimits.samples, "the design keeps each of its points")
+            }
         }
     }
 
@@ -82,8 +86,9 @@ struct SensitivityCommand: ParsableCommand {
         try reportingFailures {
             let started = Date()
             let manifest = out.map(Manifest.path(forCSV:))
-            let outputs = try claim(out, manifest, report)
+            let outputs = try claim(out, manifest, report, reading: [scenario])
             let loaded = try ScenarioLoader.load(path: scenario, overrides: overrides)
+            try outputs.protect(inputFiles(of: loaded))
             let csv: String, measure: SensitivityMeasure.Resolved, page: String?, settings: [String: String], summary: [String]
             let runs = self.runs ?? (method == .oat ? 2000 : 200)
             switch method {
@@ -98,7 +103,8 @@ struct SensitivityCommand: ParsableCommand {
                 let over = result.rows.filter(\.rateExceeded).map(\.path)
                 var places: [String] = result.baseRateExceeded ? ["the base"] : []
                 if !over.isEmpty { places.append("varying " + over.prefix(3).joined(separator: ", ") + (over.count > 3 ? ", …" : "")) }
-                warnIfRateExceeded(!places.isEmpty, where: places.joined(separator: "; "))
+                let reached = result.rows.reduce(result.baseRateExcess) { $0.merging($1.rateExcess, uniquingKeysWith: max) }
+                warnIfRateExceeded(!places.isEmpty, where: places.joined(separator: "; "), reached: reached)
                 (csv, measure) = (Sensitivity.csv(result), result.measure)
                 let command = reproduce(measure, runs: runs, out: out)
                 page = report.map { _ in AnalysisReport.sensitivity(title: loaded.scenario.title, result, reproduce: command) }
@@ -119,7 +125,7 @@ struct SensitivityCommand: ParsableCommand {
                 if result.pointsRateExceeded > 0 {
                     places.append("at \(result.pointsRateExceeded) of \(designPoints) points of the design")
                 }
-                warnIfRateExceeded(!places.isEmpty, where: places.joined(separator: ", "))
+                warnIfRateExceeded(!places.isEmpty, where: places.joined(separator: ", "), reached: result.rateExcess)
                 (csv, measure) = (GlobalSensitivity.csv(result), result.measure)
                 let command = reproduce(measure, runs: runs, out: out)
                 page = report.map { _ in AnalysisReport.sobol(title: loaded.scenario.title, result, reproduce: command) }

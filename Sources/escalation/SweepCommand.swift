@@ -11,15 +11,17 @@ struct SweepCommand: ParsableCommand {
         discussion: """
             Every grid point runs the same replication streams, so differences between points are \
             the parameter's effect, not luck. The CSV has one row per grid point and metric: the \
-            varied values, then metric, n, estimate, ci95_low, ci95_high. Every path is checked, \
-            and every grid point compiled, before anything runs.
+            varied values, then metric, n, estimate, ci95_low, ci95_high, and the difference from \
+            the base point run by run: diff_vs_base, diff_ci95_low, diff_ci95_high, \
+            diff_p_value. A path must hold a number: `escalation paths SCENARIO --numbers` lists \
+            them. Every path is checked, and every grid point compiled, before anything runs.
             """
     )
 
     @Argument(help: "The scenario file (YAML).")
     var scenario: String
 
-    @Option(help: ArgumentHelp("A parameter and its values, e.g. policies.us_limited.rules.2.probability=0:1:0.25 (repeatable; the grid is every combination).",
+    @Option(help: ArgumentHelp("A parameter and its values, e.g. parameters.kh_control.value=0.4:0.9:0.1 (repeatable; the grid is every combination).",
                                valueName: "PATH=FROM:TO:STEP"),
             transform: { text in
                 do { return try Vary(parsing: text) } catch { throw ValidationError("\(error)") }
@@ -50,13 +52,18 @@ struct SweepCommand: ParsableCommand {
 
     func validate() throws {
         if vary.isEmpty { throw ValidationError("name at least one --vary PATH=FROM:TO:STEP") }
+        // Named twice, a path would make a grid of its values against themselves.
+        if let twice = vary.map(\.name).first(where: { name in vary.filter { $0.name == name }.count > 1 }) {
+            throw ValidationError("--vary \(twice): expected each path once, found it twice")
+        }
         if runs < 1 { throw ValidationError("--runs must be 1 or more") }
+        try CountLimits.check("runs", runs, atMost: CountLimits.streamedRuns, "runs are counted in 64 bits")
         if threads < 1 { throw ValidationError("--threads must be 1 or more") }
     }
 
     func run() throws {
         try reportingFailures {
-            let outputs = try claim(out, out.map(Manifest.path(forCSV:)), report)
+            let outputs = try claim(out, out.map(Manifest.path(forCSV:)), report, reading: [scenario])
             let started = Date()
             var request = Sweep.Request(path: scenario, overrides: overrides, varies: vary, runs: runs,
                                         masterSeed: seed, threads: threads)
@@ -70,9 +77,11 @@ struct SweepCommand: ParsableCommand {
                 places.append("at \(over.count) of \(result.points.count) points: " + over.prefix(3).joined(separator: "; ")
                               + (over.count > 3 ? "; …" : ""))
             }
-            warnIfRateExceeded(!places.isEmpty, where: places.joined(separator: ", "))
+            let reached = result.points.reduce(result.baseRateExcess) { $0.merging($1.rateExcess, uniquingKeysWith: max) }
+            warnIfRateExceeded(!places.isEmpty, where: places.joined(separator: ", "), reached: reached)
             let csv = Sweep.csv(varies: vary, result: result)
             let base = try ScenarioLoader.load(path: scenario, overrides: overrides)
+            try outputs.protect(inputFiles(of: base))
             var tree = try ScenarioLoader.tree(path: scenario)
             for o in overrides { try o.apply(to: &tree) }
             let labels = vary.map { ParameterLabel.title($0.path, in: tree) }

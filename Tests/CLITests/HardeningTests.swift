@@ -172,6 +172,19 @@ import Testing
         #expect(try listing(dir) == ["read-only", "sweep.html"])
     }
 
+    /// An unknown command is a usage error, with or without `--help` after it.
+    @Test func anUnknownCommandIsAUsageError() throws {
+        for arguments in [["nosuch"], ["nosuch", "--help"], ["check-calibration", "--help"], ["nosuch", "-h"]] {
+            let r = try runEscalation(arguments)
+            #expect(r.status == 64, "\(arguments): \(r.stderr)")
+            #expect(r.stderr.contains("unknown command '\(arguments[0])'; the commands are run, batch, merge"), "\(arguments)")
+        }
+        // Help itself still works, and exits 0.
+        for arguments in [["--help"], ["help"], ["help", "batch"], ["batch", "--help"], ["--version"]] {
+            #expect(try runEscalation(arguments).status == 0, "\(arguments)")
+        }
+    }
+
     @Test func writeErrorsSayWhatTheSystemSaid() {
         #expect(WriteError(path: "x", errno: ENOSPC).description == "cannot write 'x': no space left on the device (the disk is full)")
         #expect(WriteError(path: "x", errno: EACCES).description == "cannot write 'x': permission denied")

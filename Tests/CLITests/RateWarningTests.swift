@@ -1,11 +1,13 @@
+import EscalationModel
 import Experiments
 import Foundation
 import TestSupport
 import Testing
 
 /// Thinning draws a state-dependent process's candidates at its `max_rate`, so a rate above it
-/// is cut and the runs undercount the process. Every command that simulates says so, and where:
-/// the base, the sweep's points, the parameter varied, the design's points.
+/// is cut and the runs undercount the process. Every command that simulates says so, where (the
+/// base, the sweep's points, the parameter varied, the design's points), and how far: the highest
+/// rate ÷ `max_rate` over the runs, which must be the highest of the runs simulated here.
 struct RateWarningTests {
     static let warning = "warning: a state-dependent rate went above its max_rate"
     static let inSomeRuns = warning + " in some runs"
@@ -31,14 +33,25 @@ struct RateWarningTests {
                           ["backtest", path, "--runs", "100"]] {
             #expect(!(try stderr(arguments)).contains(Self.warning), "\(arguments)")
         }
-        // Above it: each says so (a batch, in how many runs: at push 3 the rate is above 1 from
-        // the start, so in all of them).
-        #expect(try stderr(["batch", path, "--runs", "200", "--quiet", "--out", sink + ".csv"] + over)
-            .contains(Self.inSomeRuns + " (in 200 of the 200 runs; attacks reached "))
-        for arguments in [["compare", path, path, "--runs", "100"] + over,
-                          ["backtest", path, "--runs", "100"] + over] {
-            #expect(try stderr(arguments).contains(Self.inSomeRuns + "; raise max_rate for exact results"), "\(arguments)")
+        // How far replications 0..<runs (master seed 1) at this push went: the highest rate ÷
+        // max_rate of any of them, as the warnings word it.
+        func reachedText(push: Double, runs: Int) throws -> String {
+            let model = try scenario(rateAboveMaximumScenario.replacingOccurrences(of: "value: 1,", with: "value: \(push),"))
+            let highest = model.replicate(runs, master: 1).map { $0.rateExcess[0] }.max() ?? 0
+            #expect(highest > 1)
+            return rateExcessText(["attacks": highest])
         }
+        let atThree = try reachedText(push: 3, runs: 100)
+        // Above it: each says so (a batch, in how many runs: at push 3 the rate is above 1 from
+        // the start, so in all of them), and how far.
+        #expect(try stderr(["batch", path, "--runs", "200", "--quiet", "--out", sink + ".csv"] + over)
+            .contains(Self.inSomeRuns + " (in 200 of the 200 runs; \(try reachedText(push: 3, runs: 200))); raise"))
+        #expect(try stderr(["compare", path, path, "--runs", "100"] + over)
+            .contains(Self.inSomeRuns + " (A: \(atThree); B: \(atThree)); raise max_rate for exact results"))
+        #expect(try stderr(["compare", path, path, "--runs", "100", "--set-b", "parameters.push.value=3"])
+            .contains(Self.inSomeRuns + " (B: \(atThree)); raise max_rate for exact results"))
+        #expect(try stderr(["backtest", path, "--runs", "100"] + over)
+            .contains(Self.inSomeRuns + " (in 100 of the 100 runs; \(atThree)); raise max_rate for exact results"))
         // A run says how far: the rate 1.5 · (1 + day / 100) against 1 is at most 3 by the horizon.
         let reached = #/went above its max_rate \(attacks reached (\d\.\d\d) times its max_rate\); raise max_rate for exact results/#
         let jsonl = try stderr(["run", path, "--seed", "1", "--trace", "jsonl"] + over)
@@ -50,19 +63,21 @@ struct RateWarningTests {
         // Where: the points of a sweep, the base, the parameter varied, the design's points.
         #expect(try stderr(["sweep", path, "--vary", "parameters.push.value=1:3:1", "--runs", "100", "--quiet",
                             "--out", sink + "-sweep.csv"])
-                .contains(Self.inSomeRuns + " (at 2 of 3 points: parameters.push.value=2; parameters.push.value=3); raise"))
+                .contains(Self.inSomeRuns + " (at 2 of 3 points: parameters.push.value=2; parameters.push.value=3; \(atThree)); raise"))
         // The base is the scenario with --set; each point sets push again.
         #expect(try stderr(["sweep", path, "--vary", "parameters.push.value=0.5:1:0.5", "--runs", "100", "--quiet",
                             "--out", sink + "-sweep.csv"] + over)
-                .contains(Self.inSomeRuns + " (the base); raise"))
+                .contains(Self.inSomeRuns + " (the base; \(atThree)); raise"))
         #expect(try stderr(["sensitivity", path, "--runs", "100", "--quiet", "--metric", "count_attack", "--change", "0.5",
                             "--out", sink + "-oat.csv"])
-                .contains(Self.inSomeRuns + " (varying parameters.push.value); raise"))
+                .contains(Self.inSomeRuns + " (varying parameters.push.value; \(try reachedText(push: 1.5, runs: 100))); raise"))
         let sobol = try stderr(["sensitivity", path, "--method", "sobol", "--samples", "8", "--runs", "20", "--quiet",
                                 "--metric", "count_attack", "--out", sink + "-sobol.csv"])
         // push is drawn from [0.5, 3]: above 1 at most points of the design (8 × 3 = 24), never at the base.
         #expect(sobol.contains(Self.inSomeRuns + " (at "))
-        #expect(sobol.contains(" of 24 points of the design); raise"))
+        let design = #/ of 24 points of the design; attacks reached (\d\.\d\d) times its max_rate\); raise/#
+        let highest = try #require(sobol.firstMatch(of: design).flatMap { Double($0.1) }, "\(sobol)")
+        #expect(highest > 1 && highest <= 3, "\(sobol)")
         #expect(!sobol.contains("the base"))
     }
 
@@ -263,12 +278,18 @@ struct RateWarningTests {
         for (arguments, place) in zip(commands(over), counted) {
             let result = try runEscalation(arguments)
             let line = result.stderr.split(separator: "\n").first { $0.hasPrefix(Self.inSomeRuns) }.map(String.init) ?? ""
-            #expect(line.firstMatch(of: try Regex(#"^"# + Self.inSomeRuns + #" \("# + place
-                                                  + #"\); raise max_rate for exact results$"#)) != nil,
-                    "\(arguments[0]): \(result.stderr)")
+            // push ≤ 1.2 and day ≤ 20: the rate is at most 1.8 times its maximum.
+            let match = line.firstMatch(of: try Regex(#"^"# + Self.inSomeRuns + #" \("# + place
+                                                      + #"; attacks reached (\d\.\d\d) times its max_rate\); raise max_rate for exact results$"#))
+            let highest = try #require(match.flatMap { ($0[1].substring).flatMap { Double($0) } }, "\(arguments[0]): \(result.stderr)")
+            #expect(highest > 1 && highest <= 1.8, "\(arguments[0]): \(result.stderr)")
         }
+        // As one line: the summary wraps its paragraphs.
         let summary = try String(contentsOf: dir.appendingPathComponent("posterior.summary.txt"), encoding: .utf8)
+            .replacingOccurrences(of: "\n  ", with: " ")
         #expect(summary.contains("MAX_RATE EXCEEDED: in "))
+        #expect(summary.contains(" draws were fitted on such runs; attacks reached "))
+        #expect(summary.contains(" times its max_rate. Raise max_rate by at least that factor"))
         for arguments in commands(within) {
             #expect(!(try runEscalation(arguments)).stderr.contains(Self.warning), "\(arguments[0])")
         }

@@ -144,6 +144,17 @@ struct RecordCommandTests {
         #expect(text.contains("log score (sum, higher is better): model "))
     }
 
+    /// A hindcast whose calibration did not converge prints its whole report, says so, and exits
+    /// 65, as `calibrate` does: its scores rest on a posterior that is not the record's.
+    @Test func aHindcastOnACalibrationThatDidNotConvergeExits65() throws {
+        let result = try runEscalation(["hindcast", "Scenarios/taji-2020.yaml", "--runs", "100", "--particles", "50", "--quiet"])
+        #expect(result.status == 65, "\(result.stderr)")
+        #expect(result.stdout.contains("DID NOT CONVERGE"))
+        #expect(result.stdout.contains("log score (sum, higher is better): model "))
+        #expect(result.stderr.hasSuffix("error: the calibration of Scenarios/taji-2020.yaml did not converge (see DID NOT CONVERGE "
+                                        + "above): its scores rest on a posterior that is not the record's; raise --particles\n"))
+    }
+
     @Test func backtestPrintsPercentilesFlagsAndWhatIsInjected() throws {
         let result = try runEscalation(["backtest", "Scenarios/withdrawal-2011.yaml", "--runs", "2000"])
         #expect(result.status == 0)

@@ -57,6 +57,32 @@ struct ReplayTests {
         #expect(named.stdoutData == exact.stdoutData)
     }
 
+    /// A batch made in one folder replays, reports and merges from another: its scenario and the
+    /// posterior it drew from (paths from where the batch ran) are found beside the CSV.
+    @Test func aBatchIsReadFromAnotherFolderWithItsPosterior() throws {
+        let dir = try temporaryDirectory()
+        for name in ["Scenarios", "seeds"] {
+            try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent(name).path, withDestinationPath: repositoryPath(name))
+        }
+        let batch = try runEscalation(["batch", flagship, "--runs", "60", "--seed", "3", "--out", "runs.csv", "--quiet"], in: dir.path)
+        #expect(batch.status == 0, "\(batch.stderr)")
+        let manifest = try String(contentsOf: dir.appendingPathComponent("runs.manifest.json"), encoding: .utf8)
+        #expect(manifest.contains("\"posterior\" : \"Scenarios/params/taji-2020.csv\""))
+        let elsewhere = dir.appendingPathComponent("elsewhere")
+        try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: false)
+        let row = try rows(dir.appendingPathComponent("runs.csv").path)[18]
+        let replay = try runEscalation(["run", "--from", "../runs.csv", "--row", "17", "--trace", "csv"], in: elsewhere.path)
+        #expect(replay.status == 0, "\(replay.stderr)")
+        let direct = try runEscalation(["run", flagship, "--replication", "17", "--master-seed", "3", "--trace", "csv"], in: dir.path)
+        #expect(replay.stdout == direct.stdout && !replay.stdout.isEmpty)
+        #expect(row[0] == "17")
+        for arguments in [["report", "../runs.csv", "--out", "r.html"], ["merge", "../runs.csv", "--out", "m.csv"]] {
+            let r = try runEscalation(arguments, in: elsewhere.path)
+            #expect(r.status == 0, "\(arguments): \(r.stderr)")
+        }
+        #expect(try Data(contentsOf: elsewhere.appendingPathComponent("m.csv")) == Data(contentsOf: dir.appendingPathComponent("runs.csv")))
+    }
+
     @Test func replayOptionsAreCheckedAndRowsFoundOrRefusedInWords() throws {
         let dir = try temporaryDirectory()
         let p = { (n: String) in dir.appendingPathComponent(n).path }

@@ -1,4 +1,5 @@
 import Classroom
+import EscalationModel
 import Experiments
 import Foundation
 import HTTPTypes
@@ -136,6 +137,17 @@ import TestSupport
                 let view = try Self.object(try await client.execute(uri: "/api/explore", method: .post, headers: Self.jsonHeaders,
                                                                    body: Self.json(body)))
                 #expect(view["rateExceeded"] as? Bool == exceeded, "push \(push)")
+                // How far, arm by arm: the scenario as written (push 1) stays within its maximum;
+                // at push 3 the highest rate ÷ max_rate of the same replications.
+                let reached = view["rateReached"] as? String
+                if exceeded {
+                    let seed = try #require((view["seed"] as? String).flatMap { UInt64($0) })
+                    let model = try scenario(rateAboveMaximumScenario.replacingOccurrences(of: "value: 1,", with: "value: \(push),"))
+                    let highest = try #require(model.replicate(200, master: seed).map { $0.rateExcess[0] }.max())
+                    #expect(reached == "With your knobs, \(rateExcessText(["attacks": highest])).")
+                } else {
+                    #expect(reached == "", "push \(push)")
+                }
             }
         }
     }

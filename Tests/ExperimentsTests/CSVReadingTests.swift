@@ -286,7 +286,9 @@ import Testing
         let lines = shard.split(separator: "\n").map(String.init)
         let variants = [
             ("crlf", lines.map { $0 + "\r\n" }.joined(), "\(path("crlf.csv")): its header does not match its manifest's columns"),
-            ("rows", lines[0] + "\n" + lines.dropFirst().map { $0 + "\r\n" }.joined(), "\(path("rows.csv")): line 2 is not run 30"),
+            ("rows", lines[0] + "\n" + lines.dropFirst().map { $0 + "\r\n" }.joined(),
+             "\(path("rows.csv")): line 2 should be run 30's row, but its \(lines[0].split(separator: ",").last!) "
+             + "\((lines[1].split(separator: ",").last! + "\r").debugDescription) is not a number"),
             ("cut", String(shard.dropLast()), "\(path("cut.csv")) ends in the middle of a row: it is not a finished shard"),
             ("short", lines.dropLast().map { $0 + "\n" }.joined(), "\(path("short.csv")) has 29 rows; its manifest says 30"),
         ]
@@ -364,6 +366,7 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: path("mgz.csv"))) == Data(contentsOf: URL(fileURLWithPath: path("whole.csv"))))
 
         let lines = try String(contentsOfFile: shards[1], encoding: .utf8).split(separator: "\n").map(String.init)
+        let columns = lines[0].split(separator: ",").map(String.init)
         for line in [2, 700, 2_999, lines.count] {
             let run = 3_000 + line - 2
             var fields = lines[line - 1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
@@ -372,13 +375,28 @@ import Testing
             tooMany.insert("0", at: 4)
             var empty = fields
             empty[5] = ""
+            // A word for a number, early in the row and last (a merge with a summary reads the
+            // two ends of its rows on two threads).
+            var early = fields, late = fields
+            early[3] = "abc"
+            late[late.count - 1] = "abc"
             fields[1] = String(seed.dropLast()) + (seed.last == "1" ? "2" : "1")
             let wrongSeed = UInt64(fields[1])!
-            for (name, row, message) in [
-                ("many", tooMany.joined(separator: ","), "\(path("many.csv")): line \(line) is not run \(run)"),
-                ("empty", empty.joined(separator: ","), "\(path("empty.csv")): line \(line) is not run \(run)"),
+            // A plain merge counts each row's fields but reads no value (a sample of rows is
+            // simulated again), so a word for a number is found by a merge with a summary.
+            for (name, row, message, plain) in [
+                ("many", tooMany.joined(separator: ","),
+                 "\(path("many.csv")): line \(line) should be run \(run)'s row, but it has \(columns.count + 1) fields where the header has \(columns.count)",
+                 true),
+                ("empty", empty.joined(separator: ","),
+                 "\(path("empty.csv")): line \(line) should be run \(run)'s row, but its \(columns[5]) \"\" is not a number", true),
+                ("early", early.joined(separator: ","),
+                 "\(path("early.csv")): line \(line) should be run \(run)'s row, but its \(columns[3]) \"abc\" is not a number", false),
+                ("late", late.joined(separator: ","),
+                 "\(path("late.csv")): line \(line) should be run \(run)'s row, but its \(columns.last!) \"abc\" is not a number", false),
                 ("seed", fields.joined(separator: ","),
-                 "\(path("seed.csv")): run \(run) has seed \(wrongSeed) in its row, but master seed 5 gives \(seed): the rows come from another batch"),
+                 "\(path("seed.csv")): run \(run) has seed \(wrongSeed) in its row, but master seed 5 gives \(seed): the rows come from another batch",
+                 true),
             ] {
                 var broken = lines
                 broken[line - 1] = row
@@ -386,13 +404,25 @@ import Testing
                 try? FileManager.default.removeItem(atPath: path(name + ".manifest.json"))
                 try FileManager.default.copyItem(atPath: path("s2.manifest.json"), toPath: path(name + ".manifest.json"))
                 try? FileManager.default.removeItem(atPath: path("bad.csv"))
+                if plain {
+                    do {
+                        _ = try Merge.merge(inputs: [shards[0], path(name + ".csv"), shards[2]], out: path("bad.csv"), summaryPath: nil)
+                        Issue.record("\(name) at line \(line) was merged")
+                    } catch {
+                        #expect("\(error)" == message)
+                    }
+                    #expect(!FileManager.default.fileExists(atPath: path("bad.csv")))
+                }
+                // With a summary, every field is read: the same message, and neither file left.
                 do {
-                    _ = try Merge.merge(inputs: [shards[0], path(name + ".csv"), shards[2]], out: path("bad.csv"), summaryPath: nil)
-                    Issue.record("\(name) at line \(line) was merged")
+                    _ = try Merge.merge(inputs: [shards[0], path(name + ".csv"), shards[2]], out: path("bad.csv"),
+                                        summaryPath: path("bad-summary.csv"))
+                    Issue.record("\(name) at line \(line) was merged with a summary")
                 } catch {
                     #expect("\(error)" == message)
                 }
                 #expect(!FileManager.default.fileExists(atPath: path("bad.csv")))
+                #expect(!FileManager.default.fileExists(atPath: path("bad-summary.csv")))
             }
         }
     }

@@ -1,0 +1,165 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Bad command lines and input files found by probing the less-travelled commands: each is
+/// refused with its exit code and a message naming what is wrong, never a crash, never a
+/// runaway allocation, and never a file written over. Every file is in the test's own folder.
+@Suite struct InputSafetyTests {
+    let toy = repositoryPath("Scenarios/bench/toy.yaml")
+    let flagship = repositoryPath("Scenarios/taji-2020.yaml")
+
+    func copy(_ source: String, to name: String, in dir: URL) throws -> String {
+        let path = dir.appendingPathComponent(name).path
+        try FileManager.default.copyItem(atPath: source, toPath: path)
+        return path
+    }
+
+    func listing(_ dir: URL) throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() }
+
+    /// Foundation on Linux crashed on the folder of a one-character path: a scenario named `T`,
+    /// or extending one, loads like any other.
+    @Test func aScenarioWithAOneCharacterNameLoads() throws {
+        let dir = try temporaryDirectory()
+        _ = try copy(toy, to: "T", in: dir)
+        try "extends: T\ntitle: child\n".write(to: dir.appendingPathComponent("c"), atomically: true, encoding: .utf8)
+        for arguments in [["validate", "T"], ["validate", "c"], ["run", "T", "--seed", "1"], ["compare", "T", "c", "--runs", "20"]] {
+            let r = try runEscalation(arguments, in: dir.path)
+            #expect(r.status == 0, "\(arguments): \(r.stderr)")
+            #expect(!r.stderr.contains("crashed"), "\(arguments)")
+        }
+        #expect(try listing(dir) == ["T", "c"])
+    }
+
+    /// An output named like a file the command reads (however the path is spelled) is refused
+    /// before anything runs, and the input is left as it was.
+    @Test func anOutputThatIsAnInputIsRefusedAndTheInputKept() throws {
+        let dir = try temporaryDirectory()
+        let scenario = try copy(toy, to: "toy.yaml", in: dir)
+        let original = try Data(contentsOf: URL(fileURLWithPath: scenario))
+        let batch = try runEscalation(["batch", "toy.yaml", "--runs", "20", "--out", "runs.csv", "--quiet"], in: dir.path)
+        #expect(batch.status == 0, "\(batch.stderr)")
+        let runs = try Data(contentsOf: dir.appendingPathComponent("runs.csv"))
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("seeds"), withIntermediateDirectories: false)
+        let incidents = try copy(repositoryPath("seeds/incidents.csv"), to: "seeds/incidents.csv", in: dir)
+        _ = try copy(repositoryPath("seeds/sources.csv"), to: "seeds/sources.csv", in: dir)
+        let catalog = try Data(contentsOf: URL(fileURLWithPath: incidents))
+        let cases: [[String]] = [
+            ["run", "toy.yaml", "--out", "toy.yaml"],
+            ["run", "toy.yaml", "--out", "./toy.yaml"],
+            ["batch", "toy.yaml", "--runs", "10", "--out", "x.csv", "--summary", "toy.yaml"],
+            ["report", "toy.yaml", "--runs", "10", "--out", "toy.yaml"],
+            ["report", "runs.csv", "--out", "runs.csv"],
+            ["report", "runs.csv", "--out", "runs.manifest.json"],
+            ["compare", "toy.yaml", "--set-b", "processes.attacks.rate=0.3", "--runs", "10", "--report", "toy.yaml"],
+            ["sweep", "toy.yaml", "--vary", "processes.attacks.rate=0.1:0.2:0.1", "--runs", "10", "--out", "toy.yaml"],
+            ["sensitivity", "toy.yaml", "--runs", "10", "--out", "toy.yaml"],
+            ["fit-hawkes", "--out", "seeds/incidents.csv"],
+        ]
+        for arguments in cases {
+            let r = try runEscalation(arguments, in: dir.path)
+            #expect(r.status == 74, "\(arguments): \(r.stderr)")
+            #expect(r.stderr.contains("it is an input of this command"), "\(arguments): \(r.stderr)")
+        }
+        // A link to the scenario is the same file.
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("link.yaml").path, withDestinationPath: scenario)
+        let linked = try runEscalation(["run", "link.yaml", "--out", "toy.yaml"], in: dir.path)
+        #expect(linked.status == 74 && linked.stderr.contains("it is an input of this command (link.yaml)"), "\(linked.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: scenario)) == original)
+        #expect(try Data(contentsOf: dir.appendingPathComponent("runs.csv")) == runs)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: incidents)) == catalog)
+        #expect(try listing(dir) == ["link.yaml", "runs.csv", "runs.manifest.json", "seeds", "toy.yaml"])
+    }
+
+    /// Counts past what 64-bit arithmetic or memory can hold are usage errors, before any work,
+    /// with nothing left behind.
+    @Test func countsBeyondTheLimitsAreUsageErrors() throws {
+        let dir = try temporaryDirectory()
+        let huge = String(Int.max)
+        let cases: [([String], String)] = [
+            (["batch", toy, "--runs", huge, "--out", "big.csv"], "--runs: expected at most 1000000000000"),
+            (["compare", toy, toy, "--runs", huge], "--runs: expected at most 1000000000000"),
+            (["report", toy, "--runs", huge, "--out", "r.html"], "--runs: expected at most 1000000000000"),
+            (["sweep", toy, "--vary", "processes.attacks.rate=0.1:0.2:0.1", "--runs", huge], "--runs: expected at most"),
+            (["sensitivity", toy, "--runs", huge], "--runs: expected at most"),
+            (["backtest", flagship, "--runs", "1000001"], "--runs: expected at most 1000000"),
+            (["hindcast", flagship, "--runs", huge], "--runs: expected at most 1000000"),
+            (["calibrate", flagship, "--particles", huge], "--particles: expected at most 1000000"),
+            (["hindcast", flagship, "--particles", huge], "--particles: expected at most 1000000"),
+            (["sbc", flagship, "--particles", huge], "--particles: expected at most 1000000"),
+            (["sbc", flagship, "--sets", huge], "--sets: expected at most 100000"),
+            (["sbc", flagship, "--simulations", "0"], "--simulations: expected 1000 or more"),
+            (["sensitivity", toy, "--method", "sobol", "--only", "processes.attacks.rate",
+              "--range", "processes.attacks.rate=0.1:0.3", "--samples", huge], "--samples: expected at most 100000"),
+            (["sweep", toy, "--runs", "5", "--vary", "processes.attacks.rate=0:1:1e-300"], "1e+300 values is too many (at most 10000)"),
+            (["sweep", toy, "--runs", "5", "--vary", "processes.attacks.rate=0:1:0.5", "--vary", "processes.attacks.rate=0:1:0.5"],
+             "expected each path once"),
+            (["incidents", "--from", "2024-01-01", "--to", "2020-01-01"], "--from 2024-01-01 is after --to 2020-01-01"),
+            (["calibrate", flagship, "--kernel-scale", "-1"], "--kernel-scale: expected a number above 0 and at most 10, found -1.0"),
+            (["paths", toy, "--set", "nosuch=1"], "no key 'nosuch' at the top of the scenario"),
+            (["run", toy, "--set", "hoirzon=1"], "no key 'hoirzon' at the top of the scenario (did you mean 'horizon'?)"),
+            (["run", toy, "--posterior", "nosuch.csv"], "--posterior nosuch.csv: \(toy) has no calibrated parameters"),
+        ]
+        for (arguments, message) in cases {
+            let r = try runEscalation(arguments, in: dir.path)
+            #expect(r.status == 64, "\(arguments): \(r.stderr)")
+            #expect(r.stderr.contains(message), "\(arguments): \(r.stderr)")
+            #expect(!r.stderr.contains("crashed") && !r.stderr.contains("Fatal error"), "\(arguments)")
+        }
+        #expect(try listing(dir).isEmpty)
+    }
+
+    /// A CSV read whole (a posterior, the incident catalog) that is cut short, compressed, not
+    /// text or not a file says so, by line and column where it has them.
+    @Test func damagedCSVInputsSayWhatIsWrong() throws {
+        let dir = try temporaryDirectory()
+        func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+        let posterior = try Data(contentsOf: URL(fileURLWithPath: repositoryPath("Scenarios/params/taji-2020.csv")))
+        try posterior.prefix(500).write(to: URL(fileURLWithPath: path("cut.csv")))
+        try FileManager.default.createDirectory(atPath: path("folder.csv"), withIntermediateDirectories: false)
+        var incidents = try String(contentsOfFile: repositoryPath("seeds/incidents.csv"), encoding: .utf8)
+        incidents = incidents.replacingOccurrences(of: ",Iraq,", with: ",Ir\u{FFFD}aq,")
+        var bytes = Data(incidents.utf8)
+        let mark = try #require(bytes.firstRange(of: Data("\u{FFFD}".utf8)))
+        bytes.replaceSubrange(mark, with: [0xFF])
+        try bytes.write(to: URL(fileURLWithPath: path("latin.csv")))
+        let gzip = try runProgram("/bin/sh", ["-c", "gzip -c \(repositoryPath("Scenarios/params/taji-2020.csv")) > \(path("p.csv.gz"))"])
+        #expect(gzip.status == 0)
+        let line = bytes.prefix(upTo: mark.lowerBound).filter { $0 == UInt8(ascii: "\n") }.count + 1
+        let cases: [([String], Int32, String)] = [
+            (["backtest", flagship, "--runs", "50", "--posterior", path("cut.csv")], 65,
+             "expected a newline after the last row (a file written by escalation calibrate), found the end of the file"),
+            (["backtest", flagship, "--runs", "50", "--posterior", path("folder.csv")], 74, "it is a folder, not a CSV file"),
+            (["backtest", flagship, "--runs", "50", "--posterior", path("p.csv.gz")], 65, "found gzip-compressed bytes"),
+            (["incidents", "--incidents", path("latin.csv"), "--format", "csv"], 65,
+             "\(path("latin.csv")):\(line):"),
+            (["incidents", "--incidents", path("latin.csv")], 65, "expected UTF-8 text, found the byte 0xFF"),
+            (["fit-hawkes", "--incidents", path("folder.csv")], 74, "cannot read '\(path("folder.csv"))': it is a folder"),
+        ]
+        for (arguments, status, message) in cases {
+            let r = try runEscalation(arguments, in: dir.path)
+            #expect(r.status == status, "\(arguments): \(r.stderr)")
+            #expect(r.stderr.contains(message), "\(arguments): \(r.stderr)")
+        }
+    }
+
+    /// A batch CSV that is empty, and a manifest whose numbers do not fit, are named as such.
+    @Test func emptyBatchFilesAndOutsizedManifestsSayWhatIsWrong() throws {
+        let dir = try temporaryDirectory()
+        func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+        let batch = try runEscalation(["batch", toy, "--runs", "20", "--out", path("runs.csv"), "--quiet"])
+        #expect(batch.status == 0, "\(batch.stderr)")
+        try Data().write(to: URL(fileURLWithPath: path("runs.csv")))
+        let report = try runEscalation(["report", path("runs.csv"), "--out", path("r.html")])
+        #expect(report.status == 65 && report.stderr.contains("runs.csv is empty (not even a header)"), "\(report.stderr)")
+        let merge = try runEscalation(["merge", path("runs.csv"), "--out", path("m.csv")])
+        #expect(merge.status == 65 && merge.stderr.contains("runs.csv is empty (not even a header)"), "\(merge.stderr)")
+        let manifest = try String(contentsOfFile: path("runs.manifest.json"), encoding: .utf8)
+        try manifest.replacingOccurrences(of: "\"runs\" : 20", with: "\"runs\" : 1e30")
+            .write(toFile: path("runs.manifest.json"), atomically: true, encoding: .utf8)
+        #expect(try String(contentsOfFile: path("runs.manifest.json"), encoding: .utf8).contains("1e30"))
+        let outsized = try runEscalation(["report", path("runs.csv"), "--out", path("r.html")])
+        #expect(outsized.status == 65 && outsized.stderr.contains("a value does not fit its field"), "\(outsized.stderr)")
+        #expect(try listing(dir) == ["runs.csv", "runs.manifest.json"])
+    }
+}
