@@ -114,6 +114,11 @@ public enum Merge {
         for output in outputs.targets where inputs.contains(OutputFiles.canonical(output)) {
             throw BatchError("\(output) is a shard or a shard's manifest as well as an output of the merge; name another file")
         }
+        // So are the scenario and posterior the shards were made from (which the merge loads to
+        // check a sample of rows).
+        if let first = pass.inputs.first {
+            try outputs.protect(first.manifest.loadScenario(besideCSV: first.path, purpose: "checking the shards' rows").files.map(\.path))
+        }
         let temporary = OutputFiles.temporaryPath(for: out)
         let output = try FileWriter.create(temporary, reportedAs: out, compressed: Gzip.isNamed(out), durable: durable)
         outputs.adopt(temporary, for: out, keep: false)

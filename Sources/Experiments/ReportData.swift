@@ -291,10 +291,11 @@ extension ReportData {
         guard let master = UInt64(manifest.seed) else { throw BatchError("\(Manifest.path(forCSV: csv)): its seed is not a number") }
         var reader = try LineReader(path: csv)
         defer { reader.close() }
-        guard let header = try reader.next() else {
+        let header = try reader.next()
+        if header == nil && reader.trailing.isEmpty {
             throw BatchError("\(csv) is empty (not even a header): its batch did not write it, or it was cut to nothing")
         }
-        guard header + "\n" == table.header else {
+        guard let header, header + "\n" == table.header else {
             throw BatchError("\(csv): its columns are not those of \(scenarioPath)")
         }
         let parser = RowParser(table)

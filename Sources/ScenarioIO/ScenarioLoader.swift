@@ -105,7 +105,8 @@ public enum ScenarioLoader {
 
         var use = PosteriorUse.notCalibrated
         if slots.isEmpty, case .file(let file) = choice {
-            throw PosteriorOptionError(path: file, reason: "\(path) has no calibrated parameters to draw from a posterior")
+            throw PosteriorOptionError(path: file, reason: "\(path)" + (overrides.isEmpty ? "" : " with its --set values")
+                                       + " has no calibrated parameters to draw from a posterior")
         }
         if !slots.isEmpty {
             let declared = compiled.calibration?.posterior

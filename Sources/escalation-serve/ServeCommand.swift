@@ -63,7 +63,7 @@ struct ServeCommand: AsyncParsableCommand {
                 """.utf8))
         }
         let banner = "Escalation classroom: http://\(host == "0.0.0.0" ? "localhost" : host):\(port)/ "
-            + "(\(classroom.shelf.entries.count) scenarios from \(scenarios); data in \(classroom.store.path)). Ctrl-C stops it.\n"
+            + "(\(classroom.shelf.entries.count) scenario\(classroom.shelf.entries.count == 1 ? "" : "s") from \(scenarios); data in \(classroom.store.path)). Ctrl-C stops it.\n"
         let app = Application(router: classroom.router(),
                               configuration: .init(address: .hostname(host, port: port), serverName: "escalation-serve"),
                               onServerRunning: { _ in FileHandle.standardOutput.write(Data(banner.utf8)) })

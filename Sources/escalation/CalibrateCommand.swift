@@ -3,6 +3,7 @@ import Calibration
 import EscalationModel
 import Experiments
 import Foundation
+import Record
 import ScenarioIO
 
 struct CalibrateCommand: ParsableCommand {
@@ -56,6 +57,15 @@ struct CalibrateCommand: ParsableCommand {
             var settings = SequentialABC.Settings(particles: particles ?? declared.particles, seed: seed ?? declared.seed,
                                                   simulations: simulations ?? declared.simulations, threads: threads)
             settings.kernelScale = kernelScale
+            // The posterior is read back whole, at most CSVTable.maximumBytes: a row is a draw
+            // number (7 digits), a weight and each parameter (shortest round-trip doubles, at most
+            // 24 characters), with their commas and newline.
+            let rowBytes = 9 + 25 * (problem.names.count + 1)
+            if out != nil && settings.particles > CSVTable.maximumBytes / rowBytes {
+                throw ValidationError("--particles: \(settings.particles) particles of \(problem.names.count) parameters could write a "
+                                      + "posterior larger than the \(CSVTable.maximumBytes >> 20) MiB any command reads back; "
+                                      + "expected at most \(CSVTable.maximumBytes / rowBytes)")
+            }
             let clock = Date()
             let result = try SequentialABC.run(problem, settings: settings, progress: progressLines(quiet: quiet))
             let seconds = Date().timeIntervalSince(clock)

@@ -81,8 +81,18 @@ struct CompareCommand: ParsableCommand {
             let started = Date()
             let (setA, setB) = armOverrides
             let pathA = scenarios[0], pathB = scenarios.count == 2 ? scenarios[1] : scenarios[0]
-            let a = try ScenarioLoader.load(path: pathA, overrides: setA, posterior: posterior.choice)
-            let b = try ScenarioLoader.load(path: pathB, overrides: setB, posterior: posterior.choice)
+            // --posterior is for the arms that draw from one: an arm with nothing calibrated (another
+            // scenario, or one whose --set pins every calibrated parameter) runs as it is. Only
+            // when neither arm has anything to draw is it a mistake.
+            func load(_ path: String, _ set: [Override]) throws -> LoadedScenario? {
+                do { return try ScenarioLoader.load(path: path, overrides: set, posterior: posterior.choice) } catch is PosteriorOptionError {
+                    return nil
+                }
+            }
+            let drawnA = try load(pathA, setA), drawnB = try load(pathB, setB)
+            if drawnA == nil && drawnB == nil { _ = try ScenarioLoader.load(path: pathA, overrides: setA, posterior: posterior.choice) }
+            let a = try drawnA ?? ScenarioLoader.load(path: pathA, overrides: setA)
+            let b = try drawnB ?? ScenarioLoader.load(path: pathB, overrides: setB)
             try outputs.protect(inputFiles(of: a) + inputFiles(of: b))
             var treeA = try ScenarioLoader.tree(path: pathA), treeB = try ScenarioLoader.tree(path: pathB)
             for o in setA { try o.apply(to: &treeA) }

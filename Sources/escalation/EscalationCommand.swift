@@ -14,13 +14,16 @@ struct EscalationCommand: ParsableCommand {
         version: ProgramVersion.string,
         subcommands: [RunCommand.self, BatchCommand.self, MergeCommand.self, CompareCommand.self, SweepCommand.self, ValidateCommand.self,
                       LadderCommand.self, PathsCommand.self, IncidentsCommand.self, FitHawkesCommand.self, CalibrateCommand.self, BacktestCommand.self,
-                      ReportCommand.self, SensitivityCommand.self, SourcesCommand.self, HindcastCommand.self, SBCCommand.self]
+                      ReportCommand.self, SensitivityCommand.self, SourcesCommand.self, HindcastCommand.self, SBCCommand.self,
+                      ServeCommand.self]
     )
 
     /// An unknown command is a usage error (exit 64) whatever follows it: left to the parser,
-    /// `escalation nosuch --help` printed the help and exited 0.
+    /// `escalation nosuch --help` printed the help and exited 0. `serve` hands every argument,
+    /// `--help` too, to the classroom's own program.
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "serve" { ServeCommand.start(Array(arguments.dropFirst())) }
         var names: [String] = []
         for command in configuration.subcommands { names.append(command.configuration.commandName ?? "") }
         if let first = arguments.first, !first.hasPrefix("-"), first != "help", !names.contains(first) {

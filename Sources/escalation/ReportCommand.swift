@@ -49,16 +49,19 @@ struct ReportCommand: ParsableCommand {
             let outputs = try claim(out, reading: [input] + (inputIsBatch ? [Manifest.path(forCSV: input)] : []))
             var data: ReportData
             if inputIsBatch {
+                // The scenario (and posterior) the batch was made from are inputs too.
+                let manifest = try Manifest.read(Manifest.path(forCSV: input))
+                try outputs.protect(inputFiles(of: try manifest.loadScenario(besideCSV: input, purpose: "a report")))
                 data = try ReportData.collect(fromBatch: input, threads: threads,
                                               progress: ProgressReporter(total: 0, quiet: true))
                 warnIfRateExceeded(data.rateExceeded, where: "in " + data.rateCountDescription)
             } else {
                 let loaded = try ScenarioLoader.load(path: input, overrides: overrides, posterior: posterior.choice)
+                try outputs.protect(inputFiles(of: loaded))
                 data = try ReportData.collect(scenario: loaded.scenario,
                                               manifest: ReportData.manifest(for: loaded, runs: runs, seed: seed, threads: threads),
                                               threads: threads, progress: ProgressReporter(total: runs, quiet: quiet))
                 data.loaded = loaded
-                try outputs.protect(inputFiles(of: loaded))
                 warnIfRateExceeded(data.rateExceeded, where: "in " + data.rateCountDescription)
             }
             try outputs.stage(BatchReport.render(data, extraSections: data.loaded.map { SourcesTable($0).html() } ?? ""), for: out)

@@ -68,6 +68,8 @@ struct SweepCommand: ParsableCommand {
             var request = Sweep.Request(path: scenario, overrides: overrides, varies: vary, runs: runs,
                                         masterSeed: seed, threads: threads)
             request.quiet = quiet
+            let base = try ScenarioLoader.load(path: scenario, overrides: overrides)
+            try outputs.protect(inputFiles(of: base))
             let result = try Sweep.run(request)
             let over = result.points.filter(\.rateExceeded).map { point in
                 zip(vary, point.values).map { "\($0.name)=\(Sweep.text($1))" }.joined(separator: ", ")
@@ -80,8 +82,6 @@ struct SweepCommand: ParsableCommand {
             let reached = result.points.reduce(result.baseRateExcess) { $0.merging($1.rateExcess, uniquingKeysWith: max) }
             warnIfRateExceeded(!places.isEmpty, where: places.joined(separator: ", "), reached: reached)
             let csv = Sweep.csv(varies: vary, result: result)
-            let base = try ScenarioLoader.load(path: scenario, overrides: overrides)
-            try outputs.protect(inputFiles(of: base))
             var tree = try ScenarioLoader.tree(path: scenario)
             for o in overrides { try o.apply(to: &tree) }
             let labels = vary.map { ParameterLabel.title($0.path, in: tree) }

@@ -185,6 +185,24 @@ import Testing
         }
     }
 
+    /// `escalation serve` is the classroom's own program, built beside this one, with every
+    /// argument passed on; where it is not built, the message says how to build it.
+    @Test func serveStartsTheClassroomProgramBesideIt() throws {
+        let help = try runEscalation(["serve", "--help"])
+        #expect(help.status == 0, "\(help.stderr)")
+        #expect(help.stdout.contains("USAGE: escalation-serve [--host <host>] [--port <port>]"), "\(help.stdout)")
+        let bad = try runEscalation(["serve", "--port", "eighty"])
+        #expect(bad.status == 64 && bad.stderr.contains("eighty"), "\(bad.stderr)")
+        #expect(try runEscalation(["--help"]).stdout.contains("serve"))
+        // A copy of this program alone in a folder has no classroom beside it.
+        let dir = try temporaryDirectory()
+        let alone = dir.appendingPathComponent("escalation").path
+        try FileManager.default.copyItem(atPath: escalationExecutable, toPath: alone)
+        let missing = try runProgram(alone, ["serve"])
+        #expect(missing.status == 74, "\(missing.stderr)")
+        #expect(missing.stderr.contains("the classroom is the program escalation-serve, which is not built beside \(alone): run `make serve`"))
+    }
+
     @Test func writeErrorsSayWhatTheSystemSaid() {
         #expect(WriteError(path: "x", errno: ENOSPC).description == "cannot write 'x': no space left on the device (the disk is full)")
         #expect(WriteError(path: "x", errno: EACCES).description == "cannot write 'x': permission denied")

@@ -51,6 +51,9 @@ import Testing
             ["report", "toy.yaml", "--runs", "10", "--out", "toy.yaml"],
             ["report", "runs.csv", "--out", "runs.csv"],
             ["report", "runs.csv", "--out", "runs.manifest.json"],
+            // The scenario a batch CSV was made from is read too.
+            ["report", "runs.csv", "--out", "toy.yaml"],
+            ["merge", "runs.csv", "--out", "toy.yaml"],
             ["compare", "toy.yaml", "--set-b", "processes.attacks.rate=0.3", "--runs", "10", "--report", "toy.yaml"],
             ["sweep", "toy.yaml", "--vary", "processes.attacks.rate=0.1:0.2:0.1", "--runs", "10", "--out", "toy.yaml"],
             ["sensitivity", "toy.yaml", "--runs", "10", "--out", "toy.yaml"],
@@ -60,6 +63,14 @@ import Testing
             let r = try runEscalation(arguments, in: dir.path)
             #expect(r.status == 74, "\(arguments): \(r.stderr)")
             #expect(r.stderr.contains("it is an input of this command"), "\(arguments): \(r.stderr)")
+        }
+        // Refused before any run: a billion would take hours.
+        let elsewhere = try temporaryDirectory().appendingPathComponent("stdout").path
+        #expect(FileManager.default.createFile(atPath: elsewhere, contents: nil))
+        for arguments in [["report", scenario, "--runs", "1000000000", "--out", scenario],
+                          ["sweep", scenario, "--vary", "processes.attacks.rate=0.1:0.2:0.1", "--runs", "1000000000", "--out", scenario]] {
+            let quick = try runEscalation(arguments, stdout: try #require(FileHandle(forWritingAtPath: elsewhere)), timeout: 60)
+            #expect(quick.status == 74 && quick.stderr.contains("it is an input of this command"), "\(arguments): \(quick.stderr)")
         }
         // A link to the scenario is the same file.
         try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("link.yaml").path, withDestinationPath: scenario)
@@ -109,6 +120,21 @@ import Testing
         #expect(try listing(dir).isEmpty)
     }
 
+    /// `--posterior` goes to the arms of a comparison that draw from one; only when neither does
+    /// is it a mistake, and then the message says why, --set included.
+    @Test func aComparisonTakesAPosteriorForTheArmsThatDrawFromOne() throws {
+        let posterior = repositoryPath("Scenarios/params/taji-2020.csv")
+        let mixed = try runEscalation(["compare", flagship, toy, "--runs", "20", "--posterior", posterior])
+        #expect(mixed.status == 0, "\(mixed.stderr)")
+        let neither = try runEscalation(["compare", toy, toy, "--runs", "20", "--posterior", posterior])
+        #expect(neither.status == 64 && neither.stderr.contains("has no calibrated parameters to draw from a posterior"), "\(neither.stderr)")
+        let pins = ["kh_attack_rate", "rocket_lethality", "us_strike_p", "kh_counter_p", "iran_answer_p", "iraq_vote_p"]
+            .flatMap { ["--set", "parameters.\($0).value=0.1"] }
+        let pinned = try runEscalation(["run", flagship, "--posterior", posterior] + pins)
+        #expect(pinned.status == 64 && pinned.stderr.contains("\(flagship) with its --set values has no calibrated parameters"),
+                "\(pinned.stderr)")
+    }
+
     /// A CSV read whole (a posterior, the incident catalog) that is cut short, compressed, not
     /// text or not a file says so, by line and column where it has them.
     @Test func damagedCSVInputsSayWhatIsWrong() throws {
@@ -149,6 +175,10 @@ import Testing
         func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
         let batch = try runEscalation(["batch", toy, "--runs", "20", "--out", path("runs.csv"), "--quiet"])
         #expect(batch.status == 0, "\(batch.stderr)")
+        // A header cut short is not an empty file.
+        try Data("run,seed,outc".utf8).write(to: URL(fileURLWithPath: path("runs.csv")))
+        let cut = try runEscalation(["report", path("runs.csv"), "--out", path("r.html")])
+        #expect(cut.status == 65 && cut.stderr.contains("its columns are not those of"), "\(cut.stderr)")
         try Data().write(to: URL(fileURLWithPath: path("runs.csv")))
         let report = try runEscalation(["report", path("runs.csv"), "--out", path("r.html")])
         #expect(report.status == 65 && report.stderr.contains("runs.csv is empty (not even a header)"), "\(report.stderr)")
