@@ -223,4 +223,10 @@ public struct OptionValueError: Error, CustomStringConvertible {
     public let value: String
     public let reason: String
     public var description: String { "--\(option) \(value): \(reason)" }
+
+    public init(option: String, value: String, reason: String) {
+        self.option = option
+        self.value = value
+        self.reason = reason
+    }
 }

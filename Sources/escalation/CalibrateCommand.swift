@@ -62,9 +62,10 @@ struct CalibrateCommand: ParsableCommand {
             // 24 characters), with their commas and newline.
             let rowBytes = 9 + 25 * (problem.names.count + 1)
             if out != nil && settings.particles > CSVTable.maximumBytes / rowBytes {
-                throw ValidationError("--particles: \(settings.particles) particles of \(problem.names.count) parameters could write a "
-                                      + "posterior larger than the \(CSVTable.maximumBytes >> 20) MiB any command reads back; "
-                                      + "expected at most \(CSVTable.maximumBytes / rowBytes)")
+                throw OptionValueError(option: "particles", value: String(settings.particles),
+                                       reason: "with \(problem.names.count) parameters the posterior could be larger than the "
+                                       + "\(CSVTable.maximumBytes >> 20) MiB any command reads back; expected at most "
+                                       + "\(CSVTable.maximumBytes / rowBytes)")
             }
             let clock = Date()
             let result = try SequentialABC.run(problem, settings: settings, progress: progressLines(quiet: quiet))

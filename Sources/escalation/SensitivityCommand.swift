@@ -63,6 +63,9 @@ struct SensitivityCommand: ParsableCommand {
         if let runs, runs < 1 { throw ValidationError("--runs: expected 1 or more, found \(runs)") }
         if let runs { try CountLimits.check("runs", runs, atMost: CountLimits.streamedRuns, "runs are counted in 64 bits") }
         if threads < 1 { throw ValidationError("--threads: expected 1 or more, found \(threads)") }
+        if let twice = only.first(where: { path in only.filter { $0 == path }.count > 1 }) {
+            throw ValidationError("--only \(twice): expected each path once, found it twice")
+        }
         switch method {
         case .oat:
             if let change, !(change > 0 && change < 1) {

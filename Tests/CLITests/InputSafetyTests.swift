@@ -105,6 +105,8 @@ import Testing
             (["sweep", toy, "--runs", "5", "--vary", "processes.attacks.rate=0:1:1e-300"], "1e+300 values is too many (at most 10000)"),
             (["sweep", toy, "--runs", "5", "--vary", "processes.attacks.rate=0:1:0.5", "--vary", "processes.attacks.rate=0:1:0.5"],
              "expected each path once"),
+            (["sensitivity", toy, "--runs", "5", "--only", "processes.attacks.rate", "--only", "processes.attacks.rate"],
+             "--only processes.attacks.rate: expected each path once"),
             (["incidents", "--from", "2024-01-01", "--to", "2020-01-01"], "--from 2024-01-01 is after --to 2020-01-01"),
             (["calibrate", flagship, "--kernel-scale", "-1"], "--kernel-scale: expected a number above 0 and at most 10, found -1.0"),
             (["paths", toy, "--set", "nosuch=1"], "no key 'nosuch' at the top of the scenario"),
@@ -118,6 +120,27 @@ import Testing
             #expect(!r.stderr.contains("crashed") && !r.stderr.contains("Fatal error"), "\(arguments)")
         }
         #expect(try listing(dir).isEmpty)
+    }
+
+    /// A calibration refuses, before it runs, a posterior larger than the 256 MiB that every
+    /// command reads back: 11 parameters make rows of up to 309 bytes.
+    @Test func aCalibrationWritesNoPosteriorTooLargeToReadBack() throws {
+        let dir = try temporaryDirectory()
+        let parameters = (1...11).map { "  p\($0): {label: push \($0), prior: {uniform: [0.2, 1.2]}}" }.joined(separator: "\n")
+        let rate = (1...11).map { "p\($0)" }.joined(separator: " + ")
+        let text = [
+            "title: eleven", "horizon: 20", "parameters:", parameters,
+            "actors: {militia: {name: Militia}, us: {name: United States}}",
+            "actions: {attack: {actor: militia, target: us, rung: 4}}",
+            "processes: {attacks: {action: attack, rate: 0.05 * (\(rate))}}",
+            "observations:", "  attacks: {at: 20, value: count(attack), documented: 14}",
+        ].joined(separator: "\n") + "\n"
+        try text.write(to: dir.appendingPathComponent("eleven.yaml"), atomically: true, encoding: .utf8)
+        let r = try runEscalation(["calibrate", "eleven.yaml", "--particles", "900000", "--out", "post.csv"], in: dir.path)
+        #expect(r.status == 64, "\(r.stderr)")
+        #expect(r.stderr == "error: --particles 900000: with 11 parameters the posterior could be larger than the 256 MiB any "
+                + "command reads back; expected at most \(268_435_456 / 309)\n")
+        #expect(try listing(dir) == ["eleven.yaml"])
     }
 
     /// `--posterior` goes to the arms of a comparison that draw from one; only when neither does
