@@ -109,9 +109,11 @@ struct ExploreView: Encodable {
         incidenceB = result.incidence[1]
         ladder = result.ladder
         rungNames = s.rungNames
-        let sets = settings.map { " --set " + Explore.Knob.setting(id: $0.id, value: $0.value) }.joined()
-        command = "escalation batch \(scenarioPath) --runs \(runs) --seed \(seed)\(sets) --summary summary.csv --out runs.csv"
-        compareCommand = "escalation compare \(scenarioPath) --runs \(runs) --seed \(seed)\(sets) --out differences.csv"
+        // Shell-quoted: a path or a setting may hold spaces or shell characters.
+        let run = [scenarioPath, "--runs", String(runs), "--seed", String(seed)]
+            + settings.flatMap { ["--set", Explore.Knob.setting(id: $0.id, value: $0.value)] }
+        command = shellQuoted(["escalation", "batch"] + run + ["--summary", "summary.csv", "--out", "runs.csv"])
+        compareCommand = shellQuoted(["escalation", "compare"] + run + ["--out", "differences.csv"])
         summaryCSV = result.summaryCSV
         compareCSV = result.compareCSV
     }
@@ -200,6 +202,6 @@ struct GameView: Encodable {
             comparison = nil
         }
         record = game.record
-        command = "escalation run \(scenarioPath) --moves game-\(id).json"
+        command = shellQuoted(["escalation", "run", scenarioPath, "--moves", "game-\(id).json"])
     }
 }

@@ -45,6 +45,14 @@ public struct CSVTable: Sendable {
         let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), newline = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
         while i < bytes.count {
             let c = bytes[i]
+            // No control character but a tab and the line ends (a terminal would act on it: see
+            // `firstControlCharacter`); C1 characters are 0xC2 0x80–0x9F in UTF-8.
+            if (c < 0x20 && c != 0x09 && c != newline && c != cr) || c == 0x7F
+                || (c == 0xC2 && i + 1 < bytes.count && (0x80...0x9F).contains(bytes[i + 1])) {
+                let scalar = c == 0xC2 ? Unicode.Scalar(bytes[i + 1]) : Unicode.Scalar(c)
+                throw SyntaxError(path: path, line: line, column: column,
+                                  message: "expected text without control characters, found \(codePoint(scalar))")
+            }
             // A UTF-8 continuation byte belongs to the character before it: no column of its own.
             if c & 0xC0 == 0x80 {
                 field.append(c)

@@ -146,8 +146,8 @@ public enum BatchReport {
         page.heading("A typical run", id: "timeline")
         let (result, trace) = data.median
         page.paragraph("The first run with the median number of actions of all runs (\(result.actions)), seed \(result.seed), told day by day. "
-                       + "Replay it with: escalation run \(m.scenario) --seed \(result.seed)"
-                       + m.overrides.map { " --set \($0)" }.joined() + " --explain", className: "note")
+                       + "Replay it with: " + shellQuoted(["escalation", "run", m.scenario, "--seed", String(result.seed)]
+                                                          + m.overrides.flatMap { ["--set", $0] } + ["--explain"]), className: "note")
         page.raw(timeline(s, result: result, trace: trace))
 
         // Key numbers
@@ -183,8 +183,9 @@ public enum BatchReport {
         // What was checked, with the CSV's hash for a reader to match against the file they hold.
         page.raw("<p id=\"checked\" data-sha256=\"\(data.check.csvSHA256)\" data-resimulated=\"\(data.sample.runs.count)\">"
                  + "<strong>Checked:</strong> \(xmlEscaped(data.check.text))</p>")
-        page.paragraph("Reproduce: escalation batch \(m.scenario) --runs \(m.runs) --seed \(m.seed)"
-                       + m.overrides.map { " --set \($0)" }.joined() + "; the same bytes on any number of threads.", className: "note")
+        page.paragraph("Reproduce: " + shellQuoted(["escalation", "batch", m.scenario, "--runs", String(m.runs), "--seed", m.seed]
+                                                   + m.overrides.flatMap { ["--set", $0] })
+                       + "; the same bytes on any number of threads.", className: "note")
         return page.render()
     }
 

@@ -45,7 +45,8 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         let prefix = path.isEmpty ? "" : "\(path): "
         let suffix = hint.map { "; \($0)" } ?? ""
-        return "\(location): error: \(prefix)expected \(expected), found \(found)\(suffix)"
+        // A found value is echoed with its control characters escaped: it may hold any.
+        return "\(location): error: \(prefix)expected \(expected), found \(withVisibleControls(found))\(withVisibleControls(suffix))"
     }
 }
 

@@ -19,7 +19,7 @@ extension ScenarioCompiler {
         let rung = require(f, "rung", "an integer from 0 to 9").flatMap {
             integer($0, f.path("rung"), in: Ladder.rungs, expected: "an integer rung from 0 to 9")
         }
-        let narrative = f["narrative"].flatMap { text($0, f.path("narrative")) }
+        let narrative = f["narrative"].flatMap { text($0, f.path("narrative"), prose: true) }
             ?? "\(actor.map { actorNames[$0] } ?? "?") carries out \(id.replacingOccurrences(of: "_", with: " "))"
 
         var casualties: [Casualty] = []

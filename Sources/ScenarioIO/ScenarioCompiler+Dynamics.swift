@@ -90,7 +90,7 @@ extension ScenarioCompiler {
         let path = join("interventions", id)
         guard let f = fields(node, path, allowed: Self.interventionKeys, what: "an intervention") else { return nil }
         let day = require(f, "at", "a day number or a date").flatMap { self.day($0, f.path("at")) }
-        let note = f["note"].flatMap { text($0, f.path("note")) }
+        let note = f["note"].flatMap { text($0, f.path("note"), prose: true) }
         var effects: [Effect] = []
         if let s = f["set"] { effects += compileEffects(s, f.path("set"), event: false, operation: .set) }
         if let a = f["add"] { effects += compileEffects(a, f.path("add"), event: false, operation: .add) }

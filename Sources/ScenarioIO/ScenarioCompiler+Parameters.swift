@@ -29,7 +29,7 @@ extension ScenarioCompiler {
             guard let f = fields(body, path, allowed: Self.parameterKeys, what: "a parameter") else { continue }
             let label = f["label"].flatMap { text($0, f.path("label")) }
             let unit = f["unit"].flatMap { text($0, f.path("unit")) }
-            let why = f["why"].flatMap { text($0, f.path("why")) }
+            let why = f["why"].flatMap { text($0, f.path("why"), prose: true) }
             var prior: Prior?
             if let p = f["prior"] { prior = compilePrior(p, f.path("prior")) }
             var range: (Double, Double)?
@@ -214,7 +214,7 @@ extension ScenarioCompiler {
             settings.score = list(s).enumerated().compactMap { text($1, join(f.path("score"), String($0)), expected: "an observation id") }
             hindcastScoreNode = s
         }
-        settings.note = f["note"].flatMap { text($0, f.path("note")) }
+        settings.note = f["note"].flatMap { text($0, f.path("note"), prose: true) }
         return settings
     }
 

@@ -1,4 +1,5 @@
 import EscalationModel
+import Record
 import Stochastics
 
 /// The keys of one mapping, checked against the keys its place allows.
@@ -75,10 +76,19 @@ extension ScenarioCompiler {
 
     // MARK: Scalars
 
-    mutating func text(_ node: YAMLNode, _ path: String, expected: String = "text") -> String? {
-        if let s = node.scalar { return s }
-        error(node, path, expected: expected, found: node.kindDescription)
-        return nil
+    /// A text value: a name or label on one line, or (`prose`) a narrative, note or explanation,
+    /// which may break lines. No control character passes (see `firstControlCharacter`).
+    mutating func text(_ node: YAMLNode, _ path: String, expected: String = "text", prose: Bool = false) -> String? {
+        guard let s = node.scalar else {
+            error(node, path, expected: expected, found: node.kindDescription)
+            return nil
+        }
+        if let control = firstControlCharacter(in: s, lineBreaks: prose) {
+            error(node, path, expected: prose ? "text without control characters" : "text on one line, without control characters",
+                  found: control == "\n" ? "a line break" : "the control character \(codePoint(control))")
+            return nil
+        }
+        return s
     }
 
     /// A number fixed before any run: written out, the name of a constant or of a parameter that

@@ -65,7 +65,7 @@ struct ScenarioCompiler {
 
         let name = top["name"].flatMap { text($0, "name") } ?? defaultName
         let title = top["title"].flatMap { text($0, "title") } ?? name
-        let summary = top["summary"].flatMap { text($0, "summary") } ?? ""
+        let summary = top["summary"].flatMap { text($0, "summary", prose: true) } ?? ""
         if let node = top["start"] {
             if let s = node.scalar, let date = CivilDate(iso: s) {
                 start = date
@@ -163,6 +163,8 @@ struct ScenarioCompiler {
             processes: processes, policies: policies, interventions: interventions, outcomes: outcomes,
             observations: observations,
             parameters: ParameterSlots(names: slots.map(\.id), pointValues: slots.map(\.value)))
+        checkColumnNames(scenario, root)
+        guard diagnostics.isEmpty else { return nil }
         return CompiledScenario(scenario: scenario, parameters: parameters, calibration: calibration, hindcast: hindcast,
                                 recordUses: recordUses)
     }

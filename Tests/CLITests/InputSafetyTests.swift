@@ -122,6 +122,84 @@ import Testing
         #expect(try listing(dir).isEmpty)
     }
 
+    /// Text reaches terminals, HTML and pasted commands: control characters are refused where
+    /// they are read (a name holds no line break either), messages show them escaped, and
+    /// commands shown in a report are shell-quoted.
+    @Test func textIsInertInEveryOutput() throws {
+        let dir = try temporaryDirectory()
+        func scenario(_ extra: String) -> String {
+            "title: inert\nhorizon: 30\nactors: {kh: {name: KH}, us: {name: US}}\n"
+                + "actions:\n  attack: {actor: kh, target: us, rung: 4, narrative: \(extra)}\n"
+                + "processes: {raids: {action: attack, rate: 0.2}}\n"
+        }
+        let cases: [(String, String)] = [
+            (#""\u001b[2Jcleared""#, "actions.attack.narrative: expected text without control characters, found the control character U+001B"),
+            (#""over\rwrite""#, "found the control character U+000D"),
+            (#""ok\nsecond line""#, ""),
+        ]
+        for (k, (narrative, message)) in cases.enumerated() {
+            let path = dir.appendingPathComponent("n\(k).yaml").path
+            try scenario(narrative).write(toFile: path, atomically: true, encoding: .utf8)
+            let r = try runEscalation(["validate", path])
+            #expect(r.status == (message.isEmpty ? 0 : 65), "\(narrative): \(r.stderr)")
+            if !message.isEmpty { #expect(r.stderr.contains(message), "\(narrative): \(r.stderr)") }
+            #expect(!r.stderr.contains("\u{1B}") && !r.stderr.contains("\r"))
+        }
+        let label = dir.appendingPathComponent("label.yaml").path
+        try scenario("fine").replacingOccurrences(of: "name: KH", with: #"name: "K\nH""#).write(toFile: label, atomically: true, encoding: .utf8)
+        let broken = try runEscalation(["validate", label])
+        #expect(broken.status == 65 && broken.stderr.contains("actors.kh.name: expected text on one line, without control characters, found a line break"),
+                "\(broken.stderr)")
+        // A value echoed in a message shows its control characters.
+        let rung = dir.appendingPathComponent("rung.yaml").path
+        try scenario("fine").replacingOccurrences(of: "rung: 4", with: #"rung: "\u001b]0;title\u0007 12""#)
+            .write(toFile: rung, atomically: true, encoding: .utf8)
+        let echoed = try runEscalation(["validate", rung])
+        #expect(echoed.status == 65 && echoed.stderr.contains(#"\u{1B}]0;title\u{7} 12"#), "\(echoed.stderr)")
+        #expect(!echoed.stderr.contains("\u{1B}") && !echoed.stderr.contains("\u{7}"))
+        // The record's CSVs too.
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("rec"), withIntermediateDirectories: false)
+        var incidents = try String(contentsOfFile: repositoryPath("seeds/incidents.csv"), encoding: .utf8)
+        let lines = incidents.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        incidents = ([lines[0], lines[1].replacingOccurrences(of: ",Iraq,", with: ",Ir\u{1B}[31maq,")] + lines.dropFirst(2)).joined(separator: "\n")
+        try incidents.write(to: dir.appendingPathComponent("rec/incidents.csv"), atomically: true, encoding: .utf8)
+        let catalog = try runEscalation(["incidents", "--incidents", dir.appendingPathComponent("rec/incidents.csv").path])
+        #expect(catalog.status == 65 && catalog.stderr.contains("rec/incidents.csv:2:"), "\(catalog.stderr)")
+        #expect(catalog.stderr.contains("expected text without control characters, found U+001B"), "\(catalog.stderr)")
+        // A report's commands paste as one word each.
+        let page = dir.appendingPathComponent("r.html").path
+        let report = try runEscalation(["report", toy, "--runs", "20", "--out", page, "--set", #"title=x $(touch pwned) `id`; echo "q""#])
+        #expect(report.status == 0, "\(report.stderr)")
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        #expect(html.contains("--set &#39;title=x $(touch pwned) `id`; echo &quot;q&quot;&#39;")
+                || html.contains("--set 'title=x $(touch pwned) `id`; echo &quot;q&quot;'"), "the report's commands quote the --set")
+    }
+
+    /// Two names that make the same CSV column (side `count`'s `count_killed` and action
+    /// `killed`'s count; an outcome `day` and the column `outcome_day`) are refused, naming both.
+    @Test func namesThatMakeTheSameColumnAreRefused() throws {
+        let dir = try temporaryDirectory()
+        let text = """
+            title: collide
+            horizon: 30
+            sides: {count: Counters, us: Americans}
+            actors: {kh: {name: KH}, us: {name: US}}
+            actions:
+              killed: {actor: kh, target: us, rung: 4}
+            processes: {raids: {action: killed, rate: 0.2}}
+            outcomes:
+              day: {label: a day, when: count(killed) >= 3}
+            """
+        let path = dir.appendingPathComponent("collide.yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let r = try runEscalation(["validate", path])
+        #expect(r.status == 65, "\(r.stderr)")
+        #expect(r.stderr.contains("collide.yaml:6:11: error: actions.killed: expected an id whose column count_killed no other name makes, "
+                                  + "found side count (its killed) makes it too"), "\(r.stderr)")
+        #expect(r.stderr.contains("outcomes.day: expected an id whose column outcome_day no other name makes, found a column every "
+                                  + "batch has makes it too"), "\(r.stderr)")
+    }
+
     /// A calibration refuses, before it runs, a posterior larger than the 256 MiB that every
     /// command reads back: 11 parameters make rows of up to 309 bytes.
     @Test func aCalibrationWritesNoPosteriorTooLargeToReadBack() throws {
