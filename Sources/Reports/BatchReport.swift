@@ -145,9 +145,12 @@ public enum BatchReport {
         // A typical run
         page.heading("A typical run", id: "timeline")
         let (result, trace) = data.median
+        // The posterior the runs drew from (or `none`, the medians): a command without it would
+        // draw from the scenario's own.
+        let posterior = m.posterior.map { ["--posterior", $0] } ?? []
         page.paragraph("The first run with the median number of actions of all runs (\(result.actions)), seed \(result.seed), told day by day. "
                        + "Replay it with: " + shellQuoted(["escalation", "run", m.scenario, "--seed", String(result.seed)]
-                                                          + m.overrides.flatMap { ["--set", $0] } + ["--explain"]), className: "note")
+                                                          + m.overrides.flatMap { ["--set", $0] } + posterior + ["--explain"]), className: "note")
         page.raw(timeline(s, result: result, trace: trace))
 
         // Key numbers
@@ -184,7 +187,7 @@ public enum BatchReport {
         page.raw("<p id=\"checked\" data-sha256=\"\(data.check.csvSHA256)\" data-resimulated=\"\(data.sample.runs.count)\">"
                  + "<strong>Checked:</strong> \(xmlEscaped(data.check.text))</p>")
         page.paragraph("Reproduce: " + shellQuoted(["escalation", "batch", m.scenario, "--runs", String(m.runs), "--seed", m.seed]
-                                                   + m.overrides.flatMap { ["--set", $0] })
+                                                   + m.overrides.flatMap { ["--set", $0] } + posterior)
                        + "; the same bytes on any number of threads.", className: "note")
         return page.render()
     }

@@ -180,6 +180,23 @@ struct ReportCommandTests {
     }
 
     /// The report's table of origins holds the same parameters and values as `escalation sources`.
+    /// The report's commands carry the posterior the runs drew from: with `--posterior none`, the
+    /// batch it reproduces and the run it replays use the medians too, and the replayed run is the
+    /// one the report tells (its seed and its number of actions).
+    @Test func theReportsCommandsCarryItsPosterior() throws {
+        let dir = try temporaryDirectory()
+        let html = dir.appendingPathComponent("r.html").path
+        let report = try runEscalation(["report", flagship, "--runs", "50", "--posterior", "none", "--out", html, "--quiet"])
+        #expect(report.status == 0, "\(report.stderr)")
+        let page = try String(contentsOfFile: html, encoding: .utf8)
+        #expect(page.contains("Reproduce: escalation batch \(flagship) --runs 50 --seed 1 --posterior none;"), "reproduce")
+        let replay = try #require(page.firstMatch(of: #/Replay it with: escalation run \S+ --seed (\d+) --posterior none --explain/#), "replay")
+        let told = try #require(page.firstMatch(of: #/median number of actions of all runs \((\d+)\)/#))
+        let run = try runEscalation(["run", flagship, "--seed", String(replay.1), "--posterior", "none", "--trace", "jsonl"])
+        #expect(run.status == 0)
+        #expect(run.stdout.split(separator: "\n").filter { $0.contains("\"type\":\"action\"") }.count == Int(told.1)!)
+    }
+
     @Test func theReportSaysWhereEveryNumberComesFrom() throws {
         let dir = try temporaryDirectory()
         let html = dir.appendingPathComponent("r.html").path
