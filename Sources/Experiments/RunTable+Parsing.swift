@@ -92,10 +92,6 @@ func lineOfFile(_ path: String, number: Int) -> [UInt8]? {
     return reader.trailing.isEmpty ? nil : Array(reader.trailing)
 }
 
-extension RunTable {
-    /// The CSV's columns, as its header names them.
-    var columns: [String] { ["run", "seed"] + metricColumns }
-}
 
 /// Whether `written` (a row as `appendRow` writes it) is `line` and its newline, byte for byte.
 func isRow(_ written: TextBuffer, line: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -44,7 +44,10 @@ public struct RunTable: Sendable {
         metricColumns = metrics
     }
 
-    public var header: String { (["run", "seed"] + metricColumns).joined(separator: ",") + "\n" }
+    /// The CSV's columns, as its header names them.
+    var columns: [String] { ["run", "seed"] + metricColumns }
+
+    public var header: String { columns.joined(separator: ",") + "\n" }
 
     /// Appends the row of replication `run` to `bytes`.
     public func appendRow(run: Int, seed: UInt64, record: UnsafeBufferPointer<Double>, to bytes: inout TextBuffer) {
