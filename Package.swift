@@ -3,7 +3,8 @@ import PackageDescription
 
 // Dependencies point one way (see docs/architecture.md):
 // escalation → Reports → Experiments, Calibration → ScenarioIO → Record → EscalationModel → SimKernel, Stochastics → CGSL, CXoshiro;
-// Experiments → CZlib (gzip-compressed CSV), CRowScan (a merge's scan of each row).
+// Experiments → CZlib (gzip-compressed CSV), CRowScan (a merge's scan of each row), CCleanup (what a
+// stopped command removes).
 // The classroom server is its own module and executable, so the simulator's build never pays for
 // it: escalation-serve → Classroom → Reports, Experiments (+ Hummingbird, GRDB).
 // The simulator's modules are optimised in debug builds too: the tests (statistics over many
@@ -51,9 +52,11 @@ let package = Package(
         ),
         // One C function: a merge's scan of every row's bytes, sixteen at a time (SSE2).
         .target(name: "CRowScan", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
+        // Signal handlers that remove an interrupted command's locks and temporary files.
+        .target(name: "CCleanup"),
         .target(
             name: "Experiments",
-            dependencies: ["ScenarioIO", "EscalationModel", "Record", "Stochastics", "CZlib", "CRowScan"],
+            dependencies: ["ScenarioIO", "EscalationModel", "Record", "Stochastics", "CZlib", "CRowScan", "CCleanup"],
             swiftSettings: optimized
         ),
         .target(name: "Reports", dependencies: ["EscalationModel", "Experiments", "Calibration", "Record"], swiftSettings: optimized),

@@ -71,14 +71,18 @@ public enum BatchJob {
         var replacedBroken: String?
         let sink: OutputSink
         // Every output is claimed (checked and locked) before anything runs.
-        let outputs = try OutputFiles([request.out, request.out.map(Manifest.path(forCSV:)), request.summary].compactMap { $0 })
+        // So are the partial file and its plan, which no other output may be named for, and no
+        // other command may write while the batch runs.
+        let workFiles = request.out.map { out in
+            [(out + ".partial", "the partial file of \(out)"), (out + ".partial.json", "the plan of \(out).partial")]
+        } ?? []
+        let outputs = try OutputFiles([request.out, request.out.map(Manifest.path(forCSV:)), request.summary].compactMap { $0 },
+                                      workFiles: workFiles)
         // None may be a file the scenario was read from.
         try outputs.protect(request.loaded.files.map(\.path))
 
         if let out = request.out {
             let partial = out + ".partial", plan = out + ".partial.json"
-            try OutputFiles.checkTarget(partial)
-            try OutputFiles.checkTarget(plan)
             let file = FileManager.default
             if request.resume && !file.fileExists(atPath: partial) {
                 // A scheduler that runs a finished shard again (a requeue, a retried array task)
@@ -112,12 +116,19 @@ public enum BatchJob {
                 // The plan first: a partial file never exists without the plan that made it.
                 unlink(partial)
                 unlink(plan)
-                let planWriter = try FileWriter.create(plan, reportedAs: out)
-                do { try planWriter.write(manifest.encoded()) } catch { planWriter.abandon(); throw error }
-                try planWriter.finish()
-                let header = try FileWriter.create(partial, reportedAs: out)
-                do { try header.write(table.header) } catch { header.abandon(); throw error }
-                try header.finish()
+                do {
+                    let planWriter = try FileWriter.create(plan, reportedAs: out)
+                    do { try planWriter.write(manifest.encoded()) } catch { planWriter.abandon(); throw error }
+                    try planWriter.finish()
+                    let header = try FileWriter.create(partial, reportedAs: out)
+                    do { try header.write(table.header) } catch { header.abandon(); throw error }
+                    try header.finish()
+                } catch {
+                    // Nothing to resume from yet (a full disk at the start): leave nothing.
+                    unlink(partial)
+                    unlink(plan)
+                    throw error
+                }
             }
             sink = try OutputSink(appendingTo: partial, reportedAs: out)
         } else {

@@ -193,7 +193,7 @@ public struct BatchPlan: Sendable {
                   restartPolicy: OnFailure
                   containers:
                     - name: shard
-                      image: \(image)
+                      image: \(yamlQuoted(image))
                       workingDir: \(workingDirectory)
                       resources: {requests: {cpu: "\(threads)"}}
                       command: ["sh", "-c"]
@@ -216,7 +216,7 @@ public struct BatchPlan: Sendable {
                   restartPolicy: OnFailure
                   containers:
                     - name: merge
-                      image: \(image)
+                      image: \(yamlQuoted(image))
                       workingDir: \(workingDirectory)
                       command: ["sh", "-c"]
                       args:
@@ -228,6 +228,21 @@ public struct BatchPlan: Sendable {
             """
         return ([File(path: jobFile, text: jobText, executable: false), File(path: mergeFile, text: mergeText, executable: false)],
                 start)
+    }
+
+    /// A YAML double-quoted scalar (JSON's string syntax is YAML's): a value given on the command
+    /// line cannot end the line or start a comment.
+    func yamlQuoted(_ text: String) -> String {
+        var quoted = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": quoted += "\\\""
+            case "\\": quoted += "\\\\"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F: quoted += String(format: "\\u%04X", scalar.value)
+            default: quoted.unicodeScalars.append(scalar)
+            }
+        }
+        return quoted + "\""
     }
 
     /// A Kubernetes object name: lower-case letters, digits and dashes, at most 52 characters

@@ -1,4 +1,5 @@
 import Foundation
+import Record
 
 /// A failure to write an output, named by the output and by what the system said (ENOSPC,
 /// EACCES, EROFS ... each in words). The command line turns it into exit 74.
@@ -18,7 +19,7 @@ public struct WriteError: Error, CustomStringConvertible {
         self.init(path: path, reason: WriteError.describe(errno: code), code: code)
     }
 
-    public var description: String { "cannot write '\(path)': \(reason)" }
+    public var description: String { "cannot write '\(withVisibleControls(path, lineBreaks: false))': \(reason)" }
 
     /// What an errno means for someone writing a file.
     public static func describe(errno code: Int32) -> String {

@@ -205,10 +205,31 @@ final class InputFile: ByteSource {
     let path: String
     private var descriptor: Int32
 
+    /// Opens a regular file: a FIFO would block until a writer came (and a device or a folder
+    /// is not a file of rows), so those are refused at once.
     init(path: String) throws {
         self.path = path
-        descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         if descriptor < 0 { throw SourceReadError(path: path, reason: Self.describe(errno: errno)) }
+        if let kind = Self.notRegular(descriptor) {
+            Foundation.close(descriptor)
+            throw SourceReadError(path: path, reason: "it is \(kind), not a regular file")
+        }
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
+    }
+
+    /// What an open file is if it is not a regular file ("a FIFO"), else nil.
+    static func notRegular(_ descriptor: Int32) -> String? {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return nil }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return nil
+        case S_IFIFO: return "a FIFO"
+        case S_IFDIR: return "a folder"
+        case S_IFCHR, S_IFBLK: return "a device"
+        case S_IFSOCK: return "a socket"
+        default: return "not a regular file"
+        }
     }
 
     /// Fills `buffer`, or as much of it as the file has left; returns the bytes read.

@@ -198,7 +198,10 @@ public struct Manifest: Codable, Equatable, Sendable {
         if version != other.version { fields.append("version (\(version) against \(other.version))") }
         if scenarioHash != other.scenarioHash { fields.append("scenario (content hash \(scenarioHash.prefix(12)) against \(other.scenarioHash.prefix(12)))") }
         if overrides != other.overrides { fields.append("overrides (\(overrides) against \(other.overrides))") }
-        if posterior != other.posterior || posteriorHash != other.posteriorHash {
+        // The same posterior is the same file by its content, however its path was written (a
+        // shard run from another folder names it differently).
+        let kind = { (m: Manifest) in m.posterior.map { $0 == "none" ? "none" : "draws" } ?? "" }
+        if kind(self) != kind(other) || posteriorHash != other.posteriorHash {
             fields.append("posterior (\(posterior ?? "none") against \(other.posterior ?? "none"))")
         }
         if seed != other.seed { fields.append("seed (\(seed) against \(other.seed))") }

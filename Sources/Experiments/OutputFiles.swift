@@ -1,4 +1,5 @@
 import Foundation
+import Record
 
 /// The files one command writes, claimed before any work starts and written all or none.
 ///
@@ -23,7 +24,11 @@ public final class OutputFiles {
     /// for `merge --no-sync`: a power cut may then leave a renamed file incomplete).
     public let durable: Bool
 
-    public init(_ paths: [String], durable: Bool = true) throws(WriteError) {
+    /// Claims `paths`, and `workFiles`: files the command writes for itself beside them (a
+    /// batch's `.partial` file and plan), checked and locked as outputs are, so that no output of
+    /// the same command, and no other process, can take their names while it runs. Each work file
+    /// comes with what it is, for the message that refuses an output of the same name.
+    public init(_ paths: [String], workFiles: [(path: String, what: String)] = [], durable: Bool = true) throws(WriteError) {
         self.durable = durable
         var seen = Set<String>()
         targets = paths.filter { seen.insert(Self.canonical($0)).inserted }
@@ -31,8 +36,14 @@ public final class OutputFiles {
             let twice = paths.first { p in paths.filter { Self.canonical($0) == Self.canonical(p) }.count > 1 }!
             throw WriteError(path: twice, reason: "it is named for two outputs of the same command")
         }
+        for work in workFiles {
+            if let output = paths.first(where: { Self.canonical($0) == Self.canonical(work.path) }) {
+                throw WriteError(path: output, reason: "it is \(work.what); name another output")
+            }
+        }
         do {
-            for path in targets {
+            for path in targets + workFiles.map(\.path) {
+                try Self.checkName(path)
                 try Self.checkTarget(path)
                 locks.append(try OutputLock(for: path))
                 Self.removeLeftovers(of: path)
@@ -45,12 +56,18 @@ public final class OutputFiles {
 
     deinit {
         for s in staged where !s.keep { unlink(s.temporary) }
+        Cleanup.unregister(staged.filter { !$0.keep }.map(\.temporary))
         release()
     }
 
     /// Refuses a target that is one of the command's inputs (by its file, however it is named:
     /// a link or another spelling of the path is the same file), before anything replaces it.
     public func protect(_ inputs: [String]) throws(WriteError) {
+        try Self.refuseInputs(targets, inputs)
+    }
+
+    /// Refuses any of `targets` that is one of `inputs` (by its file, as `protect` does).
+    public static func refuseInputs(_ targets: [String], _ inputs: [String]) throws(WriteError) {
         func identity(_ path: String) -> (dev_t, ino_t)? {
             var info = stat()
             return stat(path, &info) == 0 ? (info.st_dev, info.st_ino) : nil
@@ -100,6 +117,7 @@ public final class OutputFiles {
         precondition(targets.contains(path), "\(path) was not claimed")
         let temporary = Self.temporaryPath(for: path)
         unlink(temporary)
+        Cleanup.register([temporary])
         let writer = try FileWriter.create(temporary, reportedAs: path, compressed: Gzip.isNamed(path), durable: durable)
         staged.append((temporary, path, false))
         do {
@@ -118,6 +136,7 @@ public final class OutputFiles {
     /// place if the command fails (a batch's partial file, for `--resume`).
     public func adopt(_ file: String, for path: String, keep: Bool) {
         precondition(targets.contains(path), "\(path) was not claimed")
+        if !keep { Cleanup.register([file]) }
         staged.append((file, path, keep))
     }
 
@@ -128,18 +147,70 @@ public final class OutputFiles {
     public func removeOnCommit(_ path: String) { removals.append(path) }
 
     /// Renames every staged file into place, in the order staged, and releases the locks.
+    ///
+    /// All or none: each target that exists is first kept under a hidden name beside it
+    /// (`.NAME.old-PID`, a hard link, so nothing is copied); if a rename fails, the targets
+    /// already replaced get their old files back (or are removed, if they were new) before the
+    /// error is thrown. Only a kill in the middle of the renames, or a file system without hard
+    /// links, can leave some replaced (the message then names them).
     public func commit() throws(WriteError) {
-        while !staged.isEmpty {
-            let s = staged.removeFirst()
-            if rename(s.temporary, s.target) != 0 {
-                let code = errno
-                staged.insert(s, at: 0)
-                throw WriteError(path: s.target, errno: code)
-            }
+        // What each staged target was before: absent, kept under its old name, or a file that
+        // could not be kept (a file system without hard links), which a failure cannot restore.
+        enum Before { case absent, kept(String), unkept }
+        var before: [Before] = []
+        for s in staged {
+            guard access(s.target, F_OK) == 0 else { before.append(.absent); continue }
+            let old = Self.oldPath(for: s.target)
+            unlink(old)
+            before.append(link(s.target, old) == 0 ? .kept(old) : .unkept)
         }
+        let olds = before.compactMap { if case .kept(let old) = $0 { old } else { nil } }
+        Cleanup.register(olds)
+        defer {
+            for old in olds { unlink(old) }
+            Cleanup.unregister(olds)
+        }
+        for (n, s) in staged.enumerated() where rename(s.temporary, s.target) != 0 {
+            let code = errno
+            // Put back what was replaced: a kept file (a batch's partial file) goes back to its
+            // own name first, so that --resume still finds it.
+            var lost: [String] = []
+            for i in (0..<n).reversed() {
+                let done = staged[i]
+                if done.keep { rename(done.target, done.temporary) }
+                switch before[i] {
+                case .kept(let old): rename(old, done.target)
+                case .absent: if !done.keep { unlink(done.target) }
+                case .unkept: lost.append(done.target)
+                }
+            }
+            let undone = n == 0 ? "" : lost.isEmpty ? "; the outputs already in place were put back as they were"
+                : "; " + lost.joined(separator: ", ") + " could not be put back as it was"
+            throw WriteError(path: s.target, reason: Self.renameProblem(s, errno: code) + undone, code: code)
+        }
+        Cleanup.unregister(staged.map(\.temporary))
+        staged = []
         for path in removals { unlink(path) }
         removals = []
         release()
+    }
+
+    /// Why a staged file could not be renamed into place.
+    private static func renameProblem(_ s: (temporary: String, target: String, keep: Bool), errno code: Int32) -> String {
+        var info = stat()
+        if code == ENOENT && lstat(s.temporary, &info) != 0 {
+            let (directory, _) = split(s.target)
+            if stat(directory, &info) == 0 {
+                return "its file \(s.temporary) was removed while the command ran"
+            }
+        }
+        return WriteError.describe(errno: code)
+    }
+
+    /// The hidden name an existing target is kept under while `commit` replaces it.
+    static func oldPath(for path: String) -> String {
+        let (directory, name) = split(path)
+        return directory + "/." + name + ".old-\(getpid())"
     }
 
     private func release() {
@@ -175,13 +246,37 @@ public final class OutputFiles {
         if folder.st_mode & S_IFMT != S_IFDIR { throw WriteError(path: path, reason: "'\(directory)' is not a folder", code: ENOTDIR) }
     }
 
-    /// Removes `.NAME.tmp-*` beside `path`: with the lock held, no live process is writing them.
+    /// Removes `.NAME.tmp-*` and `.NAME.old-*` beside `path`: with the lock held, no live
+    /// process is writing them. (An old file is left only by a kill in the middle of a commit,
+    /// after its target was replaced.)
     static func removeLeftovers(of path: String) {
         let (directory, name) = split(path)
-        let prefix = "." + name + ".tmp-"
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
-        for entry in entries where entry.hasPrefix(prefix) && Int32(entry.dropFirst(prefix.count)) != nil {
-            unlink(directory + "/" + entry)
+        for prefix in ["." + name + ".tmp-", "." + name + ".old-"] {
+            for entry in entries where entry.hasPrefix(prefix) && Int32(entry.dropFirst(prefix.count)) != nil {
+                unlink(directory + "/" + entry)
+            }
+        }
+    }
+
+    /// The longest name an output may have: 255 bytes (the file systems' limit) less what the
+    /// hidden files beside it add, `.NAME.tmp-PID` and `.NAME.old-PID` (a pid of at most ten
+    /// digits).
+    public static let maximumNameBytes = 255 - 16
+
+    /// Refuses a path that holds a control character (a line break in a name would break the
+    /// lines of a plan's script, or a message, in two), or whose name leaves no room for the
+    /// hidden files written beside it. Checked before any work, where the file system would
+    /// refuse the name only when the output is written.
+    public static func checkName(_ path: String) throws(WriteError) {
+        if let control = firstControlCharacter(in: path) {
+            throw WriteError(path: path, reason: "its name holds the control character \(codePoint(control)); name a file without one")
+        }
+        let name = split(path).name
+        if name.utf8.count > maximumNameBytes {
+            throw WriteError(path: path, reason: "its name is \(name.utf8.count) bytes long; an output's name may have at most "
+                             + "\(maximumNameBytes) (the file system allows 255, and escalation writes hidden files beside it "
+                             + "named .NAME.tmp-PID)")
         }
     }
 
@@ -190,7 +285,7 @@ public final class OutputFiles {
         return (url.deletingLastPathComponent().path, url.lastPathComponent)
     }
 
-    static func canonical(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
+    public static func canonical(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
 }
 
 /// An exclusive, non-blocking `flock` on `.NAME.lock` beside an output, holding the owner's pid.
@@ -205,7 +300,16 @@ final class OutputLock {
         // hold a lock on a file nobody else will see, so check and try again.
         for _ in 0..<8 {
             let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
-            if fd < 0 { throw WriteError(path: target, errno: errno) }
+            if fd < 0 {
+                let code = errno
+                var info = stat()
+                if (code == EISDIR || code == ELOOP), lstat(path, &info) == 0 {
+                    let what = code == EISDIR ? "a folder" : "a symbolic link"
+                    throw WriteError(path: target, reason: "its lock file \(path) is \(what); remove it (escalation makes its own)",
+                                     code: code)
+                }
+                throw WriteError(path: target, errno: code)
+            }
             if flock(fd, LOCK_EX | LOCK_NB) != 0 {
                 let code = errno
                 let owner = Self.owner(fd)
@@ -222,6 +326,7 @@ final class OutputLock {
                 _ = ftruncate(fd, 0)
                 _ = pid.withCString { pwrite(fd, $0, strlen($0), 0) }
                 descriptor = fd
+                Cleanup.register([path])
                 return
             }
             close(fd)
@@ -243,6 +348,7 @@ final class OutputLock {
         if fstat(descriptor, &opened) == 0, stat(path, &named) == 0, opened.st_ino == named.st_ino, opened.st_dev == named.st_dev {
             unlink(path)
         }
+        Cleanup.unregister([path])
         close(descriptor)
         descriptor = -1
     }

@@ -68,6 +68,19 @@ public enum Sensitivity {
     /// Keys holding probabilities: a raised value is capped at 1.
     static let probabilityKeys: Set<String> = ["probability", "control", "forgive", "interception", "p", "bernoulli"]
 
+    /// Why a number `--only` names is not among those varied.
+    static func notVaried(_ path: [String]) -> String {
+        if let section = path.first, excludedSections.contains(section) {
+            return "it is in \(section), which holds no number of the dynamics"
+        }
+        if let key = path.first(where: { structural.contains($0) || $0 == "inject" || $0 == "assumption" || $0 == "prior" }) {
+            return "\(key) is part of the scenario's structure or record (a rung, an offset, a day, a bound, documented "
+                + "casualties, a parameter's range), which a relative change does not vary"
+        }
+        return "not a numeric parameter (it is 0, which a relative change leaves alone, or a calibrated parameter, whose "
+            + "uncertainty the posterior already carries)"
+    }
+
     /// Every number in the scenario's merged tree that sets the dynamics, with its path.
     public static func parameters(in tree: YAMLNode) -> [(path: [String], value: Double)] {
         var found: [(path: [String], value: Double)] = []
@@ -132,8 +145,7 @@ public enum Sensitivity {
             for (given, path) in zip(only, wanted) where !candidates.contains(where: { $0.path.joined(separator: ".") == path }) {
                 let parts = given.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
                 throw OptionValueError.fitting(option: "only", value: given, reason: Override.numericProblem(parts, in: tree)
-                                    ?? "not a numeric parameter (it is 0, which a relative change leaves alone, or a calibrated "
-                                    + "parameter, whose uncertainty the posterior already carries)")
+                                    ?? notVaried(parts))
             }
             candidates = candidates.filter { wanted.contains($0.path.joined(separator: ".")) }
         }

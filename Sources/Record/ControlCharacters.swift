@@ -22,13 +22,14 @@ public func codePoint(_ scalar: Unicode.Scalar) -> String {
     return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
 }
 
-/// `text` with every control character but a tab and a line feed written as `\u{1B}`, so that
-/// echoing it cannot act on the terminal.
-public func withVisibleControls(_ text: String) -> String {
-    guard firstControlCharacter(in: text, lineBreaks: true) != nil else { return text }
+/// `text` with every control character but a tab and a line feed (and a line feed too unless
+/// `lineBreaks`: a path, a name) written as `\u{1B}`, so that echoing it cannot act on the
+/// terminal.
+public func withVisibleControls(_ text: String, lineBreaks: Bool = true) -> String {
+    guard firstControlCharacter(in: text, lineBreaks: lineBreaks) != nil else { return text }
     var shown = ""
     for scalar in text.unicodeScalars {
-        if firstControlCharacter(in: String(scalar), lineBreaks: true) != nil {
+        if firstControlCharacter(in: String(scalar), lineBreaks: lineBreaks) != nil {
             shown += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
         } else {
             shown.unicodeScalars.append(scalar)

@@ -186,8 +186,10 @@ public enum BatchReport {
         // What was checked, with the CSV's hash for a reader to match against the file they hold.
         page.raw("<p id=\"checked\" data-sha256=\"\(data.check.csvSHA256)\" data-resimulated=\"\(data.sample.runs.count)\">"
                  + "<strong>Checked:</strong> \(xmlEscaped(data.check.text))</p>")
+        // A shard's rows are its replications of the whole batch: `--shard I/N` makes them again.
+        let shard = m.shard.count > 1 ? ["--shard", "\(m.shard.index)/\(m.shard.count)"] : []
         page.paragraph("Reproduce: " + shellQuoted(["escalation", "batch", m.scenario, "--runs", String(m.runs), "--seed", m.seed]
-                                                   + m.overrides.flatMap { ["--set", $0] } + posterior)
+                                                   + shard + m.overrides.flatMap { ["--set", $0] } + posterior)
                        + "; the same bytes on any number of threads.", className: "note")
         return page.render()
     }

@@ -69,7 +69,7 @@ public struct SourceReadError: Error, Sendable, CustomStringConvertible {
         self.reason = reason
     }
 
-    public var description: String { "cannot read '\(path)': \(reason)" }
+    public var description: String { "cannot read '\(withVisibleControls(path, lineBreaks: false))': \(reason)" }
 }
 
 /// Collects diagnostics while compiling, so that every error in a file is reported at once.

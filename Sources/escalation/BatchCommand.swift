@@ -2,6 +2,7 @@ import ArgumentParser
 import EscalationModel
 import Experiments
 import Foundation
+import Record
 import Reports
 import ScenarioIO
 import Stochastics
@@ -141,6 +142,34 @@ struct BatchCommand: ParsableCommand {
         }
     }
 
+    /// Everything a plan's files and its merge will write, checked before anything is made: no
+    /// name is given twice (`--summary runs.sh` beside a shell plan's `runs.sh`), none holds a
+    /// control character (the names are written into scripts) or is too long, and, on this
+    /// machine (not for Kubernetes, whose paths are the pod's), the merge's outputs are regular
+    /// files or new and none is a file the batch reads. The merge would refuse them only after
+    /// every shard had run.
+    func checkPlan(_ kind: BatchPlan.Kind, files: [String], workingDirectory: String, loaded: LoadedScenario) throws {
+        let merged = [out!, Manifest.path(forCSV: out!)] + (summary.map { [$0] } ?? [])
+        let all = files + merged
+        if let twice = all.first(where: { p in all.filter { OutputFiles.canonical($0) == OutputFiles.canonical(p) }.count > 1 }) {
+            throw WriteError(path: twice, reason: "it is named for two outputs of the same command (the plan's files and the merge's "
+                             + "outputs: " + all.joined(separator: ", ") + ")")
+        }
+        for path in all { try OutputFiles.checkName(path) }
+        if let control = firstControlCharacter(in: workingDirectory) {
+            throw WriteError(path: workingDirectory, reason: "the plan runs in this folder, whose name holds the control character "
+                             + "\(codePoint(control)); run from a folder without one")
+        }
+        if let control = firstControlCharacter(in: image) {
+            throw ValidationError("--image: expected an image name, found the control character \(codePoint(control))")
+        }
+        guard kind != .k8s else { return }
+        for path in merged where FileManager.default.fileExists(atPath: path) || (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil {
+            try OutputFiles.checkTarget(path)
+        }
+        try OutputFiles.refuseInputs(merged + files, inputFiles(of: loaded))
+    }
+
     /// Writes the plan's files (all or none), makes the shards' folder, and says how to start it.
     func writePlan(_ kind: BatchPlan.Kind, _ loaded: LoadedScenario) throws {
         let threads = threads ?? 1
@@ -152,20 +181,31 @@ struct BatchCommand: ParsableCommand {
                              program: kind == .k8s ? "escalation" : executable)
         plan.image = image
         let (files, start) = plan.files()
+        try checkPlan(kind, files: files.map(\.path), workingDirectory: plan.workingDirectory, loaded: loaded)
         // The shards' folder first (Slurm writes its logs there, and the scripts sit beside it),
         // with the output's folder DIR if it is new: `--out DIR/NAME.csv` names where the whole
-        // run goes (a Kubernetes plan's paths are the pod's, not this machine's).
+        // run goes (a Kubernetes plan's paths are the pod's, not this machine's). A folder made
+        // here is removed again if the plan's files cannot be written.
+        var made: [String] = []
         if kind != .k8s {
+            for folder in [folderPart(of: out!), plan.folder] where !folder.isEmpty && !FileManager.default.fileExists(atPath: folder) {
+                made.append(folder)
+            }
             do {
                 try FileManager.default.createDirectory(atPath: plan.folder, withIntermediateDirectories: true)
             } catch {
+                for folder in made.reversed() { rmdir(folder) }
                 throw WriteError(path: plan.folder, reason: "cannot make the shards' folder (\(error.localizedDescription))")
             }
         }
-        let outputs = try OutputFiles(files.map { $0.path })
-        try outputs.protect(inputFiles(of: loaded))
-        for file in files { try outputs.stage(file.text, for: file.path) }
-        try outputs.commit()
+        do {
+            let outputs = try OutputFiles(files.map { $0.path })
+            for file in files { try outputs.stage(file.text, for: file.path) }
+            try outputs.commit()
+        } catch {
+            for folder in made.reversed() { rmdir(folder) }
+            throw error
+        }
         for file in files where file.executable { chmod(file.path, 0o755) }
         try say("\(loaded.scenario.title): \(runs) runs, seed \(seed), in \(shards!) shards of \(threads) thread\(threads == 1 ? "" : "s") "
                 + "into \(plan.folder)/, merged into \(out!)\(summary.map { " and " + $0 } ?? "")")

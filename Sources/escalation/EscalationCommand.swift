@@ -1,5 +1,6 @@
 import ArgumentParser
 import Experiments
+import Foundation
 
 @main
 struct EscalationCommand: ParsableCommand {
@@ -22,6 +23,7 @@ struct EscalationCommand: ParsableCommand {
     /// `escalation nosuch --help` printed the help and exited 0. `serve` hands every argument,
     /// `--help` too, to the classroom's own program.
     static func main() {
+        ProcessStart.prepare()
         let arguments = Array(CommandLine.arguments.dropFirst())
         if arguments.first == "serve" { ServeCommand.start(Array(arguments.dropFirst())) }
         var names: [String] = []
@@ -29,6 +31,17 @@ struct EscalationCommand: ParsableCommand {
         if let first = arguments.first, !first.hasPrefix("-"), first != "help", !names.contains(first) {
             exit(withError: ValidationError("unknown command '\(first)'; the commands are " + names.joined(separator: ", ")))
         }
-        main(arguments)
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            // Help and the version go to standard output as the parser prints them; a message
+            // goes to standard error with any control character in it (from a path or a value
+            // given on the command line) shown escaped, as every message of the program is.
+            if exitCode(for: error) == .success { exit(withError: error) }
+            let message = fullMessage(for: error)
+            if !message.isEmpty { complain(message) }
+            Glibc.exit(exitCode(for: error).rawValue)
+        }
     }
 }

@@ -19,9 +19,11 @@ func progressLines(quiet: Bool) -> (@Sendable (String) -> Void)? {
     quiet || isatty(STDERR_FILENO) == 0 ? nil : { @Sendable line in complain(line) }
 }
 
-/// Prints a message to standard error.
+/// Prints a message to standard error, any control character in it but a tab and a line break
+/// shown escaped (`\u{1B}`): a message may echo a path or a value from the command line.
 func complain(_ message: String) {
-    StandardError.write(message.hasSuffix("\n") ? message : message + "\n")
+    let shown = withVisibleControls(message)
+    StandardError.write(shown.hasSuffix("\n") ? shown : shown + "\n")
 }
 
 /// Thinning draws a state-dependent process's candidates at its `max_rate`; a rate above that

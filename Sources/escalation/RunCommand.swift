@@ -156,7 +156,13 @@ struct RunCommand: ParsableCommand {
 
     /// A saved game, replayed: its story (or trace) as the classroom told it.
     func replay(_ path: String, outputs: OutputFiles) throws {
-        // At most one byte past the limit is read, so a huge file is refused without loading it.
+        // A regular file only (a FIFO would wait for a writer). At most one byte past the limit
+        // is read, so a huge file is refused without loading it.
+        var info = stat()
+        if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+            throw SourceReadError(path: path, reason: info.st_mode & S_IFMT == S_IFDIR ? "it is a folder, not a game record"
+                                  : "it is not a regular file")
+        }
         guard let handle = FileHandle(forReadingAtPath: path),
               let data = try? handle.read(upToCount: Game.maximumRecordBytes + 1) ?? Data() else {
             throw SourceReadError(path: path, reason: "cannot read the game record")

@@ -229,4 +229,12 @@ struct SensitivityCommandTests {
         #expect(rows["parameters.tension_baseline.value"]?["high"] == "0.7")
         #expect(rows["parameters.tension_baseline.value"]?["label"] == "tension it relaxes toward")
     }
+
+    /// A number that is part of the structure (a rule's rung offset) is named as such, not as
+    /// a zero or a calibrated parameter.
+    @Test func aStructuralNumberIsNamedAsSuch() throws {
+        let result = try runEscalation(["sensitivity", flagship, "--runs", "10", "--only", "policies.us_limited.rules.4.offset"])
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stderr.contains("offset is part of the scenario's structure"), "\(result.stderr)")
+    }
 }
