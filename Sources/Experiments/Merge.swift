@@ -91,10 +91,25 @@ public enum Merge {
     static func pass(over shards: [MergePass.Input]) throws -> MergePass {
         let reference = shards[0]
         guard let masterSeed = UInt64(reference.manifest.seed) else { throw BatchError("\(reference.path): its manifest's seed is not a number") }
-        let (manifest, path) = (reference.manifest, reference.path)
         return MergePass(inputs: shards, header: reference.manifest.columns.joined(separator: ","),
-                         load: { try manifest.loadScenario(besideCSV: path, purpose: "checking the shards' rows").scenario },
+                         load: { try loadScenario(of: shards).scenario },
                          masterSeed: masterSeed, table: try RunTable(manifest: reference.manifest))
+    }
+
+    /// The scenario the shards were made from, as the first shard's manifest names it, or, if
+    /// that does not load from here (a relative path, from a shard run in another folder), as
+    /// the next one's does. The shards are known to belong together (same scenario text,
+    /// overrides and posterior by their hashes), so any of them that loads is the one.
+    static func loadScenario(of shards: [MergePass.Input]) throws -> LoadedScenario {
+        var firstError: Error?
+        for shard in shards {
+            do {
+                return try shard.manifest.loadScenario(besideCSV: shard.path, purpose: "checking the shards' rows")
+            } catch {
+                if firstError == nil { firstError = error }
+            }
+        }
+        throw firstError ?? BatchError("no shards to load a scenario from")
     }
 
     /// The shards' counts of runs above `max_rate` added up: nil if none records one (manifests
@@ -116,8 +131,8 @@ public enum Merge {
         }
         // So are the scenario and posterior the shards were made from (which the merge loads to
         // check a sample of rows).
-        if let first = pass.inputs.first {
-            try outputs.protect(first.manifest.loadScenario(besideCSV: first.path, purpose: "checking the shards' rows").files.map(\.path))
+        if !pass.inputs.isEmpty {
+            try outputs.protect(loadScenario(of: pass.inputs).files.map(\.path))
         }
         let temporary = OutputFiles.temporaryPath(for: out)
         let output = try FileWriter.create(temporary, reportedAs: out, compressed: Gzip.isNamed(out), durable: durable)

@@ -215,8 +215,9 @@ import Testing
 }
 
 /// Manifests compared by what the batch is, not how a path was written: shards made from two
-/// folders (the posterior named relative to one, absolute from the other) merge, and a report of
-/// one shard reproduces that shard.
+/// folders (the posterior named relative to one, absolute from the other) merge, from a folder
+/// where only one of them names the scenario by a path that leads to it; and a report of one
+/// shard reproduces that shard.
 @Suite struct ManifestSpellingTests {
     @Test func shardsFromTwoFoldersMergeAndAShardsReportReproducesIt() throws {
         let dir = try temporaryDirectory()
@@ -228,7 +229,9 @@ import Testing
         let second = try runEscalation(["batch", repositoryPath("Scenarios/taji-2020.yaml"), "--runs", runs, "--shard", "2/2",
                                         "--quiet", "--out", "r-0002-of-0002.csv"], in: dir.path)
         #expect(first.status == 0 && second.status == 0, "\(first.stderr) \(second.stderr)")
-        let merged = try runEscalation(["merge", dir.path, "--out", dir.appendingPathComponent("m.csv").path])
+        // Run in the shards' folder, the first shard's scenario path (relative to the repository)
+        // does not lead to it: the merge loads it as the second shard names it.
+        let merged = try runEscalation(["merge", ".", "--out", "m.csv"], in: dir.path)
         #expect(merged.status == 0, "\(merged.stderr)")
         #expect(FileManager.default.contents(atPath: dir.appendingPathComponent("m.csv").path) == whole.stdoutData)
 
