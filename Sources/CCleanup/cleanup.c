@@ -51,9 +51,11 @@ void escalation_cleanup_add(const char *path) {
 void escalation_cleanup_remove(const char *path) {
     for (int i = 0; i < ESCALATION_CLEANUP_SLOTS; i++) {
         char *current = atomic_load(&slots[i]);
+        /* The string is not freed: a handler running on another thread may have loaded the
+         * pointer already. A command registers a few paths, so what is kept is a few hundred
+         * bytes. */
         if (current && strcmp(current, path) == 0 &&
             atomic_compare_exchange_strong(&slots[i], &current, NULL)) {
-            free(current);
             return;
         }
     }

@@ -104,7 +104,14 @@ public struct FileWriter: Sendable {
     /// An existing regular file, written at its end (a batch's partial file).
     public static func append(_ path: String, reportedAs name: String) throws(WriteError) -> FileWriter {
         let fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW)
-        if fd < 0 { throw WriteError(path: name, errno: errno) }
+        if fd < 0 {
+            let code = errno
+            // The file to add to is gone while its folder is there: removed under the command.
+            if code == ENOENT, FileManager.default.fileExists(atPath: folderPart(of: path).isEmpty ? "." : folderPart(of: path)) {
+                throw WriteError(path: name, reason: "its file \(path) was removed while the command ran", code: code)
+            }
+            throw WriteError(path: name, errno: code)
+        }
         return FileWriter(descriptor: fd, name: name, owned: true)
     }
 

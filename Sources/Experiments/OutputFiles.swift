@@ -43,7 +43,7 @@ public final class OutputFiles {
         }
         do {
             for path in targets + workFiles.map(\.path) {
-                try Self.checkName(path)
+                try Self.checkName(path, workFile: !targets.contains(path))
                 try Self.checkTarget(path)
                 locks.append(try OutputLock(for: path))
                 Self.removeLeftovers(of: path)
@@ -165,9 +165,11 @@ public final class OutputFiles {
             before.append(link(s.target, old) == 0 ? .kept(old) : .unkept)
         }
         let olds = before.compactMap { if case .kept(let old) = $0 { old } else { nil } }
+        // Old files that could not be put back stay, named in the message.
+        var stranded = Set<String>()
         Cleanup.register(olds)
         defer {
-            for old in olds { unlink(old) }
+            for old in olds where !stranded.contains(old) { unlink(old) }
             Cleanup.unregister(olds)
         }
         for (n, s) in staged.enumerated() where rename(s.temporary, s.target) != 0 {
@@ -177,15 +179,25 @@ public final class OutputFiles {
             var lost: [String] = []
             for i in (0..<n).reversed() {
                 let done = staged[i]
-                if done.keep { rename(done.target, done.temporary) }
+                let old: String? = if case .kept(let old) = before[i] { old } else { nil }
+                if done.keep && rename(done.target, done.temporary) != 0 {
+                    // Its rows are at the target now: nothing may be put over them.
+                    if let old { stranded.insert(old) }
+                    lost.append("\(done.target) (it holds \(done.temporary)'s rows\(old.map { "; its old file is \($0)" } ?? ""))")
+                    continue
+                }
                 switch before[i] {
-                case .kept(let old): rename(old, done.target)
+                case .kept(let old):
+                    if rename(old, done.target) != 0 {
+                        stranded.insert(old)
+                        lost.append("\(done.target) (its old file is \(old))")
+                    }
                 case .absent: if !done.keep { unlink(done.target) }
                 case .unkept: lost.append(done.target)
                 }
             }
             let undone = n == 0 ? "" : lost.isEmpty ? "; the outputs already in place were put back as they were"
-                : "; " + lost.joined(separator: ", ") + " could not be put back as it was"
+                : "; these could not be put back as they were: " + lost.joined(separator: ", ")
             throw WriteError(path: s.target, reason: Self.renameProblem(s, errno: code) + undone, code: code)
         }
         Cleanup.unregister(staged.map(\.temporary))
@@ -260,23 +272,27 @@ public final class OutputFiles {
     }
 
     /// The longest name an output may have: 255 bytes (the file systems' limit) less what the
-    /// hidden files beside it add, `.NAME.tmp-PID` and `.NAME.old-PID` (a pid of at most ten
-    /// digits).
-    public static let maximumNameBytes = 255 - 16
+    /// hidden files beside it add, `.NAME.tmp-PID` and `.NAME.old-PID` (a pid has at most seven
+    /// digits on Linux, whose `pid_max` is at most 2^22).
+    public static let maximumNameBytes = 255 - 13
+    /// The longest name of a file a command writes for itself (a batch's partial file and plan),
+    /// which has only its lock, `.NAME.lock`, beside it.
+    public static let maximumWorkFileNameBytes = 255 - 6
 
     /// Refuses a path that holds a control character (a line break in a name would break the
     /// lines of a plan's script, or a message, in two), or whose name leaves no room for the
-    /// hidden files written beside it. Checked before any work, where the file system would
-    /// refuse the name only when the output is written.
-    public static func checkName(_ path: String) throws(WriteError) {
+    /// hidden files written beside it (`workFile`: only its lock). Checked before any work,
+    /// where the file system would refuse the name only when the output is written.
+    public static func checkName(_ path: String, workFile: Bool = false) throws(WriteError) {
         if let control = firstControlCharacter(in: path) {
             throw WriteError(path: path, reason: "its name holds the control character \(codePoint(control)); name a file without one")
         }
         let name = split(path).name
-        if name.utf8.count > maximumNameBytes {
-            throw WriteError(path: path, reason: "its name is \(name.utf8.count) bytes long; an output's name may have at most "
-                             + "\(maximumNameBytes) (the file system allows 255, and escalation writes hidden files beside it "
-                             + "named .NAME.tmp-PID)")
+        let limit = workFile ? maximumWorkFileNameBytes : maximumNameBytes
+        if name.utf8.count > limit {
+            throw WriteError(path: path, reason: "its name is \(name.utf8.count) bytes long; it may have at most \(limit) (the file "
+                             + "system allows 255, and escalation writes hidden files beside it, .NAME.lock"
+                             + (workFile ? ")" : " and .NAME.tmp-PID)") + "; name a shorter output")
         }
     }
 
@@ -343,12 +359,14 @@ final class OutputLock {
 
     func release() {
         guard descriptor >= 0 else { return }
+        // No longer one to remove on a signal, before it is gone: once it is, another process
+        // may make and lock a new one at once.
+        Cleanup.unregister([path])
         // Remove the lock file only if it is still ours (not one a later holder made anew).
         var opened = stat(), named = stat()
         if fstat(descriptor, &opened) == 0, stat(path, &named) == 0, opened.st_ino == named.st_ino, opened.st_dev == named.st_dev {
             unlink(path)
         }
-        Cleanup.unregister([path])
         close(descriptor)
         descriptor = -1
     }

@@ -148,14 +148,20 @@ struct BatchCommand: ParsableCommand {
     /// machine (not for Kubernetes, whose paths are the pod's), the merge's outputs are regular
     /// files or new and none is a file the batch reads. The merge would refuse them only after
     /// every shard had run.
-    func checkPlan(_ kind: BatchPlan.Kind, files: [String], workingDirectory: String, loaded: LoadedScenario) throws {
+    func checkPlan(_ plan: BatchPlan, files: [String], loaded: LoadedScenario) throws {
+        let kind = plan.kind, workingDirectory = plan.workingDirectory
         let merged = [out!, Manifest.path(forCSV: out!)] + (summary.map { [$0] } ?? [])
         let all = files + merged
+        for path in all { try OutputFiles.checkName(path) }
+        // Every shard's files are named alike (the index padded to one width): the first's stand
+        // for all.
+        let shard = plan.shardPath(1)
+        for path in [shard, Manifest.path(forCSV: shard)] { try OutputFiles.checkName(path) }
+        for path in [shard + ".partial", shard + ".partial.json"] { try OutputFiles.checkName(path, workFile: true) }
         if let twice = all.first(where: { p in all.filter { OutputFiles.canonical($0) == OutputFiles.canonical(p) }.count > 1 }) {
             throw WriteError(path: twice, reason: "it is named for two outputs of the same command (the plan's files and the merge's "
                              + "outputs: " + all.joined(separator: ", ") + ")")
         }
-        for path in all { try OutputFiles.checkName(path) }
         if let control = firstControlCharacter(in: workingDirectory) {
             throw WriteError(path: workingDirectory, reason: "the plan runs in this folder, whose name holds the control character "
                              + "\(codePoint(control)); run from a folder without one")
@@ -181,20 +187,23 @@ struct BatchCommand: ParsableCommand {
                              program: kind == .k8s ? "escalation" : executable)
         plan.image = image
         let (files, start) = plan.files()
-        try checkPlan(kind, files: files.map(\.path), workingDirectory: plan.workingDirectory, loaded: loaded)
+        try checkPlan(plan, files: files.map(\.path), loaded: loaded)
         // The shards' folder first (Slurm writes its logs there, and the scripts sit beside it),
         // with the output's folder DIR if it is new: `--out DIR/NAME.csv` names where the whole
         // run goes (a Kubernetes plan's paths are the pod's, not this machine's). A folder made
         // here is removed again if the plan's files cannot be written.
         var made: [String] = []
         if kind != .k8s {
-            for folder in [folderPart(of: out!), plan.folder] where !folder.isEmpty && !FileManager.default.fileExists(atPath: folder) {
+            // The folders that are new, from the shards' folder up (removed in that order).
+            var folder = plan.folder
+            while !folder.isEmpty && !FileManager.default.fileExists(atPath: folder) {
                 made.append(folder)
+                folder = folderPart(of: folder)
             }
             do {
                 try FileManager.default.createDirectory(atPath: plan.folder, withIntermediateDirectories: true)
             } catch {
-                for folder in made.reversed() { rmdir(folder) }
+                for folder in made { rmdir(folder) }
                 throw WriteError(path: plan.folder, reason: "cannot make the shards' folder (\(error.localizedDescription))")
             }
         }
@@ -203,7 +212,7 @@ struct BatchCommand: ParsableCommand {
             for file in files { try outputs.stage(file.text, for: file.path) }
             try outputs.commit()
         } catch {
-            for folder in made.reversed() { rmdir(folder) }
+            for folder in made { rmdir(folder) }
             throw error
         }
         for file in files where file.executable { chmod(file.path, 0o755) }

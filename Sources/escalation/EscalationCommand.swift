@@ -29,19 +29,24 @@ struct EscalationCommand: ParsableCommand {
         var names: [String] = []
         for command in configuration.subcommands { names.append(command.configuration.commandName ?? "") }
         if let first = arguments.first, !first.hasPrefix("-"), first != "help", !names.contains(first) {
-            exit(withError: ValidationError("unknown command '\(first)'; the commands are " + names.joined(separator: ", ")))
+            fail(ValidationError("unknown command '\(first)'; the commands are " + names.joined(separator: ", ")))
         }
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
         } catch {
-            // Help and the version go to standard output as the parser prints them; a message
-            // goes to standard error with any control character in it (from a path or a value
-            // given on the command line) shown escaped, as every message of the program is.
-            if exitCode(for: error) == .success { exit(withError: error) }
-            let message = fullMessage(for: error)
-            if !message.isEmpty { complain(message) }
-            Glibc.exit(exitCode(for: error).rawValue)
+            fail(error)
         }
+    }
+
+    /// Ends the program on `error`. Help and the version go to standard output as the parser
+    /// prints them; a message goes to standard error with any control character in it (from a
+    /// path or a value given on the command line) shown escaped, as every message of the
+    /// program is.
+    static func fail(_ error: Error) -> Never {
+        if exitCode(for: error) == .success { exit(withError: error) }
+        let message = fullMessage(for: error)
+        if !message.isEmpty { complain(message) }
+        Glibc.exit(exitCode(for: error).rawValue)
     }
 }
