@@ -1,4 +1,3 @@
-import ArgumentParser
 import Experiments
 import Foundation
 import Record
@@ -27,7 +26,8 @@ enum ProcessStart {
     /// first byte that is not. Swift's `CommandLine.arguments` would have replaced such bytes
     /// with U+FFFD, naming another file.
     static func firstArgumentNotUTF8() -> (index: Int, byte: UInt8)? {
-        for i in 1..<Int(CommandLine.argc) {
+        // (A program started with no arguments at all, not even its name, has argc 0.)
+        for i in 1..<max(1, Int(CommandLine.argc)) {
             guard let pointer = CommandLine.unsafeArgv[i] else { continue }
             let bytes = Data(bytes: pointer, count: strlen(pointer))
             if let bad = firstNonUTF8(in: bytes) { return (i, bad.byte) }
