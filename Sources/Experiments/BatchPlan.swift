@@ -122,12 +122,12 @@ public struct BatchPlan: Sendable {
             # One array task a shard, into \(folder)/. A task that is requeued or resubmitted
             # (sbatch --array=7 \(array)) continues its shard where it stopped (--resume).
             # Add your cluster's partition and time limit below.
-            #SBATCH --job-name=\(name)
+            #SBATCH --job-name=\(sbatchQuoted(name))
             #SBATCH --array=1-\(shards)
             #SBATCH --cpus-per-task=\(threads)
             #SBATCH --requeue
-            #SBATCH --chdir=\(workingDirectory)
-            #SBATCH --output=\(folder)/slurm-%A_%a.out
+            #SBATCH --chdir=\(sbatchQuoted(workingDirectory))
+            #SBATCH --output=\(sbatchQuoted(slurmPattern(folder) + "/slurm-%A_%a.out"))
             set -euo pipefail
             \(programLine)
             i=$SLURM_ARRAY_TASK_ID
@@ -138,10 +138,10 @@ public struct BatchPlan: Sendable {
         let mergeText = """
             #!/bin/bash
             \(header)# The merge, once every shard is done (submitted with --dependency=afterok on the array).
-            #SBATCH --job-name=\(name)-merge
+            #SBATCH --job-name=\(sbatchQuoted(name + "-merge"))
             #SBATCH --cpus-per-task=1
-            #SBATCH --chdir=\(workingDirectory)
-            #SBATCH --output=\(folder)/slurm-merge-%j.out
+            #SBATCH --chdir=\(sbatchQuoted(workingDirectory))
+            #SBATCH --output=\(sbatchQuoted(slurmPattern(folder) + "/slurm-merge-%j.out"))
             set -euo pipefail
             \(programLine)
             exec \(mergeCommand(program: "\"$ESCALATION\""))
@@ -149,6 +149,36 @@ public struct BatchPlan: Sendable {
             """
         return ([File(path: array, text: arrayText, executable: true), File(path: merge, text: mergeText, executable: true)],
                 [submit])
+    }
+
+    /// A value on an `#SBATCH` line as sbatch reads it: in double quotes, which keep spaces in
+    /// one argument, with `\\`, `"` and `#` (which would otherwise start a comment) escaped by
+    /// a backslash. Checked against sbatch 22.05 by `make test-cluster`, whose working folder
+    /// has a space in its name.
+    func sbatchQuoted(_ text: String) -> String {
+        var quoted = "\""
+        for character in text {
+            if character == "\\" || character == "\"" || character == "#" { quoted.append("\\") }
+            quoted.append(character)
+        }
+        return quoted + "\""
+    }
+
+    /// A folder as part of an `--output` file-name pattern: `%` doubled, so that it stays itself.
+    /// (A backslash in a pattern turns every `%` off, so a plan refuses a folder with one:
+    /// `slurmOutputProblem`.)
+    func slurmPattern(_ text: String) -> String {
+        text.replacingOccurrences(of: "%", with: "%%")
+    }
+
+    /// Why Slurm could not write its logs into the shards' folder as the plan names it, if it
+    /// could not: sbatch reads a backslash in an `--output` pattern as "no replacements", so
+    /// every task would write to one file named with a literal `%A_%a`, and the backslash is
+    /// dropped from the path.
+    public var slurmOutputProblem: String? {
+        kind == .slurm && folder.contains("\\")
+            ? "Slurm reads a backslash in a log file's path as an instruction, not a character; "
+                + "choose an --out whose folder has none" : nil
     }
 
     // MARK: - Kubernetes
@@ -194,7 +224,7 @@ public struct BatchPlan: Sendable {
                   containers:
                     - name: shard
                       image: \(yamlQuoted(image))
-                      workingDir: \(workingDirectory)
+                      workingDir: \(yamlQuoted(workingDirectory))
                       resources: {requests: {cpu: "\(threads)"}}
                       command: ["sh", "-c"]
                       args:
@@ -217,7 +247,7 @@ public struct BatchPlan: Sendable {
                   containers:
                     - name: merge
                       image: \(yamlQuoted(image))
-                      workingDir: \(workingDirectory)
+                      workingDir: \(yamlQuoted(workingDirectory))
                       command: ["sh", "-c"]
                       args:
                         - |

@@ -138,8 +138,21 @@ public struct Manifest: Codable, Equatable, Sendable {
         return String(decoding: try! encoder.encode(self), as: UTF8.self) + "\n"
     }
 
+    /// The largest manifest read: a manifest escalation writes is a few kilobytes (its
+    /// overrides and paths as given), so anything larger is not one, and is not read whole.
+    static let maximumBytes = 1 << 20
+
     public static func read(_ path: String) throws -> Manifest {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        let data: Data
+        do {
+            let file = try InputFile(path: path)
+            defer { file.close() }
+            let bytes = try file.readBytes(maximumBytes + 1)
+            if bytes.count > maximumBytes {
+                throw BatchError("\(path) is not a manifest escalation wrote: it is larger than \(maximumBytes >> 20) MiB")
+            }
+            data = Data(bytes)
+        } catch let error as SourceReadError where error.reason == InputFile.describe(errno: ENOENT) {
             throw BatchError("no manifest at \(path) (a batch CSV needs the manifest written beside it)")
         }
         do {

@@ -169,6 +169,7 @@ struct BatchCommand: ParsableCommand {
         if let control = firstControlCharacter(in: image) {
             throw ValidationError("--image: expected an image name, found the control character \(codePoint(control))")
         }
+        if let problem = plan.slurmOutputProblem { throw WriteError(path: plan.folder, reason: problem) }
         guard kind != .k8s else { return }
         for path in merged where FileManager.default.fileExists(atPath: path) || (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil {
             try OutputFiles.checkTarget(path)
@@ -220,6 +221,6 @@ struct BatchCommand: ParsableCommand {
                 + "into \(plan.folder)/, merged into \(out!)\(summary.map { " and " + $0 } ?? "")")
         try say("Wrote " + files.map { $0.path }.joined(separator: ", ") + ". Start it with:")
         for line in start { try say("  " + line) }
-        if kind != .shell { try say("If a shard fails, `escalation merge \(plan.folder) --out \(out!)` names it and prints the command that re-runs it.") }
+        if kind != .shell { try say("If a shard fails, `\(shellQuoted(["escalation", "merge", plan.folder, "--out", out!]))` names it and prints the command that re-runs it.") }
     }
 }

@@ -203,6 +203,20 @@ import Testing
             #expect(r.stderr.contains("not a regular file"), "\(arguments): \(r.stderr)")
         }
         #expect(try listing(dir) == ["fifo.csv", "fifo.manifest.json", "moves.json", "real.csv", "real.manifest.json", "stdout"])
+        // A manifest that is a FIFO is named as one (it read as "no manifest"); one far larger
+        // than any escalation writes is not read whole.
+        try FileManager.default.copyItem(at: dir.appendingPathComponent("real.csv"), to: dir.appendingPathComponent("piped.csv"))
+        #expect(mkfifo(dir.appendingPathComponent("piped.manifest.json").path, 0o644) == 0)
+        try FileManager.default.copyItem(at: dir.appendingPathComponent("real.csv"), to: dir.appendingPathComponent("huge.csv"))
+        #expect(FileManager.default.createFile(atPath: dir.appendingPathComponent("huge.manifest.json").path,
+                                               contents: Data(repeating: 0x20, count: 3 << 20)))
+        for (csv, status, message) in [("piped.csv", Int32(74), "piped.manifest.json': it is a FIFO, not a regular file"),
+                                       ("huge.csv", 65, "huge.manifest.json is not a manifest escalation wrote: it is larger than 1 MiB")] {
+            let r = try runEscalation(["report", dir.appendingPathComponent(csv).path, "--out", dir.appendingPathComponent("r.html").path],
+                                      stdout: try #require(FileHandle(forWritingAtPath: sink)), timeout: 30)
+            #expect(r.status == status && r.stderr.contains(message), "\(csv): \(r.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("r.html").path))
     }
 }
 

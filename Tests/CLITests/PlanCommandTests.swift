@@ -70,7 +70,7 @@ struct PlanCommandTests {
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("jobid=$(sbatch --parsable big/taji.slurm) && sbatch --parsable --dependency=afterok:$jobid big/taji.merge.slurm"))
         let array = try String(contentsOfFile: dir.appendingPathComponent("big/taji.slurm").path, encoding: .utf8)
-        for line in ["#SBATCH --array=1-12", "#SBATCH --cpus-per-task=3", "#SBATCH --requeue", "#SBATCH --chdir=\(dir.path)",
+        for line in ["#SBATCH --array=1-12", "#SBATCH --cpus-per-task=3", "#SBATCH --requeue", "#SBATCH --chdir=\"\(dir.path)\"",
                      "shard=$(printf '%04d' \"$i\")", "--shard \"$i/12\"", "--set horizon=90",
                      "--out big/taji.shards/taji-\"$shard\"-of-0012.csv.gz --resume --quiet"] {
             #expect(array.contains(line), "\(line)")
@@ -116,6 +116,36 @@ struct PlanCommandTests {
         // Off the shared volume, the pods' outputs would be lost with them.
         let local = try runEscalation(["batch", flagship, "--runs", "100", "--shards", "2", "--plan", "k8s", "--out", "taji.csv"], in: dir.path)
         #expect(local.status == 64 && local.stderr.contains("/data"))
+    }
+
+    /// sbatch splits an `#SBATCH` line at spaces outside double quotes, takes a backslash as an
+    /// escape and an unescaped `#` as a comment; Slurm's `--output` is a pattern where `%` is
+    /// special. (`make test-cluster` submits a plan from a folder with a space to a real Slurm.)
+    @Test func slurmLinesQuotePathsAsSbatchReadsThem() throws {
+        let parent = try temporaryDirectory()
+        let dir = parent.appendingPathComponent("my runs #2 \"x\" 100%")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        for name in ["Scenarios", "seeds"] {
+            try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent(name).path,
+                                                       withDestinationPath: repositoryPath(name))
+        }
+        let r = try runEscalation(["batch", flagship, "--runs", "100", "--shards", "2", "--plan", "slurm",
+                                   "--out", "out 50%/taji.csv"], in: dir.path)
+        #expect(r.status == 0, "\(r.stderr)")
+        let quotedFolder = dir.path.replacingOccurrences(of: "#", with: "\\#").replacingOccurrences(of: "\"", with: "\\\"")
+        for (file, lines) in [("out 50%/taji.slurm", ["#SBATCH --job-name=\"taji\"", "#SBATCH --chdir=\"\(quotedFolder)\"",
+                                                       "#SBATCH --output=\"out 50%%/taji.shards/slurm-%A_%a.out\""]),
+                              ("out 50%/taji.merge.slurm", ["#SBATCH --job-name=\"taji-merge\"", "#SBATCH --chdir=\"\(quotedFolder)\"",
+                                                             "#SBATCH --output=\"out 50%%/taji.shards/slurm-merge-%j.out\""])] {
+            let text = try String(contentsOfFile: dir.appendingPathComponent(file).path, encoding: .utf8)
+            for line in lines { #expect(text.contains(line + "\n"), "\(file): \(line)") }
+            #expect(try bash(["-n", file], in: dir).status == 0, "\(file) is not valid bash")
+        }
+        // A backslash in the shards' folder would turn Slurm's %A_%a off: refused, nothing written.
+        let slash = try runEscalation(["batch", flagship, "--runs", "100", "--shards", "2", "--plan", "slurm",
+                                       "--out", "a\\b/taji.csv"], in: dir.path)
+        #expect(slash.status == 74 && slash.stderr.contains("backslash"), "\(slash.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("a\\b").path))
     }
 
     @Test func badPlansAreRefusedBeforeAnythingIsWritten() throws {
