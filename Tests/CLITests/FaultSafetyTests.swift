@@ -63,7 +63,7 @@ import Testing
             #expect(r.status == 74 && r.stderr.contains(what), "\(r.stderr)")
         }
         #expect(try listing(dir) == [])
-        for signal in [SIGINT, SIGTERM] {
+        for signal in [SIGINT, SIGTERM, SIGHUP] {
             for name in try listing(dir) { try FileManager.default.removeItem(at: dir.appendingPathComponent(name)) }
             let batch = try startBatch(in: dir)
             let other = try runEscalation(["run", toy, "--out", "runs.csv.partial"], in: dir.path)
@@ -78,6 +78,15 @@ import Testing
                                          "--shard", "1/2"], in: dir.path)
         #expect(resumed.status == 65, "a different shard is refused, the partial file kept: \(resumed.stderr)")
         #expect(try listing(dir) == ["runs.csv.partial", "runs.csv.partial.json"])
+        // A lock file that is a folder or a symbolic link is named as such, and left alone.
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent(".story.txt.lock"), withIntermediateDirectories: false)
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent(".tale.txt.lock").path, withDestinationPath: "elsewhere")
+        for (name, what) in [("story.txt", "a folder"), ("tale.txt", "a symbolic link")] {
+            let r = try runEscalation(["run", toy, "--out", name], in: dir.path)
+            #expect(r.status == 74 && r.stderr.contains("its lock file") && r.stderr.contains(".\(name).lock is \(what); remove it"),
+                    "\(r.stderr)")
+        }
+        #expect(try listing(dir) == [".story.txt.lock", ".tale.txt.lock", "runs.csv.partial", "runs.csv.partial.json"])
     }
 
     /// A line break in an output's name would have run the rest of the name as a command in a

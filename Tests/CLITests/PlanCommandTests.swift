@@ -113,6 +113,14 @@ struct PlanCommandTests {
         #expect(containerfile.contains("-t localhost/escalation:latest") && containerfile.contains("WORKDIR /opt/escalation"))
         #expect(containerfile.contains("COPY Scenarios /opt/escalation/Scenarios") && container["workingDir"] as? String == "/opt/escalation")
         #expect(containerfile.contains("/usr/local/bin/escalation") && container["image"] as? String == "localhost/escalation:latest")
+        // The image is written as a quoted YAML string: a ": " or " #" in it cannot change the Job.
+        let odd = "registry.example:5000/esc: a #b \"c\" \\d"
+        let quoted = try runEscalation(["batch", flagship, "--runs", "100", "--shards", "2", "--plan", "k8s", "--image", odd,
+                                        "--out", "/data/odd.csv"], in: dir.path)
+        #expect(quoted.status == 0, "\(quoted.stderr)")
+        let oddJob = try #require(try Yams.load(yaml: String(contentsOfFile: dir.appendingPathComponent("odd.k8s.yaml").path, encoding: .utf8)) as? [String: Any])
+        let oddPod = try #require(((oddJob["spec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any])
+        #expect((oddPod["containers"] as? [[String: Any]])?.first?["image"] as? String == odd)
         // Off the shared volume, the pods' outputs would be lost with them.
         let local = try runEscalation(["batch", flagship, "--runs", "100", "--shards", "2", "--plan", "k8s", "--out", "taji.csv"], in: dir.path)
         #expect(local.status == 64 && local.stderr.contains("/data"))
