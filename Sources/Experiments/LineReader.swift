@@ -200,6 +200,20 @@ extension ByteSource {
     }
 }
 
+/// What a file that is not a regular file is, from its `st_mode & S_IFMT`, for a message:
+/// "a FIFO", "a folder".
+func fileKind(_ kind: mode_t) -> String {
+    switch kind {
+    case S_IFCHR: "a character device"
+    case S_IFBLK: "a block device"
+    case S_IFIFO: "a FIFO"
+    case S_IFLNK: "a symbolic link"
+    case S_IFDIR: "a folder"
+    case S_IFSOCK: "a socket"
+    default: "not a regular file"
+    }
+}
+
 /// A file open for reading, whose errors name the file and say what went wrong (exit 74).
 final class InputFile: ByteSource {
     let path: String
@@ -221,15 +235,8 @@ final class InputFile: ByteSource {
     /// What an open file is if it is not a regular file ("a FIFO"), else nil.
     static func notRegular(_ descriptor: Int32) -> String? {
         var info = stat()
-        guard fstat(descriptor, &info) == 0 else { return nil }
-        switch info.st_mode & S_IFMT {
-        case S_IFREG: return nil
-        case S_IFIFO: return "a FIFO"
-        case S_IFDIR: return "a folder"
-        case S_IFCHR, S_IFBLK: return "a device"
-        case S_IFSOCK: return "a socket"
-        default: return "not a regular file"
-        }
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT != S_IFREG else { return nil }
+        return fileKind(info.st_mode & S_IFMT)
     }
 
     /// Fills `buffer`, or as much of it as the file has left; returns the bytes read.

@@ -238,17 +238,8 @@ public final class OutputFiles {
         if lstat(path, &info) == 0 {
             let kind = info.st_mode & S_IFMT
             if kind != S_IFREG {
-                let what = switch kind {
-                case S_IFCHR: "a character device"
-                case S_IFBLK: "a block device"
-                case S_IFIFO: "a FIFO"
-                case S_IFLNK: "a symbolic link"
-                case S_IFDIR: "a folder"
-                case S_IFSOCK: "a socket"
-                default: "not a regular file"
-                }
-                throw WriteError(path: path, reason: "it is \(what), not a regular file; escalation replaces only regular files "
-                                 + "(name a new file, or remove it first)")
+                throw WriteError(path: path, reason: "it is \(fileKind(kind)), not a regular file; escalation replaces only regular "
+                                 + "files (name a new file, or remove it first)")
             }
             return
         }
