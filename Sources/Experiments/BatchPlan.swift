@@ -127,7 +127,7 @@ public struct BatchPlan: Sendable {
             #SBATCH --cpus-per-task=\(threads)
             #SBATCH --requeue
             #SBATCH --chdir=\(sbatchQuoted(workingDirectory))
-            #SBATCH --output=\(sbatchQuoted(slurmPattern(folder) + "/slurm-%A_%a.out"))
+            #SBATCH --output=\(sbatchQuoted(slurmPattern(logFolder) + "/slurm-%A_%a.out"))
             set -euo pipefail
             \(programLine)
             i=$SLURM_ARRAY_TASK_ID
@@ -141,7 +141,7 @@ public struct BatchPlan: Sendable {
             #SBATCH --job-name=\(sbatchQuoted(name + "-merge"))
             #SBATCH --cpus-per-task=1
             #SBATCH --chdir=\(sbatchQuoted(workingDirectory))
-            #SBATCH --output=\(sbatchQuoted(slurmPattern(folder) + "/slurm-merge-%j.out"))
+            #SBATCH --output=\(sbatchQuoted(slurmPattern(logFolder) + "/slurm-merge-%j.out"))
             set -euo pipefail
             \(programLine)
             exec \(mergeCommand(program: "\"$ESCALATION\""))
@@ -164,21 +164,28 @@ public struct BatchPlan: Sendable {
         return quoted + "\""
     }
 
-    /// A folder as part of an `--output` file-name pattern: `%` doubled, so that it stays itself.
-    /// (A backslash in a pattern turns every `%` off, so a plan refuses a folder with one:
+    /// The shards' folder as an absolute path, where Slurm writes the tasks' logs. Absolute
+    /// because sbatch puts `--chdir` in front of a relative `--output` as it stands, and the
+    /// node then reads the whole path as a pattern, so a `%` in the working folder's name would
+    /// be read as a replacement.
+    var logFolder: String { folder.hasPrefix("/") ? folder : workingDirectory + "/" + folder }
+
+    /// A path as part of an `--output` file-name pattern: `%` doubled, so that it stays itself.
+    /// (A backslash in a pattern turns every `%` off, so a plan refuses a path with one:
     /// `slurmOutputProblem`.)
     func slurmPattern(_ text: String) -> String {
         text.replacingOccurrences(of: "%", with: "%%")
     }
 
     /// Why Slurm could not write its logs into the shards' folder as the plan names it, if it
-    /// could not: sbatch reads a backslash in an `--output` pattern as "no replacements", so
-    /// every task would write to one file named with a literal `%A_%a`, and the backslash is
-    /// dropped from the path.
+    /// could not: Slurm reads a backslash in an `--output` pattern as "no replacements", so
+    /// every task would write to one file named with a literal `%A_%a`, and drops the backslash
+    /// from the path.
     public var slurmOutputProblem: String? {
-        kind == .slurm && folder.contains("\\")
-            ? "Slurm reads a backslash in a log file's path as an instruction, not a character; "
-                + "choose an --out whose folder has none" : nil
+        guard kind == .slurm, logFolder.contains("\\") else { return nil }
+        return "Slurm reads a backslash in a log file's path as an instruction, not a character, and the shards' "
+            + "folder would be \(logFolder); " + (folder.contains("\\") ? "choose an --out whose folder has none"
+                                                                   : "run the plan from a folder whose path has none")
     }
 
     // MARK: - Kubernetes

@@ -147,7 +147,12 @@ public struct Manifest: Codable, Equatable, Sendable {
         do {
             let file = try InputFile(path: path)
             defer { file.close() }
-            let bytes = try file.readBytes(maximumBytes + 1)
+            var bytes: [UInt8] = []
+            while bytes.count <= maximumBytes {
+                let piece = try file.readBytes(1 << 16)
+                bytes += piece
+                if piece.count < 1 << 16 { break }
+            }
             if bytes.count > maximumBytes {
                 throw BatchError("\(path) is not a manifest escalation wrote: it is larger than \(maximumBytes >> 20) MiB")
             }

@@ -128,10 +128,11 @@ struct PlanCommandTests {
 
     /// sbatch splits an `#SBATCH` line at spaces outside double quotes, takes a backslash as an
     /// escape and an unescaped `#` as a comment; Slurm's `--output` is a pattern where `%` is
-    /// special. (`make test-cluster` submits a plan from a folder with a space to a real Slurm.)
+    /// special, read with the working folder in front of it, so the log folder is written whole.
+    /// (`make test-cluster` submits a plan from such a folder to a real Slurm.)
     @Test func slurmLinesQuotePathsAsSbatchReadsThem() throws {
         let parent = try temporaryDirectory()
-        let dir = parent.appendingPathComponent("my runs #2 \"x\" 100%")
+        let dir = parent.appendingPathComponent("my runs #2 \"x\" %a 100%20")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         for name in ["Scenarios", "seeds"] {
             try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent(name).path,
@@ -141,10 +142,11 @@ struct PlanCommandTests {
                                    "--out", "out 50%/taji.csv"], in: dir.path)
         #expect(r.status == 0, "\(r.stderr)")
         let quotedFolder = dir.path.replacingOccurrences(of: "#", with: "\\#").replacingOccurrences(of: "\"", with: "\\\"")
+        let pattern = quotedFolder.replacingOccurrences(of: "%", with: "%%") + "/out 50%%/taji.shards"
         for (file, lines) in [("out 50%/taji.slurm", ["#SBATCH --job-name=\"taji\"", "#SBATCH --chdir=\"\(quotedFolder)\"",
-                                                       "#SBATCH --output=\"out 50%%/taji.shards/slurm-%A_%a.out\""]),
+                                                       "#SBATCH --output=\"\(pattern)/slurm-%A_%a.out\""]),
                               ("out 50%/taji.merge.slurm", ["#SBATCH --job-name=\"taji-merge\"", "#SBATCH --chdir=\"\(quotedFolder)\"",
-                                                             "#SBATCH --output=\"out 50%%/taji.shards/slurm-merge-%j.out\""])] {
+                                                             "#SBATCH --output=\"\(pattern)/slurm-merge-%j.out\""])] {
             let text = try String(contentsOfFile: dir.appendingPathComponent(file).path, encoding: .utf8)
             for line in lines { #expect(text.contains(line + "\n"), "\(file): \(line)") }
             #expect(try bash(["-n", file], in: dir).status == 0, "\(file) is not valid bash")
@@ -152,8 +154,19 @@ struct PlanCommandTests {
         // A backslash in the shards' folder would turn Slurm's %A_%a off: refused, nothing written.
         let slash = try runEscalation(["batch", flagship, "--runs", "100", "--shards", "2", "--plan", "slurm",
                                        "--out", "a\\b/taji.csv"], in: dir.path)
-        #expect(slash.status == 74 && slash.stderr.contains("backslash"), "\(slash.stderr)")
+        #expect(slash.status == 74 && slash.stderr.contains("backslash") && slash.stderr.contains("choose an --out"), "\(slash.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("a\\b").path))
+        // So would one in the working folder's path, which the log folder starts with.
+        let slashed = parent.appendingPathComponent("a\\b")
+        try FileManager.default.createDirectory(at: slashed, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: slashed.appendingPathComponent("Scenarios").path,
+                                                   withDestinationPath: repositoryPath("Scenarios"))
+        try FileManager.default.createSymbolicLink(atPath: slashed.appendingPathComponent("seeds").path,
+                                                   withDestinationPath: repositoryPath("seeds"))
+        let here = try runEscalation(["batch", flagship, "--runs", "100", "--shards", "2", "--plan", "slurm",
+                                      "--out", "runs/taji.csv"], in: slashed.path)
+        #expect(here.status == 74 && here.stderr.contains("run the plan from a folder whose path has none"), "\(here.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: slashed.appendingPathComponent("runs").path))
     }
 
     @Test func badPlansAreRefusedBeforeAnythingIsWritten() throws {
@@ -190,6 +203,10 @@ struct PlanCommandTests {
         func normalised(_ text: String) -> String {
             text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
                 if line.hasPrefix("#SBATCH --chdir=") { return "#SBATCH --chdir=FOLDER" }
+                // The log folder is written whole: the working folder, then the shards' folder.
+                if line.hasPrefix("#SBATCH --output="), let shards = line.range(of: "/results/") {
+                    return "#SBATCH --output=FOLDER" + line[shards.lowerBound...]
+                }
                 if line.hasPrefix("ESCALATION=${ESCALATION:-") { return "ESCALATION=${ESCALATION:-PROGRAM}" }
                 return String(line)
             }.joined(separator: "\n")
