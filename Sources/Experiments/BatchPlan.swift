@@ -152,9 +152,9 @@ public struct BatchPlan: Sendable {
     }
 
     /// A value on an `#SBATCH` line as sbatch reads it: in double quotes, which keep spaces in
-    /// one argument, with `\\`, `"` and `#` (which would otherwise start a comment) escaped by
-    /// a backslash. Checked against sbatch 22.05 by `make test-cluster`, whose working folder
-    /// has a space in its name.
+    /// one argument, with a backslash, `"` and `#` (which would otherwise start a comment)
+    /// escaped by a backslash. Checked against sbatch 22.05 by `make test-cluster`, whose working
+    /// folder has a space, a `#` and a `%a` in its name.
     func sbatchQuoted(_ text: String) -> String {
         var quoted = "\""
         for character in text {
