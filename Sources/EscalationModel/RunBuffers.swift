@@ -18,6 +18,8 @@ struct RunBuffers {
     /// Observation values, NaN until read.
     let observed: UnsafeMutablePointer<Double>
     let activePolicy: UnsafeMutablePointer<Int32>
+    /// This run's `Program.responderPlans` once an intervention has switched a policy.
+    let responderPlans: UnsafeMutablePointer<ResponderPlan>
     let processActive: UnsafeMutablePointer<Bool>
     let processEpoch: UnsafeMutablePointer<UInt32>
     let grimTriggered: UnsafeMutablePointer<Bool>
@@ -90,6 +92,7 @@ struct RunBuffers {
         eventCounters = .allocate(capacity: max(counters, 1))
         actionCounts = .allocate(capacity: max(actions, 1))
         activePolicy = .allocate(capacity: max(actors, 1))
+        responderPlans = .allocate(capacity: max(p.responders.count, 1))
         processActive = .allocate(capacity: max(processes, 1))
         processEpoch = .allocate(capacity: max(processes, 1))
         grimTriggered = .allocate(capacity: max(rules, 1))
@@ -101,7 +104,7 @@ struct RunBuffers {
     func deallocate() {
         stateValue.deallocate(); stateTime.deallocate(); stateSnapshot.deallocate(); totals.deallocate()
         stateCacheTime.deallocate(); stateCacheValue.deallocate()
-        eventCounters.deallocate(); actionCounts.deallocate(); activePolicy.deallocate()
+        eventCounters.deallocate(); actionCounts.deallocate(); activePolicy.deallocate(); responderPlans.deallocate()
         firstTime.deallocate(); observed.deallocate()
         processActive.deallocate(); processEpoch.deallocate(); grimTriggered.deallocate()
         lastHit.deallocate(); lastLoud.deallocate(); calendar.deallocate(); stack.deallocate(); parameters.deallocate(); processRate.deallocate(); processMean.deallocate(); processExcess.deallocate()

@@ -6,33 +6,28 @@ extension SimulationCore {
     /// covering the target tries its rules in order, and the first that applies decides (unless
     /// it falls through on a declined draw). Where one rule settles it (`AnswerPlan`), the plan
     /// answers with the same draws in the same order, without walking the rules; a recording
-    /// observer always walks them, so traced runs check the plans.
+    /// observer always walks them, so traced runs check the plans. `slots` are the action's
+    /// `responderStart..<responderEnd`.
     @inline(__always)
-    mutating func respond(to a: Int, hit: Int, queue: inout EventQueue<SimEvent>) {
-        let action = actions.base + a
-        for k in Int(action.pointee.responderStart)..<Int(action.pointee.responderEnd) {
-            let responder = Int(responders[k])
-            let policy = buffers.activePolicy[responder]
-            if policy < 0 { continue }
+    mutating func respond(to a: Int, slots: Range<Int>, hit: Int, queue: inout EventQueue<SimEvent>) {
+        for k in slots {
+            let plan = responderPlans + k
+            // No policy, or no rule of its policy applies (a responder is listed if a policy it
+            // can hold has one).
+            if plan.pointee.kind == .none { continue }
+            let responder = Int(plan.pointee.responder)
             // In a game the player answers for its side (`playerTurn`), not its policy.
             if Observer.plays && responder == observer.player { continue }
-            let list = Int(policy) &* actionCount &+ a
-            let plan = answerPlans.base + list
-            if !Observer.records {
-                // One rule settles it: the same draws as `decide` and `answer` make, in order.
-                if plan.pointee.kind == .simple {
-                    if stream.bernoulli(plan.pointee.probability), plan.pointee.chosen >= 0,
-                       plan.pointee.fixed || Int(plan.pointee.blamed) != responder {
-                        let delay = max(0, sample(plan.pointer(to: \.delay)!))
-                        queue.schedule(at: now + delay, priority: Priority.action,
-                                       SimEvent(kind: .action, resample: false, index: plan.pointee.chosen, epoch: 0))
-                    }
-                    continue
+            // One rule settles it: the same draws as `decide` and `answer` make, in order.
+            if !Observer.records && plan.pointee.kind == .simple {
+                if stream.bernoulli(plan.pointee.probability), plan.pointee.chosen >= 0 {
+                    let delay = max(0, sample(plan.pointer(to: \.delay)!))
+                    queue.schedule(at: now + delay, priority: Priority.action,
+                                   SimEvent(kind: .action, resample: false, index: plan.pointee.chosen, epoch: 0))
                 }
+                continue
             }
-            // No rule of this policy applies (a responder is listed if a policy it can hold has one).
-            if plan.pointee.kind == .none { continue }
-            applyRules(list: list, responder: responder, action: a, hit: hit, queue: &queue)
+            applyRules(list: Int(plan.pointee.list), responder: responder, action: a, hit: hit, queue: &queue)
         }
     }
 

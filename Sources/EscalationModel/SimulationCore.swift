@@ -71,6 +71,9 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
     let applicableRules: Table<Int32>
     let responders: Table<Int32>
     let answerPlans: Table<AnswerPlan>
+    /// What each responder does about each action: `Program.responderPlans` until an
+    /// intervention switches a policy, then `RunBuffers.responderPlans`.
+    var responderPlans: UnsafeMutablePointer<ResponderPlan>
     let actionCount: Int
     let processes: Table<ProcessCore>
     let pieceStarts: Table<Double>
@@ -141,6 +144,7 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         applicableRules = p.applicableRules
         responders = p.responders
         answerPlans = p.answerPlans
+        responderPlans = p.responderPlans.base
         actionCount = p.actions.count
         processes = p.processes
         pieceStarts = p.pieceStarts
@@ -184,6 +188,7 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         buffers.firstTime.update(repeating: .infinity, count: buffers.actions)
         buffers.observed.update(repeating: .nan, count: buffers.observations)
         for a in 0..<buffers.actors { buffers.activePolicy[a] = actors[a].initialPolicy }
+        responderPlans = scenario.program.responderPlans.base
         buffers.grimTriggered.update(repeating: false, count: buffers.rules)
         buffers.lastHit.update(repeating: -.infinity, count: buffers.rules * buffers.actors)
         buffers.lastLoud.update(repeating: 0, count: buffers.outcomes)
@@ -236,14 +241,15 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
 
     /// Action `a` happens now: casualties, ledger, effects, outcome checks, then what it sets
     /// off (triggers) and the answers it draws.
-    /// `documented` is a range of `Program.documented` that replaces the drawn casualties.
+    /// `documented` is a range of `Program.documented` that replaces the drawn casualties;
+    /// `responders` is the action's `responderStart..<responderEnd` where the caller has it.
     ///
     /// The path of an action with no casualties, effects or triggers, answered by plans, stays in
     /// this function; everything else is out of line, so that the common case inlines whole into
     /// the event handler.
     @inline(__always)
     mutating func perform(_ a: Int, origin: Origin, queue: inout EventQueue<SimEvent>,
-                          documented casualtiesAsDocumented: Range<Int>? = nil) {
+                          documented casualtiesAsDocumented: Range<Int>? = nil, responders: Range<Int32>? = nil) {
         let action = actions.base + a
         let plain = action.pointee.plain
         actionNumber &+= 1
@@ -273,7 +279,8 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         let hit = actionNumber
         if !plain { fireTriggers(a, hit: hit, queue: &queue) }
         if Observer.plays { playerTurn(action: a, hit: hit, queue: &queue) }
-        if action.pointee.responderStart < action.pointee.responderEnd { respond(to: a, hit: hit, queue: &queue) }
+        let slots = responders ?? action.pointee.responderStart..<action.pointee.responderEnd
+        if !slots.isEmpty { respond(to: a, slots: Int(slots.lowerBound)..<Int(slots.upperBound), hit: hit, queue: &queue) }
     }
 
     /// This action's casualties into the event counters and the ledger (drawn, or as documented);
@@ -358,7 +365,8 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         let process = processes.base + k
         if !resample {
             if process.pointee.kind != .dependent || keepsCandidate(k) {
-                perform(Int(process.pointee.action), origin: .process(k), queue: &queue)
+                perform(Int(process.pointee.action), origin: .process(k), queue: &queue,
+                        responders: process.pointee.responderStart..<process.pointee.responderEnd)
             }
             if outcome >= 0 { return }
         }
@@ -415,6 +423,7 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
         for k in Int(intervention.switchStart)..<Int(intervention.switchEnd) {
             buffers.activePolicy[Int(policySwitches[k].actor)] = policySwitches[k].policy
         }
+        if intervention.switchStart < intervention.switchEnd { rebuildResponderPlans() }
         for k in Int(intervention.startStart)..<Int(intervention.startEnd) {
             let process = Int(processLists[k])
             if buffers.processActive[process] { continue }
@@ -437,6 +446,19 @@ struct SimulationCore<Observer: RunObserver>: EventHandler, ~Copyable {
             perform(Int(injection.action), origin: .intervention(i), queue: &queue, documented: asDocumented)
             if outcome >= 0 { return }
         }
+    }
+
+    /// Every responder's row from the policies held now, in this run's own copy.
+    @inline(never)
+    mutating func rebuildResponderPlans() {
+        for a in 0..<actionCount {
+            for k in Int(actions[a].responderStart)..<Int(actions[a].responderEnd) {
+                let responder = Int(responders[k])
+                buffers.responderPlans[k] = ResponderPlan(responder: responder, policy: buffers.activePolicy[responder],
+                                                          action: a, in: answerPlans, actionCount: actionCount)
+            }
+        }
+        responderPlans = buffers.responderPlans
     }
 
     /// A quiet-spell watchdog: the outcome if nothing loud happened for its days, else it sleeps

@@ -148,8 +148,12 @@ struct MechanismTests {
             let after = actions.filter { $0.0 > 50 }
             #expect(after.filter { $0.1 == "strike" }.count == after.filter { $0.1 == "rockets" }.count)
             #expect(after.count > 10)
-            // The untraced run (answer plans) makes the same draws.
+            // The untraced run (answer plans) makes the same draws, and a simulator whose last
+            // run switched the policy starts the next from the first policy again.
             #expect(Simulator(scenario: s).run(seed: 5) == result)
+            let simulator = Simulator(scenario: s)
+            _ = simulator.run(seed: 5)
+            #expect(simulator.run(seed: 5) == result)
         }
     }
 
