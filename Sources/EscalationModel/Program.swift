@@ -189,7 +189,8 @@ struct ResponderPlan: BitwiseCopyable {
     /// The plan's answer, or −1 when it has none: no option on the ladder, or the rule would blame
     /// the responder itself (the draw is still made).
     var chosen: Int32
-    var probability: Double
+    /// The plan's probability as `RandomStream.bernoulliThreshold` gives it.
+    var threshold: UInt64
     var delay: DrawSpec
 
     /// The row for `responder`, holding `policy` (−1 for none), answering action `action`.
@@ -199,7 +200,7 @@ struct ResponderPlan: BitwiseCopyable {
         kind = plan.kind
         list = policy < 0 ? -1 : policy * Int32(actionCount) + Int32(action)
         chosen = plan.chosen >= 0 && (plan.fixed || Int(plan.blamed) != responder) ? plan.chosen : -1
-        probability = plan.probability
+        threshold = RandomStream.bernoulliThreshold(plan.probability)
         delay = plan.delay
     }
 }

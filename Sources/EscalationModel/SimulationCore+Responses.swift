@@ -20,7 +20,7 @@ extension SimulationCore {
             if Observer.plays && responder == observer.player { continue }
             // One rule settles it: the same draws as `decide` and `answer` make, in order.
             if !Observer.records && plan.pointee.kind == .simple {
-                if stream.bernoulli(plan.pointee.probability), plan.pointee.chosen >= 0 {
+                if stream.bernoulli(threshold: plan.pointee.threshold), plan.pointee.chosen >= 0 {
                     let delay = max(0, sample(plan.pointer(to: \.delay)!))
                     queue.schedule(at: now + delay, priority: Priority.action,
                                    SimEvent(kind: .action, resample: false, index: plan.pointee.chosen, epoch: 0))

@@ -76,6 +76,26 @@ public final class RandomStream {
         uniform() < p
     }
 
+    /// `bernoulli(p)` for a `p` known in advance, with the same draw and the same answer:
+    /// `threshold` is `Self.bernoulliThreshold(p)`, and the draw's top 53 bits are compared with
+    /// it as an integer, without turning them into a double and scaling it (about 9 cycles less
+    /// before a branch that goes either way at random can be settled).
+    @inlinable @inline(__always)
+    public func bernoulli(threshold: UInt64) -> Bool {
+        Xoshiro256StarStar.next(words) >> 11 < threshold
+    }
+
+    /// The threshold for `bernoulli(threshold:)`. A uniform is k · 2^−53 for the integer k in
+    /// the draw's top 53 bits, so it is below p exactly when k < p · 2^53 (a scaling by a power of
+    /// two, exact), that is when k < ⌈p · 2^53⌉: 0 (never) for p ≤ 0 or not a number, 2^53
+    /// (always) for p ≥ 1.
+    public static func bernoulliThreshold(_ p: Double) -> UInt64 {
+        let scaled = p * 0x1p53
+        guard scaled > 0 else { return 0 }
+        guard scaled < 0x1p53 else { return 1 << 53 }
+        return UInt64(scaled.rounded(.up))
+    }
+
     /// Exponential with the given mean, by inversion as `gsl_ran_exponential` does it
     /// (−mean · log(1 − u)), but with `log` in place of glibc's `log1p`, which costs about five
     /// times as much and made a fifth of the time of a simple model. Since u is a multiple of

@@ -84,4 +84,28 @@ struct GeneratorTests {
         let mean = xs.reduce(0, +) / Double(n)
         #expect(abs(mean - 0.5) <= 5 * (1.0 / 12).squareRoot() / Double(n).squareRoot())
     }
+
+    /// `bernoulli(threshold:)` answers as `bernoulli(p)` does for every draw: checked at the
+    /// integers either side of each threshold (where a rounding would show), and draw by draw
+    /// on two streams from one seed.
+    @Test func aBernoulliThresholdDecidesEveryDrawAsTheProbabilityDoes() {
+        var ps: [Double] = [0, -0.5, 1, 1.5, .nan, .infinity, -.infinity, 0.5, 0.6, 0.1, 1.0 / 3, 0x1p-53, 0x1p-54,
+                            0x1p-1074, 1 - 0x1p-53, 1 - 0x1p-52, 1.0.nextDown, 0.5.nextUp, 0.5.nextDown]
+        var mixer = SplitMix64(state: 7)
+        for _ in 0..<2_000 { ps.append(Double(mixer.next() >> 11) * 0x1p-53) }
+        for _ in 0..<2_000 { ps.append(Double(mixer.next() >> 11) * 0x1p-60) }
+        for p in ps {
+            let t = RandomStream.bernoulliThreshold(p)
+            #expect(t <= 1 << 53)
+            // k is the draw's top 53 bits; the uniform is k · 2^−53.
+            for k in [t &- 2, t &- 1, t, t + 1] where k < 1 << 53 {
+                #expect((k < t) == (Double(k) * 0x1p-53 < p), "p \(p) k \(k)")
+            }
+        }
+        let a = RandomStream(seed: 11), b = RandomStream(seed: 11)
+        for p in ps.prefix(200) {
+            let t = RandomStream.bernoulliThreshold(p)
+            for _ in 0..<50 { #expect(a.bernoulli(p) == b.bernoulli(threshold: t)) }
+        }
+    }
 }
