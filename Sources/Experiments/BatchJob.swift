@@ -62,6 +62,7 @@ public enum BatchJob {
             threads: request.threads, columns: ["run", "seed"] + table.metricColumns, outcomes: table.outcomeNames,
             started: started, finished: "")
         manifest.record(request.loaded.posterior)
+        if let out = request.out { try manifest.checkSize(forCSV: out, of: scenario) }
         var summary = BatchSummary(table: table)
         var start = range.lowerBound
         // Runs above max_rate, of the runs known: all those simulated, and on --resume the rows

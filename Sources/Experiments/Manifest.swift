@@ -142,6 +142,22 @@ public struct Manifest: Codable, Equatable, Sendable {
     /// overrides and paths as given), so anything larger is not one, and is not read whole.
     static let maximumBytes = 1 << 20
 
+    /// Refuses, before anything runs, a batch whose manifest would be larger than a manifest is
+    /// read back (`maximumBytes`): `merge`, `report` and `--resume` could not read it. Only a
+    /// scenario title or `--set` options hundreds of kilobytes long make one so large. The
+    /// finished manifest adds its end time and the highest rate of each process above its
+    /// `max_rate`, allowed for here.
+    public func checkSize(forCSV csv: String, of scenario: Scenario) throws {
+        // Each process's name at most doubled by JSON's escapes, and its ratio.
+        let rates = scenario.processes.reduce(0) { $0 + 2 * $1.id.utf8.count + 40 }
+        let bytes = encoded().utf8.count + 4_096 + rates
+        guard bytes > Self.maximumBytes else { return }
+        let size = String(format: "%.2f", Double(bytes) / Double(1 << 20))
+        throw BatchError("\(Self.path(forCSV: csv)) would be about \(size) MiB, more than the \(Self.maximumBytes >> 20) MiB "
+                         + "a manifest is read back at (merge, report and --resume could not read it): the scenario's title "
+                         + "and the --set options are written into it; shorten them")
+    }
+
     public static func read(_ path: String) throws -> Manifest {
         let data: Data
         do {

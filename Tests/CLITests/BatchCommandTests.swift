@@ -208,6 +208,31 @@ struct BatchCommandTests {
         #expect(try String(contentsOfFile: again, encoding: .utf8) == text)
     }
 
+    /// A manifest is read back only up to 1 MiB (`merge`, `report`, `--resume`): a batch whose
+    /// manifest would be larger (here, from a title of 600,000 quotation marks, each escaped in
+    /// JSON) is refused before it runs, naming the manifest, and writes nothing.
+    @Test func aManifestTooLargeToReadBackIsRefusedBeforeTheBatchRuns() throws {
+        let dir = try temporaryDirectory()
+        let toy = try String(contentsOfFile: "Scenarios/bench/toy.yaml", encoding: .utf8)
+        let title = "title: Toy answer chain (benchmark)"
+        #expect(toy.contains(title))
+        let scenario = dir.appendingPathComponent("long-title.yaml").path
+        try toy.replacingOccurrences(of: title, with: "title: '" + String(repeating: "\"", count: 600_000) + "'")
+            .write(toFile: scenario, atomically: false, encoding: .utf8)
+        let out = dir.appendingPathComponent("runs.csv").path
+        let refused = try runEscalation(["batch", scenario, "--runs", "10", "--out", out, "--quiet"])
+        #expect(refused.status == 65)
+        #expect(refused.stderr.hasPrefix("error: \(dir.path)/runs.manifest.json would be about 1.15 MiB, more than"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("more than the 1 MiB a manifest is read back at"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["long-title.yaml"])
+        // Half the title fits, and reads back.
+        try toy.replacingOccurrences(of: title, with: "title: '" + String(repeating: "\"", count: 300_000) + "'")
+            .write(toFile: scenario, atomically: false, encoding: .utf8)
+        #expect(try runEscalation(["batch", scenario, "--runs", "10", "--out", out, "--quiet"]).status == 0)
+        let resumed = try runEscalation(["batch", scenario, "--runs", "10", "--out", out, "--resume"])
+        #expect(resumed.status == 0 && resumed.stdout.contains("already finished"), "\(resumed.stderr)")
+    }
+
     @Test func batchUsageErrors() throws {
         #expect(try runEscalation(["batch", flagship]).status == 64)
         #expect(try runEscalation(["batch", flagship, "--runs", "0"]).status == 64)
