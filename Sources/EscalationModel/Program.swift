@@ -174,8 +174,8 @@ struct AnswerPlan: BitwiseCopyable {
 /// after the action's number (the action's first slot, then the row), where it took four (the
 /// first slot, the slot's actor, the actor's policy, then the plan). The branch on the answer's
 /// draw waits for those loads and goes either way at random, so each load it waits for adds to
-/// every misprediction: on the benchmark toy this row made the engine about 6% faster, for 3%
-/// fewer instructions.
+/// every misprediction: on the benchmark toy this row (with `ProcessCore`'s copy of the slots)
+/// made the engine about 9% faster, for 3% fewer instructions.
 ///
 /// A run starts from `Program.responderPlans` (everyone's first policy) and rebuilds its own copy
 /// when an intervention switches a policy (`RunBuffers.responderPlans`).

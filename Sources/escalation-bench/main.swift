@@ -116,19 +116,30 @@ func execute(_ program: String, _ arguments: [String], in directory: String) thr
     var pid: pid_t = 0
     let start = now()
     let spawned = posix_spawn(&pid, argv[0]!, &actions, nil, argv, environ)
-    chdir(here)
+    let back = chdir(here), backError = errno
     close(ends[1])
-    defer { close(ends[0]) }
-    guard spawned == 0 else { throw BenchFailure(description: "\(command): could not start (\(String(cString: strerror(spawned))))") }
+    guard spawned == 0 else {
+        close(ends[0])
+        throw BenchFailure(description: "\(command): could not start (\(String(cString: strerror(spawned))))")
+    }
     var output: [UInt8] = []
     var block = [UInt8](repeating: 0, count: 1 << 16)
     while true {
         let n = block.withUnsafeMutableBytes { read(ends[0], $0.baseAddress, $0.count) }
         if n > 0 { output += block[..<n] } else if n == 0 || errno != EINTR { break }
     }
+    // Closed before the wait: a child still writing after a failed read gets a broken pipe
+    // rather than a full one.
+    close(ends[0])
     var status: Int32 = 0
-    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    var waited: pid_t
+    repeat { waited = waitpid(pid, &status, 0) } while waited < 0 && errno == EINTR
+    let waitError = errno
     let seconds = now() - start
+    guard waited == pid else {
+        throw BenchFailure(description: "\(command): could not wait for it (\(String(cString: strerror(waitError))))")
+    }
+    guard back == 0 else { throw BenchFailure(description: "cannot go back to \(here) (\(String(cString: strerror(backError))))") }
     // Exited (no signal in the low seven bits) with status 0.
     guard status & 0x7F == 0 && (status >> 8) & 0xFF == 0 else {
         let how = status & 0x7F == 0 ? "exited with status \((status >> 8) & 0xFF)" : "was killed by signal \(status & 0x7F)"
@@ -316,7 +327,7 @@ if haveEscalation {
     let catLine = "cat " + shardPaths.joined(separator: " ") + " > " + mergeScratch + "/cat.csv"
     _ = must { try execute("/bin/sh", ["-c", catLine], in: root) }
     merging = [
-        // What starting a command costs this process (Foundation's Process), taken off the
+        // What starting a command costs this process (`execute`), taken off the
         // times below: it is not the commands' own, and it would narrow every ratio to cat.
         {
             let (_, seconds) = try execute("/bin/sh", ["-c", "true"], in: root)
