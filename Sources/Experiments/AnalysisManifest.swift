@@ -1,6 +1,7 @@
 import Foundation
 import Record
 import ScenarioIO
+import Stochastics
 
 /// What a sweep, sensitivity analysis or comparison was, written beside its CSV (`x.csv` →
 /// `x.manifest.json`): every scenario it ran with its content hash, overrides and posterior, the
@@ -40,8 +41,11 @@ public struct AnalysisManifest: Codable, Equatable, Sendable {
     /// What else the analysis was asked (varied paths, change, outcome, method), as given.
     public var settings: [String: String]
     public var columns: [String]
-    /// The command line that writes the same CSV.
+    /// The command line that writes the same CSV, on a machine with the same `math`.
     public var reproduce: String
+    /// The math library's fingerprint where the CSV was made (`Manifest.math`). Absent from
+    /// manifests written before it was recorded.
+    public var math: String?
     public var started: String
     public var finished: String
 
@@ -55,6 +59,7 @@ public struct AnalysisManifest: Codable, Equatable, Sendable {
         self.settings = settings
         self.columns = columns
         self.reproduce = reproduce
+        math = MathFingerprint.current
         self.started = Manifest.timestamp(started)
         self.finished = Manifest.timestamp()
     }

@@ -1,6 +1,7 @@
 import EscalationModel
 import Foundation
 import ScenarioIO
+import Stochastics
 
 /// A batch as the command line asks for it.
 public struct BatchRequest {
@@ -62,6 +63,7 @@ public enum BatchJob {
             threads: request.threads, columns: ["run", "seed"] + table.metricColumns, outcomes: table.outcomeNames,
             started: started, finished: "")
         manifest.record(request.loaded.posterior)
+        manifest.math = MathFingerprint.current
         if let out = request.out { try manifest.checkSize(forCSV: out, of: scenario) }
         var summary = BatchSummary(table: table)
         var start = range.lowerBound

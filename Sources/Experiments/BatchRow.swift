@@ -60,6 +60,7 @@ public struct BatchRow {
             throw BatchError("\(csv) has no row for run \(run), though its manifest says it holds it: the file is not the complete batch")
         }
         let verifier = RowVerifier(scenario: loaded.scenario, masterSeed: master, range: range)
+        verifier.madeWith = manifest.math
         let written = line.split(separator: ",", maxSplits: 2, omittingEmptySubsequences: false)[1]
         guard let rowSeed = UInt64(written) else {
             throw BatchError("\(csv): the seed of run \(run) is '\(abbreviated(String(written), limit: 40))', not a 64-bit whole number "

@@ -2,6 +2,7 @@ import EscalationModel
 import Foundation
 import Record
 import ScenarioIO
+import Stochastics
 
 /// The version written into manifests; a batch is only merged or resumed by the same version.
 public enum ProgramVersion {
@@ -58,6 +59,11 @@ public struct Manifest: Codable, Equatable, Sendable {
     /// the runs it simulates and the rows of its partial file it simulates again to check them;
     /// a merge adds up its shards'. Absent from manifests written before it was recorded.
     public var maxRateExceeded: RateCount?
+    /// The math library's fingerprint where the rows were made (`MathFingerprint.current`): the
+    /// same seed gives the same bytes only where the C library's `log`, `exp` and `pow` and GSL's
+    /// samplers give the same results, so rows made under two fingerprints are not joined. Absent
+    /// from manifests written before it was recorded (those are joined with any).
+    public var math: String?
 
     /// Runs in which a rate went above its maximum (`runs`), of the runs checked (`checked`), and
     /// how far above: for each process whose rate did, the highest rate ÷ `max_rate` it reached
@@ -188,6 +194,10 @@ public struct Manifest: Codable, Equatable, Sendable {
                 throw BatchError("\(path) is not a manifest escalation wrote: its maxRateExceeded is impossible "
                                  + "(\(count.runs) runs of \(count.checked) checked, in a shard of \(manifest.shard.end - manifest.shard.first) runs)")
             }
+            if let math = manifest.math, math.utf8.count != 16 || !math.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) {
+                throw BatchError("\(path) is not a manifest escalation wrote: its math fingerprint is '\(abbreviated(math, limit: 40))', "
+                                 + "where escalation writes 16 hexadecimal digits")
+            }
             if let highest = manifest.maxRateExceeded?.highest, let (process, ratio) = highest.first(where: { !($0.value >= 1 && $0.value.isFinite) }) {
                 throw BatchError("\(path) is not a manifest escalation wrote: its maxRateExceeded gives process \(process) "
                                  + "a highest rate ÷ max_rate of \(ratio), where only a number of at least 1 can be")
@@ -242,7 +252,22 @@ public struct Manifest: Codable, Equatable, Sendable {
         if runs != other.runs { fields.append("runs (\(runs) against \(other.runs))") }
         if shard.count != other.shard.count { fields.append("shard count (\(shard.count) against \(other.shard.count))") }
         if columns != other.columns || outcomes != other.outcomes { fields.append("columns") }
+        if let math, let otherMath = other.math, math != otherMath {
+            fields.append("math library (fingerprint \(math) against \(otherMath): "
+                          + "\(Self.mathDifference); make every part on machines with the same fingerprint)")
+        }
         return fields
+    }
+
+    /// Why two math fingerprints matter, for refusals.
+    static let mathDifference = "their log, exp or pow round some results differently, so the same seeds give other rows"
+
+    /// For a row that does not reproduce here: the reason it may not, when the batch's manifest
+    /// records another math library than this machine's; otherwise nothing.
+    static func mathNote(_ math: String?) -> String {
+        guard let math, math != MathFingerprint.current else { return "" }
+        return "; the batch ran on a machine whose math library's fingerprint is \(math), and this one's is "
+            + "\(MathFingerprint.current): \(mathDifference)"
     }
 
     static func timestamp(_ date: Date = Date()) -> String {

@@ -330,6 +330,7 @@ extension ReportData {
                                 seed: String(seed), runs: runs, shard: .init(index: 1, count: 1, first: 0, end: runs), threads: threads,
                                 columns: ["run", "seed"] + table.metricColumns, outcomes: table.outcomeNames, started: now, finished: now)
         manifest.record(loaded.posterior)
+        manifest.math = MathFingerprint.current
         return manifest
     }
 }

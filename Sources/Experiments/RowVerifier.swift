@@ -33,6 +33,9 @@ public final class RowVerifier {
     /// Per process, the highest rate ÷ `max_rate` those runs reached above 1.
     public private(set) var rateExcess: [Double] = []
     private var lastCounted = -1
+    /// The math fingerprint the rows were made under (`Manifest.math`), to say why a row that
+    /// does not reproduce may not.
+    public var madeWith: String?
 
     public init(scenario: Scenario, masterSeed: UInt64, range: Range<Int>) {
         table = RunTable(scenario)
@@ -49,6 +52,7 @@ public final class RowVerifier {
         let loaded = try manifest.loadScenario(besideCSV: csv, purpose: "checking its rows")
         guard let seed = UInt64(manifest.seed) else { throw BatchError("\(Manifest.path(forCSV: csv)): its seed is not a number") }
         self.init(scenario: loaded.scenario, masterSeed: seed, range: manifest.shard.first..<manifest.shard.end)
+        madeWith = manifest.math
     }
 
     public func isSampled(_ run: Int) -> Bool { sample.contains(run) }
@@ -135,7 +139,7 @@ public final class RowVerifier {
         record.withUnsafeBufferPointer { table.appendRow(run: run, seed: seed, record: $0, to: &row) }
         guard isRow(&row, line: line) else {
             throw BatchError("\(file): the row of run \(run) is not what the scenario gives (simulated again: "
-                             + "\(abbreviated(String(row.dropLast()), limit: 160)))")
+                             + "\(abbreviated(String(row.dropLast()), limit: 160)))" + Manifest.mathNote(madeWith))
         }
     }
 }

@@ -24,8 +24,9 @@ final class SampleChecker: @unchecked Sendable {
     /// The first failing line of each shard (by its position), and its refusal.
     private(set) var failures: [Int: (line: Int, message: String)] = [:]
 
-    init(masterSeed: UInt64, load: @escaping @Sendable () throws -> Scenario) {
-        let thread = Thread { [self] in work(masterSeed: masterSeed, load: load) }
+    /// `madeWith`: the shards' math fingerprint (`Manifest.math`).
+    init(masterSeed: UInt64, madeWith math: String?, load: @escaping @Sendable () throws -> Scenario) {
+        let thread = Thread { [self] in work(masterSeed: masterSeed, math: math, load: load) }
         thread.name = "merge samples"
         thread.start()
     }
@@ -48,7 +49,7 @@ final class SampleChecker: @unchecked Sendable {
         if let loadError { throw loadError }
     }
 
-    private func work(masterSeed: UInt64, load: () throws -> Scenario) {
+    private func work(masterSeed: UInt64, math: String?, load: () throws -> Scenario) {
         defer { stopped.signal() }
         let scenario: Scenario
         do {
@@ -71,6 +72,7 @@ final class SampleChecker: @unchecked Sendable {
             if batch.isEmpty { return }
             for sample in batch where failures[sample.shard] == nil {
                 let verifier = verifiers[sample.range] ?? RowVerifier(scenario: scenario, masterSeed: masterSeed, range: sample.range)
+                verifier.madeWith = math
                 verifiers[sample.range] = verifier
                 do {
                     try sample.row.withUnsafeBufferPointer {

@@ -182,6 +182,7 @@ public enum BatchReport {
             [("master seed", nil), (m.seed, nil)], [("runs", nil), (String(m.runs), Double(m.runs))],
             [("shard", nil), ("\(m.shard.index)/\(m.shard.count) (runs \(m.shard.first)..<\(m.shard.end))", nil)],
             [("program", nil), ("escalation \(m.version)", nil)],
+            [("math library fingerprint", nil), (m.math ?? "not recorded", nil)],
         ])
         // What was checked, with the CSV's hash for a reader to match against the file they hold.
         page.raw("<p id=\"checked\" data-sha256=\"\(data.check.csvSHA256)\" data-resimulated=\"\(data.sample.runs.count)\">"
@@ -190,7 +191,8 @@ public enum BatchReport {
         let shard = m.shard.count > 1 ? ["--shard", "\(m.shard.index)/\(m.shard.count)"] : []
         page.paragraph("Reproduce: " + shellQuoted(["escalation", "batch", m.scenario, "--runs", String(m.runs), "--seed", m.seed]
                                                    + shard + m.overrides.flatMap { ["--set", $0] } + posterior)
-                       + "; the same bytes on any number of threads.", className: "note")
+                       + "; the same bytes on any number of threads"
+                       + (m.math == nil ? "." : ", on a machine whose math library has the fingerprint above."), className: "note")
         return page.render()
     }
 

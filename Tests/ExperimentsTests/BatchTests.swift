@@ -2,6 +2,7 @@ import EscalationModel
 import Experiments
 import Foundation
 import ScenarioIO
+import Stochastics
 import TestSupport
 import Testing
 
@@ -111,6 +112,63 @@ struct BatchTests {
         request.resume = true
         request.quiet = true
         #expect(throws: BatchError.self) { try BatchJob.run(request) }
+    }
+
+    /// Rows made where the math library answers differently are not joined: a manifest records
+    /// the machine's fingerprint, and `merge` and `--resume` refuse parts whose fingerprints
+    /// differ; a manifest written before the fingerprint was recorded joins with any.
+    @Test func mergeAndResumeRefusePartsMadeUnderAnotherMathLibrary() throws {
+        let dir = try temporaryDirectory()
+        _ = try batch(runs: 200, threads: 1, shard: Shard(index: 1, count: 2), in: dir, name: "s1")
+        _ = try batch(runs: 200, threads: 1, shard: Shard(index: 2, count: 2), in: dir, name: "s2")
+        let path = { (name: String) in dir.appendingPathComponent(name).path }
+        let first = try Manifest.read(path("s1.manifest.json"))
+        #expect(first.math == MathFingerprint.current)
+        #expect(MathFingerprint.current.count == 16 && MathFingerprint.current.allSatisfy(\.isHexDigit))
+        let inputs = [path("s1.csv"), path("s2.csv")]
+        _ = try Merge.merge(inputs: inputs, out: path("m.csv"), summaryPath: nil)
+
+        // The second shard as if made on another machine.
+        var other = try Manifest.read(path("s2.manifest.json"))
+        other.math = "0123456789abcdef"
+        try other.encoded().write(toFile: path("s2.manifest.json"), atomically: true, encoding: .utf8)
+        #expect(first.differences(from: other) == [
+            "math library (fingerprint \(MathFingerprint.current) against 0123456789abcdef: their log, exp or pow round some "
+            + "results differently, so the same seeds give other rows; make every part on machines with the same fingerprint)"])
+        let refusal = #expect(throws: BatchError.self) { try Merge.merge(inputs: inputs, out: path("m2.csv"), summaryPath: nil) }
+        #expect(refusal?.description.contains("different math library (fingerprint 0123456789abcdef against \(MathFingerprint.current)") == true,
+                "\(String(describing: refusal))")
+        #expect(!FileManager.default.fileExists(atPath: path("m2.csv")))
+
+        // Not a fingerprint escalation writes: the manifest is refused as such.
+        other.math = "not-a-fingerprint"
+        try other.encoded().write(toFile: path("s2.manifest.json"), atomically: true, encoding: .utf8)
+        let malformed = #expect(throws: BatchError.self) { try Merge.merge(inputs: inputs, out: path("m2.csv"), summaryPath: nil) }
+        #expect(malformed?.description == "\(path("s2.manifest.json")) is not a manifest escalation wrote: its math fingerprint is "
+                + "'not-a-fingerprint', where escalation writes 16 hexadecimal digits")
+
+        // Written before the fingerprint was recorded: joined.
+        other.math = nil
+        try other.encoded().write(toFile: path("s2.manifest.json"), atomically: true, encoding: .utf8)
+        #expect(first.differences(from: other).isEmpty)
+        _ = try Merge.merge(inputs: inputs, out: path("m3.csv"), summaryPath: nil)
+        #expect(FileManager.default.contents(atPath: path("m3.csv")) == FileManager.default.contents(atPath: path("m.csv")))
+
+        // A partial file made under another fingerprint is not resumed.
+        _ = try batch(runs: 100, threads: 1, in: dir, name: "x")
+        var plan = try Manifest.read(path("x.manifest.json"))
+        plan.math = "0123456789abcdef"
+        plan.finished = ""
+        try plan.encoded().write(toFile: path("r.csv.partial.json"), atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(atPath: path("x.csv"), toPath: path("r.csv.partial"))
+        var request = BatchRequest(loaded: try ScenarioLoader.load(path: scenarioPath), masterSeed: 3, runs: 100, threads: 1)
+        request.out = path("r.csv")
+        request.resume = true
+        request.quiet = true
+        let resumed = #expect(throws: BatchError.self) { try BatchJob.run(request) }
+        #expect(resumed?.description.contains("cannot resume \(path("r.csv.partial")): it was made with a different math library") == true,
+                "\(String(describing: resumed))")
+        #expect(!FileManager.default.fileExists(atPath: path("r.csv")))
     }
 
     @Test func summaryNumbersMatchADirectComputationFromTheRows() throws {

@@ -21,17 +21,23 @@ public var escalationExecutable: String {
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates.last!
 }
 
-/// Runs `escalation` with arguments, in the repository root unless told otherwise.
-public func runEscalation(_ arguments: [String], in directory: String? = nil) throws -> CommandResult {
-    try runProgram(escalationExecutable, arguments, in: directory)
+/// Runs `escalation` with arguments, in the repository root unless told otherwise, with
+/// `environment` added to this process's.
+public func runEscalation(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> CommandResult {
+    try runProgram(escalationExecutable, arguments, in: directory, environment: environment)
 }
 
-/// Runs the program at `path` with arguments, in the repository root unless told otherwise.
-public func runProgram(_ path: String, _ arguments: [String], in directory: String? = nil) throws -> CommandResult {
+/// Runs the program at `path` with arguments, in the repository root unless told otherwise, with
+/// `environment` added to this process's.
+public func runProgram(_ path: String, _ arguments: [String], in directory: String? = nil,
+                       environment: [String: String] = [:]) throws -> CommandResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
     process.currentDirectoryURL = URL(fileURLWithPath: directory ?? repositoryRoot.path)
+    if !environment.isEmpty {
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
