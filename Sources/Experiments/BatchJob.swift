@@ -111,6 +111,13 @@ public enum BatchJob {
                     throw BatchError("cannot resume \(partial): it was made with a different "
                                      + differences.joined(separator: ", ") + "; run without --resume to start over")
                 }
+                if let math = previous.math, math != manifest.math {
+                    throw BatchError("cannot resume \(partial): it was made on a machine whose math library's fingerprint is "
+                                     + "\(math), and this one's is \(MathFingerprint.current): \(Manifest.mathDifference); "
+                                     + "resume it on a machine with fingerprint \(math), or run without --resume to start over")
+                }
+                // Rows made under a fingerprint not recorded: the batch's is not known either.
+                if previous.math == nil { manifest.math = nil }
                 let verifier = RowVerifier(scenario: scenario, masterSeed: request.masterSeed, range: range)
                 start = try recover(partial: partial, table: table, range: range, verifier: verifier, into: &summary)
                 rateCount = .init(runs: verifier.rateExceededRuns, checked: verifier.rateCheckedRuns)

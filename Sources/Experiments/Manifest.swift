@@ -196,7 +196,7 @@ public struct Manifest: Codable, Equatable, Sendable {
             }
             if let math = manifest.math, math.utf8.count != 16 || !math.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) {
                 throw BatchError("\(path) is not a manifest escalation wrote: its math fingerprint is '\(abbreviated(math, limit: 40))', "
-                                 + "where escalation writes 16 hexadecimal digits")
+                                 + "where escalation writes 16 lowercase hexadecimal digits")
             }
             if let highest = manifest.maxRateExceeded?.highest, let (process, ratio) = highest.first(where: { !($0.value >= 1 && $0.value.isFinite) }) {
                 throw BatchError("\(path) is not a manifest escalation wrote: its maxRateExceeded gives process \(process) "
@@ -236,7 +236,8 @@ public struct Manifest: Codable, Equatable, Sendable {
     }
 
     /// The fields that must agree for two batches to be parts of one (all but the shard, the
-    /// thread count and the times).
+    /// thread count, the times and the math fingerprint, which `merge` checks over all the parts
+    /// at once, `commonMath`, and `--resume` on its own).
     public func differences(from other: Manifest) -> [String] {
         var fields: [String] = []
         if version != other.version { fields.append("version (\(version) against \(other.version))") }
@@ -252,15 +253,31 @@ public struct Manifest: Codable, Equatable, Sendable {
         if runs != other.runs { fields.append("runs (\(runs) against \(other.runs))") }
         if shard.count != other.shard.count { fields.append("shard count (\(shard.count) against \(other.shard.count))") }
         if columns != other.columns || outcomes != other.outcomes { fields.append("columns") }
-        if let math, let otherMath = other.math, math != otherMath {
-            fields.append("math library (fingerprint \(math) against \(otherMath): "
-                          + "\(Self.mathDifference); make every part on machines with the same fingerprint)")
-        }
         return fields
     }
 
     /// Why two math fingerprints matter, for refusals.
-    static let mathDifference = "their log, exp or pow round some results differently, so the same seeds give other rows"
+    static let mathDifference = "their log, exp or pow round some results differently, so the same seeds can give other rows"
+
+    /// The one math fingerprint the parts of a batch (shards to merge) were made under, or nil if
+    /// none records one; a refusal naming each fingerprint's parts if they record more than one.
+    /// Parts that record none (written before it was recorded) join with any.
+    static func commonMath(of parts: [(path: String, manifest: Manifest)]) throws -> String? {
+        var paths: [String: [String]] = [:], order: [String] = []
+        for part in parts {
+            guard let math = part.manifest.math else { continue }
+            if paths[math] == nil { order.append(math) }
+            paths[math, default: []].append(part.path)
+        }
+        guard order.count > 1 else { return order.first }
+        let listed = order.map { math in
+            let files = paths[math]!
+            return "\(math) (\(files.prefix(3).joined(separator: ", "))\(files.count > 3 ? " and \(files.count - 3) more" : ""))"
+        }
+        throw BatchError("the shards were made on machines whose math libraries differ, by their manifests' fingerprints: "
+                         + listed.joined(separator: "; ") + ": \(mathDifference); make every shard on machines with one "
+                         + "fingerprint (docs/batches.md, \"The same bytes on another machine\")")
+    }
 
     /// For a row that does not reproduce here: the reason it may not, when the batch's manifest
     /// records another math library than this machine's; otherwise nothing.

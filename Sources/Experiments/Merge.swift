@@ -89,6 +89,7 @@ public enum Merge {
     /// it, see `RowVerifier`; it loads while the rows are read), the master seed, the header
     /// and the columns.
     static func pass(over shards: [MergePass.Input]) throws -> MergePass {
+        _ = try Manifest.commonMath(of: shards.map { ($0.path, $0.manifest) })
         let reference = shards[0]
         guard let masterSeed = UInt64(reference.manifest.seed) else { throw BatchError("\(reference.path): its manifest's seed is not a number") }
         return MergePass(inputs: shards, header: reference.manifest.columns.joined(separator: ","),
@@ -150,6 +151,8 @@ public enum Merge {
         manifest.started = shards.map(\.manifest.started).min() ?? manifest.started
         manifest.finished = shards.map(\.manifest.finished).max() ?? manifest.finished
         manifest.maxRateExceeded = rateCount(shards.map(\.manifest))
+        // The shards' one fingerprint (`pass(over:)` refused more), whichever shard records it.
+        manifest.math = shards.lazy.compactMap(\.manifest.math).first
         if let summaryPath, let summary { try outputs.stage(summary.csv(), for: summaryPath) }
         try outputs.stage(manifest.encoded(), for: Manifest.path(forCSV: out))
         try outputs.commit()

@@ -62,7 +62,7 @@ struct MergePass {
         // Where each row of a block starts its field 2, and ends: the summary's parts need not look for them.
         var starts: [Int32] = [], ends: [Int32] = []
         defer { worker?.finish() }
-        let samples = SampleChecker(masterSeed: masterSeed, madeWith: inputs.first?.manifest.math, load: load)
+        let samples = SampleChecker(masterSeed: masterSeed, madeWith: inputs.lazy.compactMap(\.manifest.math).first, load: load)
         defer { try? samples.finish() }
         // A plain output without a summary: the files are copied as they are, on a thread of
         // their own, while this one checks them; else the rows this thread reads are written.

@@ -232,7 +232,7 @@ extension ReportData {
         }
         let sample = ReportSample(range: range, size: sampleSize, csvHash: hash)
         let traces = ReportTraces(scenario: loaded.scenario, masterSeed: master, runs: sample.runs, days: tally.days, threads: threads)
-        try match(csv, rows: traces.rows, of: sample)
+        try match(csv, rows: traces.rows, of: sample, madeWith: manifest.math)
         var data = data(scenario: loaded.scenario, manifest: manifest, tally: tally, traces: traces,
                         check: ReportCheck(csv: csv, csvSHA256: hash, rows: rows, sample: sample))
         data.loaded = loaded
@@ -254,7 +254,7 @@ extension ReportData {
 
     /// Reads the file again and compares the sampled runs' rows with those simulated (`rows`, in
     /// the sample's order, each with its newline).
-    static func match(_ csv: String, rows: [TextBuffer], of sample: ReportSample) throws {
+    static func match(_ csv: String, rows: [TextBuffer], of sample: ReportSample, madeWith math: String?) throws {
         var reader = try LineReader(path: csv)
         defer { reader.close() }
         _ = try reader.nextLine()
@@ -268,7 +268,7 @@ extension ReportData {
             k += 1
             guard let line, isRow(row, line: line) else {
                 throw BatchError("\(csv): the row of run \(run) is not what the scenario gives (simulated again: "
-                                 + "\(abbreviated(String(row.string.dropLast()), limit: 160)))")
+                                 + "\(abbreviated(String(row.string.dropLast()), limit: 160)))" + Manifest.mathNote(math))
             }
         }
     }

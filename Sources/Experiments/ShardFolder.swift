@@ -167,6 +167,6 @@ extension Manifest {
     /// What two manifests must share to be shards of one batch (`differences(from:)` empty).
     var batchKey: String {
         [version, scenarioHash, overrides.joined(separator: "\u{1}"), posterior ?? "", posteriorHash ?? "", seed,
-         String(runs), String(shard.count), columns.joined(separator: ","), outcomes.joined(separator: ","), math ?? ""].joined(separator: "\u{0}")
+         String(runs), String(shard.count), columns.joined(separator: ","), outcomes.joined(separator: ",")].joined(separator: "\u{0}")
     }
 }

@@ -115,60 +115,98 @@ struct BatchTests {
     }
 
     /// Rows made where the math library answers differently are not joined: a manifest records
-    /// the machine's fingerprint, and `merge` and `--resume` refuse parts whose fingerprints
-    /// differ; a manifest written before the fingerprint was recorded joins with any.
+    /// the machine's fingerprint, `merge` refuses shards (named or in a folder) that record more
+    /// than one, however they are ordered, and `--resume` a partial file made under another; a
+    /// manifest written before the fingerprint was recorded joins with any. A finished shard
+    /// found again by `--resume` is kept with its own fingerprint.
     @Test func mergeAndResumeRefusePartsMadeUnderAnotherMathLibrary() throws {
         let dir = try temporaryDirectory()
-        _ = try batch(runs: 200, threads: 1, shard: Shard(index: 1, count: 2), in: dir, name: "s1")
-        _ = try batch(runs: 200, threads: 1, shard: Shard(index: 2, count: 2), in: dir, name: "s2")
         let path = { (name: String) in dir.appendingPathComponent(name).path }
-        let first = try Manifest.read(path("s1.manifest.json"))
-        #expect(first.math == MathFingerprint.current)
-        #expect(MathFingerprint.current.count == 16 && MathFingerprint.current.allSatisfy(\.isHexDigit))
-        let inputs = [path("s1.csv"), path("s2.csv")]
+        let here = MathFingerprint.current, other = "0123456789abcdef"
+        #expect(here.count == 16 && here.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) })
+        #expect(here != other)
+        for i in 1...3 { _ = try batch(runs: 300, threads: 1, shard: Shard(index: i, count: 3), in: dir, name: "s\(i)") }
+        #expect(try Manifest.read(path("s1.manifest.json")).math == here)
+        let inputs = (1...3).map { path("s\($0).csv") }
         _ = try Merge.merge(inputs: inputs, out: path("m.csv"), summaryPath: nil)
+        let merged = try #require(FileManager.default.contents(atPath: path("m.csv")))
+        #expect(try Manifest.read(path("m.manifest.json")).math == here)
 
-        // The second shard as if made on another machine.
-        var other = try Manifest.read(path("s2.manifest.json"))
-        other.math = "0123456789abcdef"
-        try other.encoded().write(toFile: path("s2.manifest.json"), atomically: true, encoding: .utf8)
-        #expect(first.differences(from: other) == [
-            "math library (fingerprint \(MathFingerprint.current) against 0123456789abcdef: their log, exp or pow round some "
-            + "results differently, so the same seeds give other rows; make every part on machines with the same fingerprint)"])
+        func setMath(_ math: String?, of name: String) throws {
+            var manifest = try Manifest.read(path(name + ".manifest.json"))
+            manifest.math = math
+            try manifest.encoded().write(toFile: path(name + ".manifest.json"), atomically: true, encoding: .utf8)
+        }
+        // The first shard written before fingerprints, the third made on another machine: each
+        // agrees with the first, but not with each other.
+        try setMath(nil, of: "s1")
+        try setMath(other, of: "s3")
         let refusal = #expect(throws: BatchError.self) { try Merge.merge(inputs: inputs, out: path("m2.csv"), summaryPath: nil) }
-        #expect(refusal?.description.contains("different math library (fingerprint 0123456789abcdef against \(MathFingerprint.current)") == true,
-                "\(String(describing: refusal))")
+        #expect(refusal?.description == "the shards were made on machines whose math libraries differ, by their manifests' "
+                + "fingerprints: \(here) (\(path("s2.csv"))); \(other) (\(path("s3.csv"))): their log, exp or pow round some "
+                + "results differently, so the same seeds can give other rows; make every shard on machines with one fingerprint "
+                + "(docs/batches.md, \"The same bytes on another machine\")")
         #expect(!FileManager.default.fileExists(atPath: path("m2.csv")))
+        // The same shards in a folder, under their shard names.
+        let folder = dir.appendingPathComponent("shards")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for i in 1...3 {
+            let name = ShardFiles.Name(stem: "runs", index: i, count: 3, ext: ".csv").description
+            try FileManager.default.copyItem(atPath: path("s\(i).csv"), toPath: folder.appendingPathComponent(name).path)
+            try FileManager.default.copyItem(atPath: path("s\(i).manifest.json"),
+                                             toPath: Manifest.path(forCSV: folder.appendingPathComponent(name).path))
+        }
+        let folderRefusal = #expect(throws: BatchError.self) { try Merge.merge(inputs: [folder.path], out: path("m3.csv"), summaryPath: nil) }
+        #expect(folderRefusal?.description.hasPrefix("the shards were made on machines whose math libraries differ") == true,
+                "\(String(describing: folderRefusal))")
+        // With the first shard's fingerprint unknown and the others agreeing, the merge keeps theirs.
+        try setMath(here, of: "s3")
+        _ = try Merge.merge(inputs: inputs, out: path("m4.csv"), summaryPath: nil)
+        #expect(FileManager.default.contents(atPath: path("m4.csv")) == merged)
+        #expect(try Manifest.read(path("m4.manifest.json")).math == here)
 
         // Not a fingerprint escalation writes: the manifest is refused as such.
-        other.math = "not-a-fingerprint"
-        try other.encoded().write(toFile: path("s2.manifest.json"), atomically: true, encoding: .utf8)
-        let malformed = #expect(throws: BatchError.self) { try Merge.merge(inputs: inputs, out: path("m2.csv"), summaryPath: nil) }
+        try setMath("not-a-fingerprint", of: "s2")
+        let malformed = #expect(throws: BatchError.self) { try Merge.merge(inputs: inputs, out: path("m5.csv"), summaryPath: nil) }
         #expect(malformed?.description == "\(path("s2.manifest.json")) is not a manifest escalation wrote: its math fingerprint is "
-                + "'not-a-fingerprint', where escalation writes 16 hexadecimal digits")
+                + "'not-a-fingerprint', where escalation writes 16 lowercase hexadecimal digits")
 
-        // Written before the fingerprint was recorded: joined.
-        other.math = nil
-        try other.encoded().write(toFile: path("s2.manifest.json"), atomically: true, encoding: .utf8)
-        #expect(first.differences(from: other).isEmpty)
-        _ = try Merge.merge(inputs: inputs, out: path("m3.csv"), summaryPath: nil)
-        #expect(FileManager.default.contents(atPath: path("m3.csv")) == FileManager.default.contents(atPath: path("m.csv")))
-
-        // A partial file made under another fingerprint is not resumed.
+        // A partial file made under another fingerprint is not resumed; one made before
+        // fingerprints were recorded is, and the batch then records none.
         _ = try batch(runs: 100, threads: 1, in: dir, name: "x")
-        var plan = try Manifest.read(path("x.manifest.json"))
-        plan.math = "0123456789abcdef"
-        plan.finished = ""
-        try plan.encoded().write(toFile: path("r.csv.partial.json"), atomically: true, encoding: .utf8)
-        try FileManager.default.copyItem(atPath: path("x.csv"), toPath: path("r.csv.partial"))
         var request = BatchRequest(loaded: try ScenarioLoader.load(path: scenarioPath), masterSeed: 3, runs: 100, threads: 1)
         request.out = path("r.csv")
         request.resume = true
         request.quiet = true
+        func partial(math: String?) throws {
+            var plan = try Manifest.read(path("x.manifest.json"))
+            plan.math = math
+            plan.finished = ""
+            try plan.encoded().write(toFile: path("r.csv.partial.json"), atomically: true, encoding: .utf8)
+            try? FileManager.default.removeItem(atPath: path("r.csv.partial"))
+            let rows = try String(contentsOfFile: path("x.csv"), encoding: .utf8).split(separator: "\n").prefix(41)
+            try (rows.joined(separator: "\n") + "\n").write(toFile: path("r.csv.partial"), atomically: true, encoding: .utf8)
+        }
+        try partial(math: other)
         let resumed = #expect(throws: BatchError.self) { try BatchJob.run(request) }
-        #expect(resumed?.description.contains("cannot resume \(path("r.csv.partial")): it was made with a different math library") == true,
-                "\(String(describing: resumed))")
+        #expect(resumed?.description == "cannot resume \(path("r.csv.partial")): it was made on a machine whose math library's "
+                + "fingerprint is \(other), and this one's is \(here): their log, exp or pow round some results differently, so "
+                + "the same seeds can give other rows; resume it on a machine with fingerprint \(other), or run without --resume "
+                + "to start over")
         #expect(!FileManager.default.fileExists(atPath: path("r.csv")))
+        try partial(math: nil)
+        _ = try BatchJob.run(request)
+        #expect(FileManager.default.contents(atPath: path("r.csv")) == FileManager.default.contents(atPath: path("x.csv")))
+        #expect(try Manifest.read(path("r.manifest.json")).math == nil)
+
+        // A finished shard made under another fingerprint, found again by --resume: checked and kept.
+        try setMath(other, of: "x")
+        let kept = FileManager.default.contents(atPath: path("x.manifest.json"))
+        var again = request
+        again.out = path("x.csv")
+        let result = try BatchJob.run(again)
+        #expect(result.alreadyFinished)
+        #expect(FileManager.default.contents(atPath: path("x.manifest.json")) == kept)
     }
 
     @Test func summaryNumbersMatchADirectComputationFromTheRows() throws {
