@@ -229,6 +229,11 @@ public enum BatchJob {
               let previous = try? Manifest.read(manifestPath), !previous.finished.isEmpty,
               previous.shard.index == manifest.shard.index, previous.shard.first == manifest.shard.first,
               previous.shard.end == manifest.shard.end, manifest.differences(from: previous).isEmpty else { return .notThisBatch }
+        // Rows this machine may not give: made again here, as merge advises for a mix.
+        if let math = previous.math, math != MathFingerprint.current {
+            return .broken("it was made on a machine whose math library's fingerprint is \(math), and this one's is "
+                           + "\(MathFingerprint.current) (\(Manifest.mathDifference))")
+        }
         let pass = MergePass(inputs: [.init(path: out, manifest: previous)], header: String(table.header.dropLast()),
                              load: { scenario }, masterSeed: masterSeed, table: table)
         let summary: BatchSummary?, failures: [MergePass.Failure]

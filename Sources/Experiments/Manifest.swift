@@ -259,6 +259,19 @@ public struct Manifest: Codable, Equatable, Sendable {
     /// Why two math fingerprints matter, for refusals.
     static let mathDifference = "their log, exp or pow round some results differently, so the same seeds can give other rows"
 
+    /// Of the fingerprints parts record (nil for none), the one most of them record, the earliest
+    /// of those tied; nil if none records one.
+    static func mainMath(_ recorded: [String?]) -> String? {
+        var counts: [String: Int] = [:], order: [String] = []
+        for case let math? in recorded {
+            if counts[math] == nil { order.append(math) }
+            counts[math, default: 0] += 1
+        }
+        var main: String?
+        for math in order where main == nil || counts[math]! > counts[main!]! { main = math }
+        return main
+    }
+
     /// The one math fingerprint the parts of a batch (shards to merge) were made under, or nil if
     /// none records one; a refusal naming each fingerprint's parts if they record more than one.
     /// Parts that record none (written before it was recorded) join with any.
@@ -269,14 +282,16 @@ public struct Manifest: Codable, Equatable, Sendable {
             if paths[math] == nil { order.append(math) }
             paths[math, default: []].append(part.path)
         }
-        guard order.count > 1 else { return order.first }
+        guard order.count > 1, let main = mainMath(parts.map(\.manifest.math)) else { return order.first }
         let listed = order.map { math in
             let files = paths[math]!
-            return "\(math) (\(files.prefix(3).joined(separator: ", "))\(files.count > 3 ? " and \(files.count - 3) more" : ""))"
+            return "\(math) (\(files.prefix(8).joined(separator: ", "))\(files.count > 8 ? " and \(files.count - 8) more" : ""))"
         }
+        let others = order.filter { $0 != main }
         throw BatchError("the shards were made on machines whose math libraries differ, by their manifests' fingerprints: "
-                         + listed.joined(separator: "; ") + ": \(mathDifference); make every shard on machines with one "
-                         + "fingerprint (docs/batches.md, \"The same bytes on another machine\")")
+                         + listed.joined(separator: "; ") + ": \(mathDifference); make the shards of "
+                         + others.joined(separator: " and ") + " again on a machine with \(main) (their batch commands do, "
+                         + "with --resume too) (docs/batches.md, \"The same bytes on another machine\")")
     }
 
     /// For a row that does not reproduce here: the reason it may not, when the batch's manifest

@@ -65,6 +65,7 @@ public enum Merge {
     /// A folder's shards: all of them, finished, or a refusal naming each that is not.
     static func merge(folder: String, out: String, summaryPath: String?, durable: Bool) throws -> Result {
         var found = try ShardFolder(scanning: folder)
+        found.setAsideOtherMath()
         guard !found.ready.isEmpty else { throw found.failure() }
         let pass = try self.pass(over: found.ready.map { MergePass.Input(path: $0.path, manifest: $0.manifest) })
         func refusal(_ failures: [MergePass.Failure]) -> BatchError {
@@ -151,8 +152,8 @@ public enum Merge {
         manifest.started = shards.map(\.manifest.started).min() ?? manifest.started
         manifest.finished = shards.map(\.manifest.finished).max() ?? manifest.finished
         manifest.maxRateExceeded = rateCount(shards.map(\.manifest))
-        // The shards' one fingerprint (`pass(over:)` refused more), whichever shard records it.
-        manifest.math = shards.lazy.compactMap(\.manifest.math).first
+        // The shards' one fingerprint (`pass(over:)` refused more); unknown if a shard records none.
+        manifest.math = shards.allSatisfy { $0.manifest.math != nil } ? shards[0].manifest.math : nil
         if let summaryPath, let summary { try outputs.stage(summary.csv(), for: summaryPath) }
         try outputs.stage(manifest.encoded(), for: Manifest.path(forCSV: out))
         try outputs.commit()

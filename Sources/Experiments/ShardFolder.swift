@@ -136,6 +136,18 @@ struct ShardFolder {
         (folder as NSString).appendingPathComponent(name.description)
     }
 
+    /// Shards made under another math fingerprint than most ready shards' are not ready: each is
+    /// a problem, made again by its command on a machine with theirs.
+    mutating func setAsideOtherMath() {
+        guard let main = Manifest.mainMath(ready.map(\.manifest.math)) else { return }
+        for shard in ready {
+            guard let math = shard.manifest.math, math != main else { continue }
+            add(Problem(index: shard.index, reason: "it was made on a machine whose math library's fingerprint is \(math), "
+                        + "where the other shards' is \(main) (\(Manifest.mathDifference)); make it again on a machine with \(main)"))
+        }
+        ready.removeAll { $0.manifest.math != nil && $0.manifest.math != main }
+    }
+
     mutating func add(_ problem: Problem) {
         problems.append(problem)
         problems.sort { $0.index < $1.index }

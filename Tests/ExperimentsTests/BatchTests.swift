@@ -117,8 +117,8 @@ struct BatchTests {
     /// Rows made where the math library answers differently are not joined: a manifest records
     /// the machine's fingerprint, `merge` refuses shards (named or in a folder) that record more
     /// than one, however they are ordered, and `--resume` a partial file made under another; a
-    /// manifest written before the fingerprint was recorded joins with any. A finished shard
-    /// found again by `--resume` is kept with its own fingerprint.
+    /// manifest written before the fingerprint was recorded joins with any. A finished shard of
+    /// another fingerprint found again by `--resume` is made again here, as merge advises.
     @Test func mergeAndResumeRefusePartsMadeUnderAnotherMathLibrary() throws {
         let dir = try temporaryDirectory()
         let path = { (name: String) in dir.appendingPathComponent(name).path }
@@ -144,8 +144,8 @@ struct BatchTests {
         let refusal = #expect(throws: BatchError.self) { try Merge.merge(inputs: inputs, out: path("m2.csv"), summaryPath: nil) }
         #expect(refusal?.description == "the shards were made on machines whose math libraries differ, by their manifests' "
                 + "fingerprints: \(here) (\(path("s2.csv"))); \(other) (\(path("s3.csv"))): their log, exp or pow round some "
-                + "results differently, so the same seeds can give other rows; make every shard on machines with one fingerprint "
-                + "(docs/batches.md, \"The same bytes on another machine\")")
+                + "results differently, so the same seeds can give other rows; make the shards of \(other) again on a machine "
+                + "with \(here) (their batch commands do, with --resume too) (docs/batches.md, \"The same bytes on another machine\")")
         #expect(!FileManager.default.fileExists(atPath: path("m2.csv")))
         // The same shards in a folder, under their shard names.
         let folder = dir.appendingPathComponent("shards")
@@ -156,14 +156,23 @@ struct BatchTests {
             try FileManager.default.copyItem(atPath: path("s\(i).manifest.json"),
                                              toPath: Manifest.path(forCSV: folder.appendingPathComponent(name).path))
         }
+        // In a folder, the shard of the fingerprint fewer shards have is listed with the command
+        // that makes it again (on a machine with the others').
         let folderRefusal = #expect(throws: BatchError.self) { try Merge.merge(inputs: [folder.path], out: path("m3.csv"), summaryPath: nil) }
-        #expect(folderRefusal?.description.hasPrefix("the shards were made on machines whose math libraries differ") == true,
-                "\(String(describing: folderRefusal))")
-        // With the first shard's fingerprint unknown and the others agreeing, the merge keeps theirs.
+        let listing = folderRefusal?.description ?? ""
+        #expect(listing.hasPrefix("\(folder.path) does not hold a finished batch: 1 of its 3 shards is missing or broken\n"
+                                  + "  runs-0003-of-0003.csv: it was made on a machine whose math library's fingerprint is \(other), "
+                                  + "where the other shards' is \(here) (their log, exp or pow round some results differently, so the "
+                                  + "same seeds can give other rows); make it again on a machine with \(here)\n    escalation batch "),
+                "\(listing)")
+        #expect(listing.contains("--shard 3/3") && listing.contains("--resume"), "\(listing)")
+        #expect(!FileManager.default.fileExists(atPath: path("m3.csv")))
+        // With the first shard's fingerprint unknown and the others agreeing, they merge, and the
+        // merged rows' fingerprint is not known.
         try setMath(here, of: "s3")
         _ = try Merge.merge(inputs: inputs, out: path("m4.csv"), summaryPath: nil)
         #expect(FileManager.default.contents(atPath: path("m4.csv")) == merged)
-        #expect(try Manifest.read(path("m4.manifest.json")).math == here)
+        #expect(try Manifest.read(path("m4.manifest.json")).math == nil)
 
         // Not a fingerprint escalation writes: the manifest is refused as such.
         try setMath("not-a-fingerprint", of: "s2")
@@ -199,14 +208,18 @@ struct BatchTests {
         #expect(FileManager.default.contents(atPath: path("r.csv")) == FileManager.default.contents(atPath: path("x.csv")))
         #expect(try Manifest.read(path("r.manifest.json")).math == nil)
 
-        // A finished shard made under another fingerprint, found again by --resume: checked and kept.
+        // A finished shard made under another fingerprint, found again by --resume: made again
+        // here, saying why (the same rows here: this machine made them).
         try setMath(other, of: "x")
-        let kept = FileManager.default.contents(atPath: path("x.manifest.json"))
+        let rows = FileManager.default.contents(atPath: path("x.csv"))
         var again = request
         again.out = path("x.csv")
         let result = try BatchJob.run(again)
-        #expect(result.alreadyFinished)
-        #expect(FileManager.default.contents(atPath: path("x.manifest.json")) == kept)
+        #expect(!result.alreadyFinished)
+        #expect(result.replacedBroken == "it was made on a machine whose math library's fingerprint is \(other), and this one's is "
+                + "\(here) (their log, exp or pow round some results differently, so the same seeds can give other rows)")
+        #expect(try Manifest.read(path("x.manifest.json")).math == here)
+        #expect(FileManager.default.contents(atPath: path("x.csv")) == rows)
     }
 
     @Test func summaryNumbersMatchADirectComputationFromTheRows() throws {
