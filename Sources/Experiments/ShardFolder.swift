@@ -143,7 +143,7 @@ struct ShardFolder {
         for shard in ready {
             guard let math = shard.manifest.math, math != main else { continue }
             add(Problem(index: shard.index, reason: "it was made on a machine whose math library's fingerprint is \(math), "
-                        + "where the other shards' is \(main) (\(Manifest.mathDifference)); make it again on a machine with \(main)"))
+                        + "where most shards' is \(main) (\(Manifest.mathDifference)); make it again on a machine with \(main)"))
         }
         ready.removeAll { $0.manifest.math != nil && $0.manifest.math != main }
     }
